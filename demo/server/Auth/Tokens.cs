@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using SupportChat.Server.Data;
+
+namespace SupportChat.Server.Auth;
+
+/// <summary>Issues the JWTs the widget carries, and knows the key that signs them.</summary>
+public sealed class Tokens(SupportChatOptions options, SymmetricSecurityKey key, TimeProvider clock)
+{
+    /// <summary>The seed's user-id claim (<see cref="ClaimTypes.Sid"/>); <c>sid</c> and <c>sub</c> are read as fallbacks.</summary>
+    public const string UserIdClaim = ClaimTypes.Sid;
+
+    public SymmetricSecurityKey Key => key;
+
+    public string Issue(User user)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = options.JwtIssuer,
+            Audience = options.JwtIssuer,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.TokenLifetime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            Claims = new Dictionary<string, object>
+            {
+                [UserIdClaim] = user.Id.ToString(),
+                ["sub"] = user.Id.ToString(),
+                ["name"] = user.Name,
+                ["role"] = user.Role,
+            },
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    /// <summary>
+    /// The configured key, or else a development key generated once and kept beside the database, so
+    /// tokens survive a restart without any secret being committed.
+    /// </summary>
+    public static SymmetricSecurityKey LoadKey(SupportChatOptions options, string databasePath)
+    {
+        if (options.JwtKey.Length > 0) return new SymmetricSecurityKey(Convert.FromBase64String(options.JwtKey));
+
+        var keyFile = databasePath + ".jwtkey";
+        if (!File.Exists(keyFile))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
+            File.WriteAllText(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        }
+        return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
+    }
+}
+
+public static class ClaimsPrincipalExtensions
+{
+    public static int? UserId(this ClaimsPrincipal principal)
+    {
+        var value = principal.FindFirstValue(Tokens.UserIdClaim)
+            ?? principal.FindFirstValue("sid")
+            ?? principal.FindFirstValue("sub");
+        return int.TryParse(value, out var id) ? id : null;
+    }
+
+    public static bool IsAgent(this ClaimsPrincipal principal) => principal.IsInRole(Roles.Agent);
+}

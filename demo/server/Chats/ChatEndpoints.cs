@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Server.Auth;
+using SupportChat.Server.Data;
+using SupportChat.Server.Hubs;
+
+namespace SupportChat.Server.Chats;
+
+/// <summary>The message as the wire carries it: the seed's fields, then the extensions.</summary>
+public sealed record ChatDto(
+    int Id,
+    string Name,
+    string Message,
+    int UserId,
+    string? UserAvatarUrl,
+    bool IsMe,
+    int GroupId,
+    DateTime CreatedAt,
+    string? ClientMessageId)
+{
+    public static ChatDto From(Chat chat, int? viewerId) => new(
+        chat.Id,
+        chat.User?.Name ?? "",
+        chat.Message,
+        chat.UserId,
+        chat.User?.AvatarUrl,
+        chat.UserId == viewerId,
+        chat.GroupId,
+        chat.CreatedAt,
+        chat.ClientMessageId);
+}
+
+public sealed record SendChatRequest(string? GroupId, string? Message, string? ClientMessageId);
+
+public static class ChatEndpoints
+{
+    private const int MaxPage = 200;
+    private const int MaxClientMessageIdLength = 64;
+
+    public static void MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
+        chats.MapGet("", GetHistory);
+        chats.MapPost("", Send);
+    }
+
+    /// <summary>
+    /// History, oldest first. Without paging parameters it returns everything, as the seed does;
+    /// <c>afterId</c> gives the first <c>limit</c> after that id, otherwise the newest <c>limit</c>.
+    /// </summary>
+    private static async Task<Results<Ok<ChatsResponse>, ForbidHttpResult>> GetHistory(
+        int groupId, int? afterId, int? beforeId, int? limit,
+        ClaimsPrincipal user, ConversationAccess access, ChatDb db, CancellationToken cancel)
+    {
+        if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
+
+        var query = db.Chats.AsNoTracking().Include(c => c.User).Where(c => c.GroupId == groupId);
+        if (afterId is { } after) query = query.Where(c => c.Id > after);
+        if (beforeId is { } before) query = query.Where(c => c.Id < before);
+
+        List<Chat> page;
+        if (limit is null && afterId is null && beforeId is null)
+        {
+            page = await query.OrderBy(c => c.Id).ToListAsync(cancel);
+        }
+        else
+        {
+            var take = Math.Clamp(limit ?? MaxPage, 1, MaxPage);
+            page = afterId is not null
+                ? await query.OrderBy(c => c.Id).Take(take).ToListAsync(cancel)
+                : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
+        }
+
+        var viewer = user.UserId();
+        return TypedResults.Ok(new ChatsResponse(page.Select(c => ChatDto.From(c, viewer)).ToList()));
+    }
+
+    private static async Task<Results<Ok<SendChatResponse>, ForbidHttpResult, ProblemHttpResult>> Send(
+        int groupId, SendChatRequest body,
+        ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options,
+        IHubContext<GroupChatHub> hub, TimeProvider clock, CancellationToken cancel)
+    {
+        if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
+
+        var text = body.Message?.Trim() ?? "";
+        if (text.Length == 0) return Invalid("The message is empty.");
+        if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
+        if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
+
+        var userId = user.UserId()!.Value;
+        if (body.ClientMessageId is { } clientId)
+        {
+            // A retry after a lost response: answer with what was stored the first time, add nothing.
+            var existing = await db.Chats.Include(c => c.User)
+                .FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientId, cancel);
+            if (existing is not null) return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(existing, userId)));
+        }
+
+        var chat = new Chat
+        {
+            GroupId = groupId,
+            UserId = userId,
+            Message = text,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ClientMessageId = body.ClientMessageId,
+        };
+        db.Chats.Add(chat);
+        await db.SaveChangesAsync(cancel);
+        await db.Entry(chat).Reference(c => c.User).LoadAsync(cancel);
+
+        // Saved first, pushed second: a widget that misses the push still finds the message in history.
+        // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
+        await hub.Clients.Group(GroupChatHub.GroupName(groupId))
+            .SendAsync(GroupChatHub.ReceiveMessage, ChatDto.From(chat, viewerId: null), cancel);
+
+        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
+    }
+
+    private static ProblemHttpResult Invalid(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");
+
+    public sealed record ChatsResponse(List<ChatDto> Chats);
+
+    public sealed record SendChatResponse(bool Success, ChatDto Chat);
+}

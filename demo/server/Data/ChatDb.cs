@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace SupportChat.Server.Data;
+
+public static class Roles
+{
+    public const string Agent = "agent";
+    public const string Visitor = "visitor";
+    public const string User = "user";
+}
+
+public sealed class User
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string? PasswordHash { get; set; }
+    public required string Role { get; set; }
+    public string? AvatarUrl { get; set; }
+
+    /// <summary>SHA-256 of the secret in a returning visitor's HttpOnly cookie.</summary>
+    public string? VisitorKeyHash { get; set; }
+}
+
+public sealed class Group
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The visitor or user whose conversation this is; agents see every group.</summary>
+    public int? OwnerUserId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class Chat
+{
+    public int Id { get; set; }
+    public int GroupId { get; set; }
+    public int UserId { get; set; }
+    public User? User { get; set; }
+    public required string Message { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>The sender's id for this message, so a repeated send returns the stored one.</summary>
+    public string? ClientMessageId { get; set; }
+}
+
+public sealed class ChatDb(DbContextOptions<ChatDb> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<Chat> Chats => Set<Chat>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<User>().HasIndex(u => u.Email).IsUnique();
+        model.Entity<User>().HasIndex(u => u.VisitorKeyHash).IsUnique();
+        model.Entity<Group>().HasIndex(g => g.OwnerUserId);
+        model.Entity<Chat>().HasIndex(c => new { c.GroupId, c.Id });
+        model.Entity<Chat>().HasIndex(c => new { c.UserId, c.ClientMessageId }).IsUnique();
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // SQLite keeps no DateTimeKind; everything stored is UTC, so say so on the way out and the
+        // JSON carries a trailing "Z".
+        conventions.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

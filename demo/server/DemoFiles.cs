@@ -1,0 +1,26 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
+
+namespace SupportChat.Server;
+
+/// <summary>
+/// The demo folder holds the server's own source (and, by default, its database) below it, so only the
+/// pages at its top level and its <c>assets/</c> folder are served.
+/// </summary>
+public sealed class DemoFiles(string root) : IFileProvider
+{
+    private readonly PhysicalFileProvider files = new(root);
+
+    public IFileInfo GetFileInfo(string subpath) =>
+        IsPublic(subpath) ? files.GetFileInfo(subpath) : new NotFoundFileInfo(subpath);
+
+    public IDirectoryContents GetDirectoryContents(string subpath) => NotFoundDirectoryContents.Singleton;
+
+    public IChangeToken Watch(string filter) => NullChangeToken.Singleton;
+
+    private static bool IsPublic(string subpath)
+    {
+        var segments = subpath.Trim('/').Split('/');
+        return segments.Length == 1 || (segments.Length == 2 && segments[0] == "assets");
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using SupportChat.Server;
+using SupportChat.Server.Auth;
+using SupportChat.Server.Chats;
+using SupportChat.Server.Data;
+using SupportChat.Server.Groups;
+using SupportChat.Server.Hubs;
+using SupportChat.Server.Users;
+using SupportChat.Server.Visitors;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<SupportChatOptions>()
+    .BindConfiguration(SupportChatOptions.Section)
+    .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, env) =>
+    {
+        options.ApplyEnvironment(configuration);
+        options.ResolvePaths(env.ContentRootPath);
+    });
+builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SupportChatOptions>>().Value);
+
+var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue($"{SupportChatOptions.Section}:Port", 5080));
+builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddDbContext<ChatDb>((sp, db) =>
+    db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}"));
+builder.Services.AddSingleton(sp =>
+{
+    var options = sp.GetRequiredService<SupportChatOptions>();
+    return new Tokens(options, Tokens.LoadKey(options, options.Database), sp.GetRequiredService<TimeProvider>());
+});
+builder.Services.AddScoped<ConversationAccess>();
+builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+    .Configure<Tokens, SupportChatOptions>((jwt, tokens, options) =>
+    {
+        // Keep claim names as they are in the token: the user id is read by its seed name.
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = options.JwtIssuer,
+            ValidAudience = options.JwtIssuer,
+            IssuerSigningKey = tokens.Key,
+            NameClaimType = "name",
+            RoleClaimType = "role",
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            // Browsers cannot set headers on a WebSocket or an EventSource, so the client puts the
+            // token in the query string; accept it there on the hub path only.
+            OnMessageReceived = context =>
+            {
+                if (context.HttpContext.Request.Path.StartsWithSegments(GroupChatHub.Path)
+                    && context.Request.Query["access_token"] is { Count: > 0 } token)
+                {
+                    context.Token = token;
+                }
+                return Task.CompletedTask;
+            },
+        };
+    });
+builder.Services.AddAuthorization();
+
+builder.Services.AddCors();
+builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, options) =>
+    cors.AddDefaultPolicy(policy => policy
+        .WithOrigins(options.EffectiveOrigins())
+        .AllowCredentials()
+        .AllowAnyHeader()
+        .AllowAnyMethod()));
+
+builder.Services.AddProblemDetails();
+builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
+
+var app = builder.Build();
+
+await Seed.RunAsync(app.Services);
+
+var settings = app.Services.GetRequiredService<SupportChatOptions>();
+var demo = new DemoFiles(settings.DemoPath);
+app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = demo });
+app.UseStaticFiles(new StaticFileOptions
+{
+    FileProvider = demo,
+    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+});
+if (Directory.Exists(settings.DistPath))
+{
+    app.UseStaticFiles(new StaticFileOptions
+    {
+        RequestPath = "/dist",
+        FileProvider = new PhysicalFileProvider(settings.DistPath),
+        ContentTypeProvider = new FileExtensionContentTypeProvider { Mappings = { [".map"] = "application/json" } },
+        OnPrepareResponse = file =>
+        {
+            // The widget is public code that any site may load as a module script, which needs CORS.
+            file.Context.Response.Headers.AccessControlAllowOrigin = "*";
+            file.Context.Response.Headers.CacheControl = "no-cache";
+        },
+    });
+}
+
+app.UseCors();
+app.UseMiddleware<OriginGate>();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapHub<GroupChatHub>(GroupChatHub.Path);
+app.MapChatEndpoints();
+app.MapUserEndpoints();
+app.MapVisitorEndpoints();
+app.MapGroupEndpoints();
+
+app.Run();
+
+/// <summary>Visible to the tests' <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

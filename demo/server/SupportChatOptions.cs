@@ -1,0 +1,64 @@
+namespace SupportChat.Server;
+
+/// <summary>
+/// Settings for the reference server. Bound from the <c>SupportChat</c> configuration section; the
+/// flat <c>SUPPORTCHAT_*</c> and <c>PORT</c> environment variables the README documents win over it.
+/// </summary>
+public sealed class SupportChatOptions
+{
+    public const string Section = "SupportChat";
+
+    public int Port { get; set; } = 5080;
+
+    /// <summary>SQLite database file. Relative paths are taken from the content root.</summary>
+    public string Database { get; set; } = "App_Data/supportchat.db";
+
+    /// <summary>Origins allowed to call the API and the hub. Empty means the server's own origin only.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>HMAC key for JWTs, base64. Empty means a development key kept beside the database.</summary>
+    public string JwtKey { get; set; } = "";
+
+    public string JwtIssuer { get; set; } = "support-chat";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public string AgentEmail { get; set; } = "agent@example.com";
+
+    public string AgentPassword { get; set; } = "support-demo";
+
+    public string AgentName { get; set; } = "Support team";
+
+    public int MaxMessageLength { get; set; } = 4000;
+
+    /// <summary>Folder of the demo pages served at <c>/</c>, relative to the content root.</summary>
+    public string DemoPath { get; set; } = "..";
+
+    /// <summary>Folder of the built widget served at <c>/dist/</c>, relative to the content root.</summary>
+    public string DistPath { get; set; } = "../../dist";
+
+    public void ApplyEnvironment(IConfiguration configuration)
+    {
+        if (int.TryParse(configuration["PORT"], out var port)) Port = port;
+        Database = configuration["SUPPORTCHAT_DB"] is { Length: > 0 } db ? db : Database;
+        JwtKey = configuration["SUPPORTCHAT_JWT_KEY"] ?? JwtKey;
+        AgentEmail = configuration["SUPPORTCHAT_AGENT_EMAIL"] is { Length: > 0 } email ? email : AgentEmail;
+        AgentPassword = configuration["SUPPORTCHAT_AGENT_PASSWORD"] is { Length: > 0 } pw ? pw : AgentPassword;
+        if (configuration["SUPPORTCHAT_ORIGINS"] is { Length: > 0 } origins)
+        {
+            AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+    }
+
+    /// <summary>Makes the file paths absolute, relative to the content root.</summary>
+    public void ResolvePaths(string contentRoot)
+    {
+        Database = Path.GetFullPath(Database, contentRoot);
+        DemoPath = Path.GetFullPath(DemoPath, contentRoot);
+        DistPath = Path.GetFullPath(DistPath, contentRoot);
+    }
+
+    /// <summary>The allow-list in force: the configured origins, or else this server's own.</summary>
+    public string[] EffectiveOrigins() =>
+        AllowedOrigins.Length > 0 ? AllowedOrigins : [$"http://127.0.0.1:{Port}", $"http://localhost:{Port}"];
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Server.Auth;
+using SupportChat.Server.Data;
+
+namespace SupportChat.Server.Visitors;
+
+public sealed record VisitorRequest(string? Name);
+
+public sealed record VisitorResponse(string Token, int UserId, int GroupId);
+
+/// <summary>
+/// <c>POST /visitors</c>: an anonymous website visitor and their own support conversation. Continuity
+/// lives in an HttpOnly cookie holding a random secret, so a returning visitor gets a fresh short-lived
+/// token for the same conversation and the page never stores a token.
+/// </summary>
+public static class VisitorEndpoints
+{
+    public const string CookieName = "supportchat_visitor";
+    private const string DefaultName = "Visitor";
+
+    public static void MapVisitorEndpoints(this IEndpointRouteBuilder app) => app.MapPost("/visitors", Start);
+
+    private static async Task<VisitorResponse> Start(
+        HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, CancellationToken cancel)
+    {
+        // The body is optional: a token-url call from the widget sends none.
+        var name = await ReadName(http, cancel);
+
+        var user = http.Request.Cookies[CookieName] is { Length: > 0 } secret
+            ? await db.Users.FirstOrDefaultAsync(u => u.VisitorKeyHash == Hash(secret) && u.Role == Roles.Visitor, cancel)
+            : null;
+
+        if (user is null)
+        {
+            var newSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            user = new User { Name = name ?? DefaultName, Role = Roles.Visitor, VisitorKeyHash = Hash(newSecret) };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(cancel);
+            http.Response.Cookies.Append(CookieName, newSecret, new CookieOptions
+            {
+                HttpOnly = true,
+                Path = "/visitors",
+                MaxAge = TimeSpan.FromDays(30),
+                IsEssential = true,
+                // Cross-site embeds need SameSite=None, which browsers accept only with Secure (https).
+                Secure = http.Request.IsHttps,
+                SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
+            });
+        }
+        else if (name is not null && name != user.Name)
+        {
+            user.Name = name;
+        }
+
+        var group = await db.Groups.Where(g => g.OwnerUserId == user.Id).OrderByDescending(g => g.Id).FirstOrDefaultAsync(cancel);
+        if (group is null)
+        {
+            group = new Group { Name = $"Conversation with {user.Name}", OwnerUserId = user.Id, CreatedAt = clock.GetUtcNow().UtcDateTime };
+            db.Groups.Add(group);
+        }
+        await db.SaveChangesAsync(cancel);
+
+        return new VisitorResponse(tokens.Issue(user), user.Id, group.Id);
+    }
+
+    private static async Task<string?> ReadName(HttpContext http, CancellationToken cancel)
+    {
+        if (!http.Request.HasJsonContentType()) return null;
+        var body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+        var name = body?.Name?.Trim();
+        return string.IsNullOrEmpty(name) ? null : name[..Math.Min(name.Length, 100)];
+    }
+
+    private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}
