@@ -14,7 +14,9 @@ public sealed class DemoFiles(string root) : IFileProvider
     public IFileInfo GetFileInfo(string subpath) =>
         IsPublic(subpath) ? files.GetFileInfo(subpath) : new NotFoundFileInfo(subpath);
 
-    public IDirectoryContents GetDirectoryContents(string subpath) => NotFoundDirectoryContents.Singleton;
+    /// <summary>Asked by the default-document middleware: only the top level and <c>assets/</c> exist.</summary>
+    public IDirectoryContents GetDirectoryContents(string subpath) =>
+        subpath.Trim('/') is "" or "assets" ? files.GetDirectoryContents(subpath) : NotFoundDirectoryContents.Singleton;
 
     public IChangeToken Watch(string filter) => NullChangeToken.Singleton;
 

@@ -1,0 +1,78 @@
+import { parseHistory, parseMessage } from './hub-protocol.js';
+import type { TokenSource } from './token-source.js';
+import type { ChatMessage } from './types.js';
+
+/** A REST call that did not succeed; `status` is absent when no answer came at all. */
+export class ChatApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ChatApiError';
+  }
+}
+
+export interface HistoryQuery {
+  afterId?: number;
+  beforeId?: number;
+  limit?: number;
+}
+
+/** `GET` and `POST /chats/{groupId}` with the bearer token; a 401 gets one fresh token and one retry. */
+export class ChatApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly tokens: TokenSource,
+  ) {}
+
+  async history(groupId: string, query: HistoryQuery = {}): Promise<ChatMessage[]> {
+    const url = new URL(`chats/${encodeURIComponent(groupId)}`, this.#base());
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return parseHistory(await this.#request(url, { method: 'GET' }));
+  }
+
+  /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
+  async send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined> {
+    const url = new URL(`chats/${encodeURIComponent(groupId)}`, this.#base());
+    const body = JSON.stringify({ groupId, message: text, clientMessageId });
+    const answer = (await this.#request(url, { method: 'POST', body })) as { chat?: unknown } | null;
+    return answer?.chat === undefined ? undefined : parseMessage(answer.chat);
+  }
+
+  #base() {
+    return this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`;
+  }
+
+  async #request(url: URL, init: RequestInit): Promise<unknown> {
+    let response = await this.#fetch(url, init, await this.tokens.current());
+    if (response.status === 401) response = await this.#fetch(url, init, await this.tokens.fresh());
+    if (!response.ok) throw new ChatApiError(await problemText(response), response.status);
+    return response.status === 204 ? null : response.json();
+  }
+
+  async #fetch(url: URL, init: RequestInit, token: string) {
+    try {
+      return await fetch(url, {
+        ...init,
+        headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+      });
+    } catch (error) {
+      throw new ChatApiError(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** The `detail` of a problem-details answer, else the status line. */
+async function problemText(response: Response): Promise<string> {
+  try {
+    const problem = (await response.json()) as { detail?: unknown; title?: unknown };
+    if (typeof problem.detail === 'string') return problem.detail;
+    if (typeof problem.title === 'string') return problem.title;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return `The server answered ${response.status}.`;
+}

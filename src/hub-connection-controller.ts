@@ -1,0 +1,227 @@
+import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { backoffDelay } from './backoff.js';
+import { HubMethods } from './hub-protocol.js';
+import type { ChatStatus } from './types.js';
+
+/** The part of SignalR's `HubConnection` this controller uses; tests pass a fake through `createConnection`. */
+export interface ChatConnection {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  invoke(method: string, ...args: unknown[]): Promise<unknown>;
+  on(method: string, handler: (...args: unknown[]) => void): void;
+  off(method: string, handler: (...args: unknown[]) => void): void;
+  onclose(callback: (error?: Error) => void): void;
+  onreconnecting(callback: (error?: Error) => void): void;
+  onreconnected(callback: (connectionId?: string) => void): void;
+}
+
+export type ConnectionFactory = (url: string, accessTokenFactory: () => Promise<string>) => ChatConnection;
+
+export interface HubConnectionOptions {
+  /** Called on every connect and reconnect: SignalR asks for a token at each negotiate. */
+  accessToken: () => Promise<string>;
+  /** Every `ReceiveMessage` argument, unparsed. */
+  onMessage: (payload: unknown) => void;
+  /** After each successful `JoinGroup`: the moment to fetch what was missed. */
+  onJoined: (groupId: string) => void;
+  onStatusChange: (status: ChatStatus) => void;
+  onError: (error: Error) => void;
+  createConnection?: ConnectionFactory;
+  /** Delay before retry `attempt`; never "give up". */
+  retryDelay?: (attempt: number) => number;
+}
+
+/** A real SignalR connection with automatic reconnect that never gives up (capped back-off with jitter). */
+export const createHubConnection: ConnectionFactory = (url, accessTokenFactory) =>
+  new HubConnectionBuilder()
+    .withUrl(url, { accessTokenFactory })
+    // SignalR stops reconnecting when the policy returns null; ours never does.
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => backoffDelay(previousRetryCount) })
+    .configureLogging(LogLevel.Warning)
+    .build();
+
+/**
+ * Owns one hub connection for one element: starts it when the element is connected, joins the group,
+ * re-joins after every reconnect, and when the element goes away leaves the group, stops the
+ * connection and removes every handler it registered. `status` changes here and nowhere else.
+ */
+export class HubConnectionController implements ReactiveController {
+  #status: ChatStatus = 'disconnected';
+  #url?: string;
+  #group?: string;
+  #joined?: string;
+  #connection?: ChatConnection;
+  /** Bumped by every start and stop, so work begun for an older connection knows it is stale. */
+  #generation = 0;
+  #retryTimer?: ReturnType<typeof setTimeout>;
+  #attempt = 0;
+  /** Whether the element is in the page: the only time a connection may exist. */
+  #active = false;
+
+  readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: HubConnectionOptions,
+  ) {
+    host.addController(this);
+  }
+
+  get status(): ChatStatus {
+    return this.#status;
+  }
+
+  /** The group joined on the current connection, if any. */
+  get joinedGroup(): string | undefined {
+    return this.#joined;
+  }
+
+  hostConnected() {
+    this.#active = true;
+    void this.#start();
+  }
+
+  hostDisconnected() {
+    this.#active = false;
+    void this.#stop();
+  }
+
+  /** Points the controller at a hub (or at none) and connects anew, with whatever token source is now set. */
+  configure(url: string | undefined) {
+    this.#url = url;
+    void this.#restart();
+  }
+
+  /** Leaves the joined group and joins another, on the live connection. */
+  async setGroup(group: string | undefined) {
+    if (group === this.#group) return;
+    this.#group = group;
+    const connection = this.#connection;
+    if (!connection || this.#status !== 'connected') return;
+    const generation = this.#generation;
+    if (this.#joined !== undefined) {
+      const old = this.#joined;
+      this.#joined = undefined;
+      await connection.invoke(HubMethods.leaveGroup, old).catch(() => undefined);
+    }
+    if (generation === this.#generation) await this.#join(connection, generation);
+  }
+
+  /** Drops the connection and makes a new one now, skipping any back-off wait. */
+  reconnect() {
+    return this.#restart();
+  }
+
+  async #restart() {
+    await this.#stop();
+    await this.#start();
+  }
+
+  async #start() {
+    const url = this.#url;
+    if (!url || !this.#active || this.#connection) return;
+    const generation = ++this.#generation;
+    const factory = this.options.createConnection ?? createHubConnection;
+    const connection = factory(url, this.options.accessToken);
+    this.#connection = connection;
+    connection.on(HubMethods.receiveMessage, this.#onMessage);
+    connection.onreconnecting(() => {
+      if (this.#current(generation)) this.#setStatus('reconnecting');
+    });
+    connection.onreconnected(() => {
+      if (this.#current(generation)) void this.#afterConnect(connection, generation);
+    });
+    connection.onclose(error => {
+      if (this.#current(generation)) this.#closed(connection, generation, error);
+    });
+
+    this.#setStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
+    try {
+      await connection.start();
+    } catch (error) {
+      if (!this.#current(generation)) return;
+      this.options.onError(asError(error));
+      this.#closed(connection, generation, undefined);
+      return;
+    }
+    // A stop() that came while start() was under way wins: it has bumped the generation.
+    if (!this.#current(generation)) {
+      await connection.stop().catch(() => undefined);
+      return;
+    }
+    await this.#afterConnect(connection, generation);
+  }
+
+  async #afterConnect(connection: ChatConnection, generation: number) {
+    this.#attempt = 0;
+    this.#joined = undefined;
+    this.#setStatus('connected');
+    await this.#join(connection, generation);
+  }
+
+  async #join(connection: ChatConnection, generation: number) {
+    const group = this.#group;
+    if (group === undefined) return;
+    try {
+      await connection.invoke(HubMethods.joinGroup, group);
+    } catch (error) {
+      if (this.#current(generation)) this.options.onError(asError(error));
+      return;
+    }
+    if (!this.#current(generation) || group !== this.#group) return;
+    this.#joined = group;
+    this.options.onJoined(group);
+  }
+
+  /** The connection ended without our asking (start failed, or SignalR stopped retrying): start anew later. */
+  #closed(connection: ChatConnection, generation: number, error: Error | undefined) {
+    if (error) this.options.onError(error);
+    this.#detach(connection);
+    this.#connection = undefined;
+    this.#joined = undefined;
+    this.#setStatus('reconnecting');
+    const delay = (this.options.retryDelay ?? backoffDelay)(this.#attempt++);
+    this.#retryTimer = setTimeout(() => {
+      if (this.#current(generation)) void this.#start();
+    }, delay);
+  }
+
+  async #stop() {
+    this.#generation++;
+    clearTimeout(this.#retryTimer);
+    this.#attempt = 0;
+    const connection = this.#connection;
+    const joined = this.#joined;
+    const wasConnected = this.#status === 'connected';
+    this.#connection = undefined;
+    this.#joined = undefined;
+    // Said at once, so a start that follows (the element moved in the page) is not overwritten later.
+    this.#setStatus('disconnected');
+    if (!connection) return;
+    this.#detach(connection);
+    if (joined !== undefined && wasConnected) {
+      await connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
+    }
+    await connection.stop().catch(() => undefined);
+  }
+
+  #detach(connection: ChatConnection) {
+    connection.off(HubMethods.receiveMessage, this.#onMessage);
+  }
+
+  #current(generation: number) {
+    return generation === this.#generation;
+  }
+
+  #setStatus(status: ChatStatus) {
+    if (status === this.#status) return;
+    this.#status = status;
+    this.host.requestUpdate();
+    this.options.onStatusChange(status);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,70 @@
+import type { ChatMessage } from './types.js';
+
+/** Method names of the seed's `GroupChatHub`. */
+export const HubMethods = {
+  joinGroup: 'JoinGroup',
+  leaveGroup: 'LeaveGroup',
+  receiveMessage: 'ReceiveMessage',
+} as const;
+
+/** The message DTO on the wire: the seed's fields, then the reference server's extensions. */
+export interface WireMessage {
+  id: number;
+  name: string;
+  message: string;
+  userId: number;
+  userAvatarUrl: string | null;
+  isMe: boolean;
+  groupId?: number | string;
+  createdAt?: string;
+  clientMessageId?: string;
+}
+
+/** Longer than any server should send (the reference server allows 4,000); past it a message is dropped. */
+export const MAX_TEXT_LENGTH = 20_000;
+const MAX_NAME_LENGTH = 200;
+
+function drop(reason: string, value: unknown): undefined {
+  console.warn(`support-chat: dropped a malformed message (${reason})`, value);
+  return undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Turns whatever arrived (a hub push or a history entry) into a message, or into `undefined` with one
+ * console warning. Nothing from the wire reaches the store without passing here.
+ */
+export function parseMessage(value: unknown): ChatMessage | undefined {
+  if (!isRecord(value)) return drop('not an object', value);
+  const { id, name, message, userId, userAvatarUrl, groupId, createdAt, clientMessageId } = value;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return drop('id', value);
+  if (typeof message !== 'string') return drop('message', value);
+  if (message.length > MAX_TEXT_LENGTH) return drop('message too long', id);
+  if (typeof userId !== 'number' || !Number.isFinite(userId)) return drop('userId', value);
+  if (name !== undefined && name !== null && typeof name !== 'string') return drop('name', value);
+
+  const created = typeof createdAt === 'string' ? new Date(createdAt) : undefined;
+  return {
+    id,
+    key: `m${id}`,
+    name: (name ?? '').slice(0, MAX_NAME_LENGTH),
+    text: message,
+    userId,
+    avatarUrl: typeof userAvatarUrl === 'string' ? userAvatarUrl : null,
+    groupId: typeof groupId === 'number' || typeof groupId === 'string' ? String(groupId) : undefined,
+    createdAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
+    clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : undefined,
+    state: 'sent',
+  };
+}
+
+/** A history answer `{ chats: [...] }`: every entry parsed, the malformed ones dropped. */
+export function parseHistory(value: unknown): ChatMessage[] {
+  if (!isRecord(value) || !Array.isArray(value.chats)) {
+    console.warn('support-chat: history answer without a chats array', value);
+    return [];
+  }
+  return value.chats.map(parseMessage).filter((m): m is ChatMessage => m !== undefined);
+}

@@ -1,0 +1,13 @@
+export { SupportChat } from './support-chat.js';
+export {
+  SupportChatErrorEvent,
+  SupportChatHideEvent,
+  SupportChatMessageEvent,
+  SupportChatSendEvent,
+  SupportChatShowEvent,
+  SupportChatStatusChangeEvent,
+  SupportChatUnreadChangeEvent,
+} from './events.js';
+export type { ChatConnection, ConnectionFactory } from './hub-connection-controller.js';
+export type { SupportChatStringOverrides, SupportChatStrings } from './strings.js';
+export type { ChatMessage, ChatStatus, DeliveryState, TokenProvider } from './types.js';

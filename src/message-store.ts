@@ -1,0 +1,85 @@
+import type { ChatMessage } from './types.js';
+
+/**
+ * The conversation as shown: server messages ordered and de-duplicated by id, then my messages still
+ * on their way, in the order I sent them. History and live pushes may overlap in any way; each
+ * message is kept once. A pending message is matched to its server copy by `clientMessageId` only.
+ */
+export class MessageStore {
+  readonly #sent: ChatMessage[] = [];
+  readonly #ids = new Set<number>();
+  readonly #outbox = new Map<string, ChatMessage>();
+
+  /** Server messages in id order, then pending and failed ones. */
+  get messages(): readonly ChatMessage[] {
+    return this.#outbox.size === 0 ? this.#sent : [...this.#sent, ...this.#outbox.values()];
+  }
+
+  /** The highest id held: where a catch-up resumes. */
+  get lastId(): number | undefined {
+    return this.#sent.at(-1)?.id;
+  }
+
+  get size(): number {
+    return this.#sent.length + this.#outbox.size;
+  }
+
+  /** Adds server messages; returns those that were new, in id order. */
+  add(messages: Iterable<ChatMessage>): ChatMessage[] {
+    const added: ChatMessage[] = [];
+    for (const message of messages) {
+      if (message.id === undefined) continue;
+      const pending = message.clientMessageId ? this.#outbox.get(message.clientMessageId) : undefined;
+      if (pending) this.#outbox.delete(pending.key);
+      if (this.#ids.has(message.id)) continue;
+      this.#ids.add(message.id);
+      // Keep the pending bubble's key so its DOM node is reused, not replaced.
+      const stored = pending ? { ...message, key: pending.key } : message;
+      this.#insert(stored);
+      added.push(stored);
+    }
+    return added.sort((a, b) => a.id! - b.id!);
+  }
+
+  /** Shows a message of mine before the server has it. */
+  addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
+    const message: ChatMessage = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' };
+    this.#outbox.set(clientMessageId, message);
+    return message;
+  }
+
+  markPending(clientMessageId: string): ChatMessage | undefined {
+    return this.#update(clientMessageId, { state: 'pending', error: undefined });
+  }
+
+  markFailed(clientMessageId: string, error: string): ChatMessage | undefined {
+    return this.#update(clientMessageId, { state: 'failed', error });
+  }
+
+  /**
+   * Forgets a pending message that the server accepted without saying which message it became (the
+   * seed answers `{ success: true }`): its echo, pushed before that answer, shows it instead.
+   */
+  settle(clientMessageId: string): void {
+    this.#outbox.delete(clientMessageId);
+  }
+
+  getPending(clientMessageId: string): ChatMessage | undefined {
+    return this.#outbox.get(clientMessageId);
+  }
+
+  #update(clientMessageId: string, change: Partial<ChatMessage>): ChatMessage | undefined {
+    const current = this.#outbox.get(clientMessageId);
+    if (!current) return undefined;
+    const next = { ...current, ...change };
+    this.#outbox.set(clientMessageId, next);
+    return next;
+  }
+
+  /** Live messages arrive in order, so the search starts from the end and usually stops at once. */
+  #insert(message: ChatMessage) {
+    let index = this.#sent.length;
+    while (index > 0 && this.#sent[index - 1].id! > message.id!) index--;
+    this.#sent.splice(index, 0, message);
+  }
+}

@@ -1,0 +1,46 @@
+import type { ChatStatus } from './types.js';
+
+/** Every text the widget shows; `strings` on the element overrides any of them. */
+export interface SupportChatStrings {
+  heading: string;
+  placeholder: string;
+  send: string;
+  open: string;
+  close: string;
+  retry: string;
+  sending: string;
+  failed: string;
+  you: string;
+  empty: string;
+  status: Record<ChatStatus, string>;
+  /** The launcher's accessible name, with the unread count. */
+  unread: (count: number) => string;
+}
+
+export const defaultStrings: SupportChatStrings = {
+  heading: 'Support',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  open: 'Open support chat',
+  close: 'Close chat',
+  retry: 'Retry',
+  sending: 'Sending…',
+  failed: 'Not sent',
+  you: 'You',
+  empty: 'Ask us anything. We usually answer within a few minutes.',
+  status: {
+    connected: 'Online',
+    connecting: 'Connecting…',
+    reconnecting: 'Reconnecting…',
+    disconnected: 'Offline',
+  },
+  unread: count => (count === 1 ? '1 unread message' : `${count} unread messages`),
+};
+
+export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {
+  status?: Partial<Record<ChatStatus, string>>;
+};
+
+export function mergeStrings(overrides: SupportChatStringOverrides | undefined): SupportChatStrings {
+  return { ...defaultStrings, ...overrides, status: { ...defaultStrings.status, ...overrides?.status } };
+}

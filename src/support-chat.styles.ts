@@ -1,0 +1,277 @@
+import { css } from 'lit';
+
+/**
+ * Every colour and size comes from a `--support-chat-*` custom property with a default here, so a page
+ * themes the widget without reaching into its shadow root.
+ */
+export const styles = css`
+  :host {
+    --_accent: var(--support-chat-accent, #4338ca);
+    --_accent-text: var(--support-chat-accent-text, #ffffff);
+    --_background: var(--support-chat-background, #ffffff);
+    --_text: var(--support-chat-text, #1f2937);
+    --_muted: var(--support-chat-muted, #5b6472);
+    --_bubble: var(--support-chat-bubble, #eef0f4);
+    --_danger: var(--support-chat-danger, #b42318);
+    --_radius: var(--support-chat-radius, 16px);
+    --_offset: var(--support-chat-offset, 20px);
+
+    position: fixed;
+    inset-block-end: var(--_offset);
+    inset-inline-end: var(--_offset);
+    z-index: var(--support-chat-z-index, 2147483000);
+    font-family: var(--support-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: 15px;
+    line-height: 1.4;
+    color: var(--_text);
+  }
+
+  :host([mode='inline']) {
+    position: relative;
+    inset: auto;
+    z-index: auto;
+    display: block;
+    height: 100%;
+  }
+
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
+  }
+
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+
+  button:focus-visible,
+  textarea:focus-visible,
+  a:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
+  .launcher {
+    position: relative;
+    display: grid;
+    place-items: center;
+    margin-inline-start: auto;
+    width: 56px;
+    height: 56px;
+    border: none;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.25);
+  }
+
+  .launcher svg {
+    width: 26px;
+    height: 26px;
+    fill: currentColor;
+  }
+
+  .badge {
+    position: absolute;
+    inset-block-start: -4px;
+    inset-inline-end: -4px;
+    min-width: 20px;
+    padding: 0 6px;
+    border-radius: 10px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 600;
+    line-height: 20px;
+  }
+
+  .panel {
+    display: flex;
+    flex-direction: column;
+    width: min(var(--support-chat-width, 370px), calc(100vw - 2 * var(--_offset)));
+    height: min(var(--support-chat-height, 560px), calc(100vh - 4 * var(--_offset) - 56px));
+    margin-block-end: 12px;
+    overflow: hidden;
+    border-radius: var(--_radius);
+    background: var(--_background);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);
+  }
+
+  :host([mode='inline']) .panel {
+    width: 100%;
+    height: 100%;
+    margin: 0;
+    border-radius: 0;
+    box-shadow: none;
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 14px 16px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+
+  h2 {
+    flex: 1;
+    margin: 0;
+    font-size: 16px;
+    font-weight: 600;
+  }
+
+  .status {
+    font-size: 13px;
+  }
+
+  .status::before {
+    content: '';
+    display: inline-block;
+    width: 8px;
+    height: 8px;
+    margin-inline-end: 6px;
+    border-radius: 50%;
+    background: #f5b83d;
+  }
+
+  .status[data-status='connected']::before {
+    background: #3ccf7a;
+  }
+
+  .close {
+    width: 32px;
+    height: 32px;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: inherit;
+    font-size: 22px;
+    line-height: 1;
+  }
+
+  .notice {
+    margin: 0;
+    padding: 8px 16px;
+    background: color-mix(in srgb, var(--_danger) 12%, var(--_background));
+    color: var(--_danger);
+    font-size: 14px;
+  }
+
+  .log {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    margin: 0;
+    padding: 16px;
+    overflow-y: auto;
+    list-style: none;
+    overscroll-behavior: contain;
+  }
+
+  .empty {
+    margin: auto;
+    color: var(--_muted);
+    text-align: center;
+  }
+
+  .message {
+    display: flex;
+    flex-direction: column;
+    max-width: 80%;
+    align-self: flex-start;
+  }
+
+  .message.mine {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+
+  .meta {
+    display: flex;
+    gap: 6px;
+    padding-inline: 4px;
+    color: var(--_muted);
+    font-size: 12px;
+  }
+
+  .text {
+    margin: 2px 0 0;
+    padding: 8px 12px;
+    border-radius: var(--_radius);
+    background: var(--_bubble);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+
+  .mine .text {
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+
+  .mine .text a {
+    color: inherit;
+  }
+
+  .message[data-state='pending'] .text {
+    opacity: 0.7;
+  }
+
+  .message[data-state='failed'] .text {
+    outline: 2px solid var(--_danger);
+  }
+
+  .state {
+    color: var(--_muted);
+    font-size: 12px;
+  }
+
+  .message[data-state='failed'] .state {
+    color: var(--_danger);
+  }
+
+  .retry {
+    border: none;
+    background: none;
+    color: var(--_accent);
+    font-size: 13px;
+    font-weight: 600;
+    text-decoration: underline;
+  }
+
+  form {
+    display: flex;
+    gap: 8px;
+    padding: 12px;
+    border-block-start: 1px solid color-mix(in srgb, var(--_text) 12%, transparent);
+  }
+
+  textarea {
+    flex: 1;
+    max-height: 8em;
+    padding: 8px 12px;
+    resize: none;
+    border: 1px solid color-mix(in srgb, var(--_text) 25%, transparent);
+    border-radius: 12px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+    font-size: 16px;
+    field-sizing: content;
+  }
+
+  form button {
+    padding: 0 16px;
+    border: none;
+    border-radius: 12px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    font-weight: 600;
+  }
+
+  form button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+`;

@@ -1,0 +1,350 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ChatApi } from './chat-api.js';
+import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
+import {
+  SupportChatErrorEvent,
+  SupportChatHideEvent,
+  SupportChatMessageEvent,
+  SupportChatSendEvent,
+  SupportChatShowEvent,
+  SupportChatStatusChangeEvent,
+  SupportChatUnreadChangeEvent,
+} from './events.js';
+import { createHubConnection, HubConnectionController, type ConnectionFactory } from './hub-connection-controller.js';
+import { linkify, type TextPart } from './linkify.js';
+import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
+import { styles } from './support-chat.styles.js';
+import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
+import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
+
+/**
+ * An embeddable customer-support chat on an ASP.NET Core SignalR hub.
+ *
+ * @summary Joins a conversation (a SignalR group) and shows every message the moment it is sent.
+ *
+ * @fires support-chat-message - A message new to the conversation arrived (`event.message`).
+ * @fires support-chat-send - The visitor pressed send (`event.text`); cancelable.
+ * @fires support-chat-status-change - The connection state changed (`event.status`).
+ * @fires support-chat-unread-change - The unread count changed (`event.unreadCount`).
+ * @fires support-chat-show - The panel opened.
+ * @fires support-chat-hide - The panel closed.
+ * @fires support-chat-error - Something failed that the widget shows too (`event.error`).
+ *
+ * @csspart launcher - The floating button that opens the panel (launcher mode).
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The chat panel.
+ * @csspart header - The panel's header with heading, state and close button.
+ * @csspart messages - The message list.
+ * @csspart message - One message.
+ * @csspart composer - The form with the text box and the send button.
+ *
+ * @cssprop --support-chat-accent - Launcher, my bubbles and buttons.
+ * @cssprop --support-chat-accent-text - Text on the accent colour.
+ * @cssprop --support-chat-background - The panel.
+ * @cssprop --support-chat-text - Text in the panel.
+ * @cssprop --support-chat-muted - Times, names and states.
+ * @cssprop --support-chat-bubble - Bubbles of other people.
+ * @cssprop --support-chat-danger - Failed messages and error banners.
+ * @cssprop --support-chat-radius - Corner radius of panel and bubbles.
+ * @cssprop --support-chat-font - Font family.
+ * @cssprop --support-chat-width - Panel width in launcher mode.
+ * @cssprop --support-chat-height - Panel height in launcher mode.
+ * @cssprop --support-chat-offset - Distance of the launcher from the viewport edges.
+ * @cssprop --support-chat-z-index - Stacking of the floating launcher and panel.
+ */
+export class SupportChat extends LitElement {
+  static override styles = styles;
+
+  /** The hub, e.g. `https://support.example.com/hubs/groupchat`. Required. */
+  @property({ attribute: 'hub-url' }) hubUrl?: string;
+
+  /** The conversation (SignalR group) to join. Without it, the `groupId` the token URL answers. */
+  @property() group?: string;
+
+  /** Base of the REST API. Defaults to the hub URL's origin. */
+  @property({ attribute: 'api-url' }) apiUrl?: string;
+
+  /** An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. */
+  @property({ attribute: 'token-url' }) tokenUrl?: string;
+
+  @property() heading?: string;
+
+  @property() placeholder?: string;
+
+  /** Whether the panel is open (launcher mode). */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** `launcher`: a floating button and panel. `inline`: the panel fills its container. */
+  @property({ reflect: true }) mode: 'launcher' | 'inline' = 'launcher';
+
+  /** Returns a JWT; called on every connect and reconnect, and again after a 401. */
+  @property({ attribute: false }) tokenProvider?: TokenProvider;
+
+  /** Overrides for any user-visible text. */
+  @property({ attribute: false }) strings?: SupportChatStringOverrides;
+
+  /**
+   * Replaces how the hub connection is made, e.g. to add a MessagePack protocol or, in unit tests, a fake.
+   * Read at each connect.
+   */
+  createConnection?: ConnectionFactory;
+
+  @state() private draft = '';
+  @state() private notice?: string;
+  @state() private unread = 0;
+
+  @query('textarea') private input?: HTMLTextAreaElement;
+  @query('.log') private log?: HTMLElement;
+
+  #text = mergeStrings(undefined);
+  #session?: ChatSession;
+  #sessionKey?: string;
+  /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
+  #atEnd = true;
+
+  readonly #tokens = new TokenSource(() => this.#grant());
+
+  readonly #hub = new HubConnectionController(this, {
+    accessToken: () => this.#accessToken(),
+    onMessage: payload => this.#session?.receive(payload),
+    onJoined: () => {
+      this.notice = undefined;
+      void this.#session?.catchUp();
+    },
+    onStatusChange: status => this.dispatchEvent(new SupportChatStatusChangeEvent(status)),
+    onError: error => this.#fail(error),
+    createConnection: (url, token) => (this.createConnection ?? createHubConnection)(url, token),
+  });
+
+  readonly #sessionCallbacks: ChatSessionCallbacks = {
+    onMessages: (messages, live) => this.#arrived(messages, live),
+    onChange: () => this.requestUpdate(),
+    onError: error => this.#fail(error),
+  };
+
+  get status(): ChatStatus {
+    return this.#hub.status;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.#session?.store.messages ?? [];
+  }
+
+  get unreadCount(): number {
+    return this.unread;
+  }
+
+  show() {
+    if (this.open) return;
+    this.open = true;
+    this.#setUnread(0);
+    this.dispatchEvent(new SupportChatShowEvent());
+    void this.updateComplete.then(() => this.input?.focus());
+  }
+
+  hide() {
+    if (!this.open) return;
+    this.open = false;
+    this.dispatchEvent(new SupportChatHideEvent());
+  }
+
+  toggle() {
+    if (this.open) this.hide();
+    else this.show();
+  }
+
+  /** Sends a message as the signed-in user. A failure stays on screen with a retry, and fires `support-chat-error`. */
+  async send(text: string): Promise<void> {
+    const message = text.trim();
+    if (!message) return;
+    if (!this.#session) {
+      this.#fail(new Error('There is no conversation to send to yet.'));
+      return;
+    }
+    await this.#session.send(message);
+  }
+
+  /** Drops the connection and connects again at once. */
+  reconnect(): Promise<void> {
+    return this.#hub.reconnect();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('strings')) this.#text = mergeStrings(this.strings);
+    if (changed.has('group') || changed.has('hubUrl') || changed.has('apiUrl')) this.#openSession();
+    if (changed.has('hubUrl') || changed.has('tokenProvider') || changed.has('tokenUrl')) {
+      // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment later.
+      this.#hub.configure(this.tokenProvider || this.tokenUrl ? this.hubUrl : undefined);
+    }
+  }
+
+  protected override updated() {
+    if (this.#atEnd && this.log) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  override render() {
+    const panel = this.#renderPanel();
+    if (this.mode === 'inline') return panel;
+    const label = this.unread > 0 ? `${this.#text.open}, ${this.#text.unread(this.unread)}` : this.#text.open;
+    return html`
+      ${panel}
+      <button part="launcher" class="launcher" aria-label=${label} aria-expanded=${this.open} @click=${this.toggle}>
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v12H7l-3 3z" /></svg>
+        ${this.unread > 0 ? html`<span part="badge" class="badge" aria-hidden="true">${this.unread}</span>` : nothing}
+      </button>
+    `;
+  }
+
+  #renderPanel() {
+    const text = this.#text;
+    const status = this.status;
+    const inline = this.mode === 'inline';
+    const heading = this.heading ?? text.heading;
+    return html`
+      <section part="panel" class="panel" aria-label=${heading} ?hidden=${!inline && !this.open}>
+        <header part="header">
+          <h2>${heading}</h2>
+          <span class="status" data-status=${status}>${text.status[status]}</span>
+          ${inline ? nothing : html`<button class="close" aria-label=${text.close} @click=${this.hide}>×</button>`}
+        </header>
+        ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+        <ol part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
+          ${this.messages.length === 0 ? html`<li class="empty">${text.empty}</li>` : nothing}
+          ${repeat(this.messages, m => m.key, m => this.#renderMessage(m))}
+        </ol>
+        <form part="composer" @submit=${this.#onSubmit}>
+          <textarea
+            rows="1"
+            aria-label=${this.placeholder ?? text.placeholder}
+            placeholder=${this.placeholder ?? text.placeholder}
+            .value=${this.draft}
+            @input=${this.#onInput}
+            @keydown=${this.#onKeydown}
+          ></textarea>
+          <button type="submit" ?disabled=${!this.draft.trim()}>${text.send}</button>
+        </form>
+      </section>
+    `;
+  }
+
+  #renderMessage(message: ChatMessage) {
+    const mine = message.userId === this.#tokens.identity.userId;
+    return html`
+      <li part="message" class="message ${mine ? 'mine' : 'theirs'}" data-state=${message.state} data-id=${message.id ?? nothing}>
+        <span class="meta">
+          <span class="name">${mine ? this.#text.you : message.name}</span>
+          ${message.createdAt
+            ? html`<time datetime=${message.createdAt.toISOString()}>${this.#formatTime(message.createdAt)}</time>`
+            : nothing}
+        </span>
+        <p class="text">${textParts(message).map(part => (part.href ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>` : part.text))}</p>
+        ${message.state === 'pending' ? html`<span class="state">${this.#text.sending}</span>` : nothing}
+        ${message.state === 'failed'
+          ? html`<span class="state">${this.#text.failed}${message.error ? `: ${message.error}` : ''}</span>
+              <button class="retry" @click=${() => void this.#session?.retry(message.clientMessageId!)}>${this.#text.retry}</button>`
+          : nothing}
+      </li>
+    `;
+  }
+
+  #formatTime(date: Date) {
+    const locale = this.lang || document.documentElement.lang || undefined;
+    return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(date);
+  }
+
+  /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
+  #openSession() {
+    const group = this.group ?? this.#tokens.groupId;
+    const base = this.#apiBase();
+    const key = group && base ? `${base} ${group}` : undefined;
+    if (key === this.#sessionKey) return;
+    this.#sessionKey = key;
+    this.#session = group && base ? new ChatSession(group, new ChatApi(base, this.#tokens), this.#tokens, this.#sessionCallbacks) : undefined;
+    this.notice = undefined;
+    this.#setUnread(0);
+    void this.#hub.setGroup(group);
+    // Same group, new API base: the joined group stays, so nothing else would fill the new session.
+    if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
+  }
+
+  #apiBase() {
+    if (this.apiUrl) return this.apiUrl;
+    if (!this.hubUrl) return undefined;
+    return `${new URL(this.hubUrl, document.baseURI).origin}/`;
+  }
+
+  async #grant(): Promise<TokenGrant> {
+    if (this.tokenProvider) return { token: await this.tokenProvider() };
+    if (this.tokenUrl) return tokenUrlProvider(new URL(this.tokenUrl, document.baseURI).href)();
+    throw new Error('support-chat needs a tokenProvider or a token-url.');
+  }
+
+  async #accessToken() {
+    const token = await this.#tokens.fresh();
+    // A token URL may name the conversation; it must be known before the connection joins.
+    if (this.group === undefined) this.#openSession();
+    return token;
+  }
+
+  #arrived(messages: ChatMessage[], live: boolean) {
+    if (!live) return;
+    const me = this.#tokens.identity.userId;
+    let unseen = 0;
+    for (const message of messages) {
+      this.dispatchEvent(new SupportChatMessageEvent(message));
+      if (message.userId !== me) unseen++;
+    }
+    if (unseen > 0 && this.mode === 'launcher' && !this.open) this.#setUnread(this.unread + unseen);
+  }
+
+  #setUnread(count: number) {
+    if (count === this.unread) return;
+    this.unread = count;
+    this.dispatchEvent(new SupportChatUnreadChangeEvent(count));
+  }
+
+  #fail(error: Error) {
+    this.notice = error.message;
+    this.dispatchEvent(new SupportChatErrorEvent(error));
+  }
+
+  #onScroll() {
+    const log = this.log!;
+    this.#atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+  }
+
+  #onInput(event: InputEvent) {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+  }
+
+  /** Enter sends; Shift+Enter, and Enter while an input method is composing, make a new line. */
+  #onKeydown(event: KeyboardEvent) {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    this.#submit();
+  }
+
+  #onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    this.#submit();
+  }
+
+  #submit() {
+    const text = this.draft.trim();
+    if (!text) return;
+    if (!this.dispatchEvent(new SupportChatSendEvent(text))) return;
+    this.draft = '';
+    this.#atEnd = true;
+    void this.send(text);
+  }
+}
+
+/** Message texts never change, so their split into links is worked out once. */
+const partsCache = new WeakMap<ChatMessage, TextPart[]>();
+function textParts(message: ChatMessage): TextPart[] {
+  let parts = partsCache.get(message);
+  if (!parts) partsCache.set(message, (parts = linkify(message.text)));
+  return parts;
+}

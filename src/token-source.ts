@@ -1,0 +1,77 @@
+/** What a token-url endpoint (such as the reference server's `POST /visitors`) answers. */
+export interface TokenGrant {
+  token: string;
+  groupId?: string;
+}
+
+/** Who the token says I am: the seed's `sid` claim URI, then `sid`, then `sub`. */
+export interface TokenIdentity {
+  userId?: number;
+  name?: string;
+}
+
+const SID_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid';
+
+/** Reads the claims of a JWT without verifying it: the server verifies; the widget only needs to know who it is. */
+export function readIdentity(token: string): TokenIdentity {
+  try {
+    const payload = token.split('.')[1];
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, c => c.charCodeAt(0)))) as Record<string, unknown>;
+    const id = Number(claims[SID_CLAIM] ?? claims.sid ?? claims.sub);
+    return {
+      userId: Number.isFinite(id) ? id : undefined,
+      name: typeof claims.name === 'string' ? claims.name : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** Asks a token-url endpoint with credentials, so its HttpOnly cookie can say who this visitor is. */
+export function tokenUrlProvider(url: string): () => Promise<TokenGrant> {
+  return async () => {
+    const response = await fetch(url, { method: 'POST', credentials: 'include' });
+    if (!response.ok) throw new Error(`The token endpoint answered ${response.status}.`);
+    const body = (await response.json()) as { token?: unknown; groupId?: unknown };
+    if (typeof body.token !== 'string') throw new Error('The token endpoint answered without a token.');
+    const groupId = typeof body.groupId === 'number' || typeof body.groupId === 'string' ? String(body.groupId) : undefined;
+    return { token: body.token, groupId };
+  };
+}
+
+/**
+ * Holds the current token in memory, and only there. `fresh()` asks the provider (on every connect,
+ * reconnect and after a 401); `current()` reuses the last answer for REST calls in between.
+ */
+export class TokenSource {
+  #token?: string;
+  #grant?: Promise<TokenGrant>;
+  #identity: TokenIdentity = {};
+  #groupId?: string;
+
+  constructor(private readonly provider: () => Promise<TokenGrant>) {}
+
+  get identity(): TokenIdentity {
+    return this.#identity;
+  }
+
+  /** The conversation a token-url endpoint named, if any. */
+  get groupId(): string | undefined {
+    return this.#groupId;
+  }
+
+  async fresh(): Promise<string> {
+    // Calls that overlap (a reconnect and a 401 at once) share one request to the provider.
+    this.#grant ??= this.provider().finally(() => (this.#grant = undefined));
+    const grant = await this.#grant;
+    this.#token = grant.token;
+    this.#identity = readIdentity(grant.token);
+    this.#groupId = grant.groupId ?? this.#groupId;
+    return grant.token;
+  }
+
+  async current(): Promise<string> {
+    return this.#token ?? this.fresh();
+  }
+}
