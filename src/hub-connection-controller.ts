@@ -145,11 +145,9 @@ export class HubConnectionController implements ReactiveController {
       this.#closed(connection, generation, undefined);
       return;
     }
-    // A stop() that came while start() was under way wins: it has bumped the generation.
-    if (!this.#current(generation)) {
-      await connection.stop().catch(() => undefined);
-      return;
-    }
+    // A stop() that came while start() was under way wins: it bumped the generation and has
+    // already stopped this connection.
+    if (!this.#current(generation)) return;
     await this.#afterConnect(connection, generation);
   }
 

@@ -162,12 +162,18 @@ export const styles = css`
     flex: 1;
     display: flex;
     flex-direction: column;
-    gap: 8px;
-    margin: 0;
     padding: 16px;
     overflow-y: auto;
-    list-style: none;
     overscroll-behavior: contain;
+  }
+
+  .log ol {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
   }
 
   .empty {

@@ -210,10 +210,13 @@ export class SupportChat extends LitElement {
           ${inline ? nothing : html`<button class="close" aria-label=${text.close} @click=${this.hide}>×</button>`}
         </header>
         ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
-        <ol part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
-          ${this.messages.length === 0 ? html`<li class="empty">${text.empty}</li>` : nothing}
-          ${repeat(this.messages, m => m.key, m => this.#renderMessage(m))}
-        </ol>
+        <div part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
+          ${this.messages.length === 0
+            ? html`<p class="empty">${text.empty}</p>`
+            : html`<ol>
+                ${repeat(this.messages, m => m.key, m => this.#renderMessage(m))}
+              </ol>`}
+        </div>
         <form part="composer" @submit=${this.#onSubmit}>
           <textarea
             rows="1"

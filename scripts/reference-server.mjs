@@ -1,0 +1,137 @@
+// Starts the real reference server (the built demo/server) for tests and benchmarks: 127.0.0.1, a free
+// port, a fresh database in a temporary folder. A restart keeps port, database and signing key, as a
+// crashed and restarted production server would.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const serverDir = join(root, 'demo', 'server');
+const dll = join(serverDir, 'bin', 'Release', 'net10.0', 'SupportChat.Server.dll');
+
+export const AGENT = { email: 'agent@example.com', password: 'agent-test-password' };
+
+export async function freePort() {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+export class ReferenceServer {
+  #process;
+  #output = '';
+
+  constructor({ origins = [], port, env = {} } = {}) {
+    this.origins = origins;
+    this.port = port;
+    this.env = env;
+    this.folder = mkdtempSync(join(tmpdir(), 'support-chat-'));
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    this.port ??= await freePort();
+    this.#output = '';
+    this.#process = spawn('dotnet', [dll], {
+      cwd: serverDir,
+      env: {
+        ...process.env,
+        ...this.env,
+        PORT: String(this.port),
+        SUPPORTCHAT_DB: join(this.folder, 'chat.db'),
+        SUPPORTCHAT_ORIGINS: [this.url, ...this.origins].join(','),
+        SUPPORTCHAT_AGENT_EMAIL: AGENT.email,
+        SUPPORTCHAT_AGENT_PASSWORD: AGENT.password,
+        Logging__LogLevel__Default: 'Warning',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.#process.stdout, this.#process.stderr]) {
+      stream.on('data', chunk => (this.#output += chunk));
+    }
+    await this.#waitUntilHealthy();
+    return this;
+  }
+
+  /** Kills the process outright (no graceful shutdown: connections just drop), then starts it again. */
+  async restart({ downMs = 0 } = {}) {
+    await this.kill();
+    if (downMs > 0) await new Promise(resolve => setTimeout(resolve, downMs));
+    return this.start();
+  }
+
+  async kill() {
+    const child = this.#process;
+    if (!child || child.exitCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop() {
+    await this.kill();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  async #waitUntilHealthy() {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.#process.exitCode !== null) {
+        throw new Error(`The reference server exited (${this.#process.exitCode}):\n${this.#output}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/health`);
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    throw new Error(`The reference server did not become healthy in 30 s:\n${this.#output}`);
+  }
+}
+
+/**
+ * A web-test-runner plugin: browser tests call `executeServerCommand('reference-server', { action })`
+ * to start, restart and stop their own server instances, so no test depends on another's state.
+ */
+export function referenceServerPlugin({ origins }) {
+  const servers = new Map();
+  let next = 0;
+  return {
+    name: 'reference-server',
+    async executeCommand({ command, payload }) {
+      if (command !== 'reference-server') return undefined;
+      const { action, id, downMs } = payload ?? {};
+      if (action === 'start') {
+        const server = await new ReferenceServer({ origins }).start();
+        const handle = String(++next);
+        servers.set(handle, server);
+        return { id: handle, url: server.url, agent: AGENT };
+      }
+      const server = servers.get(id);
+      if (!server) throw new Error(`No reference server ${id}.`);
+      if (action === 'restart') await server.restart({ downMs });
+      else if (action === 'kill') await server.kill();
+      else if (action === 'stop') {
+        await server.stop();
+        servers.delete(id);
+      } else throw new Error(`Unknown action ${action}.`);
+      return { id, url: server.url };
+    },
+    async serverStop() {
+      await Promise.all([...servers.values()].map(server => server.stop()));
+    },
+  };
+}

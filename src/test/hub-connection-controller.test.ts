@@ -1,0 +1,191 @@
+import { expect } from '@open-wc/testing';
+import { HubConnectionController, type HubConnectionOptions } from '../hub-connection-controller.js';
+import type { ChatStatus } from '../types.js';
+import { FakeConnection, FakeHost, settle } from './fake-connection.js';
+
+function setUp(overrides: Partial<HubConnectionOptions> = {}) {
+  const host = new FakeHost();
+  const connections: FakeConnection[] = [];
+  const statuses: ChatStatus[] = [];
+  const joined: string[] = [];
+  const errors: Error[] = [];
+  const messages: unknown[] = [];
+  const tokenUrls: string[] = [];
+  let prepare: (connection: FakeConnection) => void = () => {};
+  const controller = new HubConnectionController(host, {
+    accessToken: async () => 'token',
+    onMessage: payload => messages.push(payload),
+    onJoined: group => joined.push(group),
+    onStatusChange: status => statuses.push(status),
+    onError: error => errors.push(error),
+    createConnection: url => {
+      tokenUrls.push(url);
+      const connection = new FakeConnection();
+      prepare(connection);
+      connections.push(connection);
+      return connection;
+    },
+    retryDelay: () => 0,
+    ...overrides,
+  });
+  return {
+    host,
+    controller,
+    connections,
+    statuses,
+    joined,
+    errors,
+    messages,
+    tokenUrls,
+    beforeStart: (fn: (c: FakeConnection) => void) => (prepare = fn),
+  };
+}
+
+describe('HubConnectionController', () => {
+  it('connects when the host is in the page, joins the group as a string, then reports the join', async () => {
+    const t = setUp();
+    await t.controller.setGroup('42');
+    t.host.connect();
+    t.controller.configure('https://chat.example/hubs/groupchat');
+    await settle();
+    expect(t.tokenUrls).to.deep.equal(['https://chat.example/hubs/groupchat']);
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(42)']);
+    expect(t.statuses).to.deep.equal(['connecting', 'connected']);
+    expect(t.joined).to.deep.equal(['42']);
+    expect(t.controller.status).to.equal('connected');
+  });
+
+  it('does not connect while the host is out of the page', async () => {
+    const t = setUp();
+    t.controller.configure('https://chat.example/hubs/groupchat');
+    await settle();
+    expect(t.connections).to.have.length(0);
+  });
+
+  it('passes every ReceiveMessage argument on', async () => {
+    const t = setUp();
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    t.connections[0].push('ReceiveMessage', { id: 1 });
+    expect(t.messages).to.deep.equal([{ id: 1 }]);
+  });
+
+  it('re-joins after every reconnect and reports each join, so the element catches up', async () => {
+    const t = setUp();
+    await t.controller.setGroup('7');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    await t.connections[0].blip();
+    await t.connections[0].blip();
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(7)', 'JoinGroup(7)', 'JoinGroup(7)']);
+    expect(t.joined).to.deep.equal(['7', '7', '7']);
+    expect(t.statuses).to.deep.equal(['connecting', 'connected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('on removal leaves the group, stops the connection and removes its handler', async () => {
+    const t = setUp();
+    await t.controller.setGroup('7');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    const connection = t.connections[0];
+    expect(connection.handlerCount()).to.equal(1);
+    t.host.disconnect();
+    await settle();
+    expect(connection.calls).to.deep.equal(['start', 'JoinGroup(7)', 'LeaveGroup(7)', 'stop']);
+    expect(connection.handlerCount()).to.equal(0);
+    expect(t.controller.status).to.equal('disconnected');
+    connection.push('ReceiveMessage', { id: 1 });
+    expect(t.messages).to.deep.equal([]);
+  });
+
+  it('lets a stop that arrives during start win', async () => {
+    const t = setUp();
+    let open!: () => void;
+    t.beforeStart(c => (c.startGate = new Promise(resolve => (open = resolve))));
+    await t.controller.setGroup('7');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    t.host.disconnect();
+    open();
+    await settle();
+    expect(t.connections[0].calls).to.deep.equal(['start', 'stop']);
+    expect(t.controller.status).to.equal('disconnected');
+    expect(t.joined).to.deep.equal([]);
+  });
+
+  it('retries a failed start with a new connection, reporting each failure', async () => {
+    const t = setUp();
+    t.beforeStart(c => {
+      if (t.connections.length < 2) c.startError = new Error('Failed to complete negotiation with the server');
+    });
+    await t.controller.setGroup('7');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    await settle();
+    await settle();
+    expect(t.connections).to.have.length(3);
+    expect(t.errors.map(e => e.message)).to.deep.equal([
+      'Failed to complete negotiation with the server',
+      'Failed to complete negotiation with the server',
+    ]);
+    expect(t.controller.status).to.equal('connected');
+    expect(t.joined).to.deep.equal(['7']);
+  });
+
+  it('starts anew when the connection closes without being asked to', async () => {
+    const t = setUp();
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    for (const callback of t.connections[0].closeCallbacks) callback(new Error('Server timeout elapsed'));
+    expect(t.controller.status).to.equal('reconnecting');
+    await settle();
+    await settle();
+    expect(t.connections).to.have.length(2);
+    expect(t.controller.status).to.equal('connected');
+    expect(t.connections[0].handlerCount()).to.equal(0);
+  });
+
+  it('reports a refused join and stays connected', async () => {
+    const t = setUp();
+    t.beforeStart(c => c.refuse.set('JoinGroup', new Error('You may not join conversation 9.')));
+    await t.controller.setGroup('9');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    expect(t.errors.map(e => e.message)).to.deep.equal(['You may not join conversation 9.']);
+    expect(t.joined).to.deep.equal([]);
+    expect(t.controller.joinedGroup).to.equal(undefined);
+    expect(t.controller.status).to.equal('connected');
+  });
+
+  it('moving to another group leaves the old one and joins the new one', async () => {
+    const t = setUp();
+    await t.controller.setGroup('1');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    await t.controller.setGroup('2');
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'JoinGroup(2)']);
+    expect(t.controller.joinedGroup).to.equal('2');
+    expect(t.joined).to.deep.equal(['1', '2']);
+  });
+
+  it('reconnect() makes a new connection at once', async () => {
+    const t = setUp();
+    await t.controller.setGroup('1');
+    t.host.connect();
+    t.controller.configure('u');
+    await settle();
+    await t.controller.reconnect();
+    await settle();
+    expect(t.connections).to.have.length(2);
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'stop']);
+    expect(t.connections[1].calls).to.deep.equal(['start', 'JoinGroup(1)']);
+  });
+});

@@ -1,0 +1,89 @@
+import { waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { SupportChat } from '../../support-chat.js';
+
+/** A real reference server started for this test file by the web-test-runner plugin. */
+export interface ServerHandle {
+  id: string;
+  url: string;
+  agent: { email: string; password: string };
+}
+
+export interface Visitor {
+  token: string;
+  userId: number;
+  groupId: string;
+}
+
+const command = <T>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
+
+export const startServer = () => command<ServerHandle>({ action: 'start' });
+export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
+/** Kills the server process (connections drop without a close), waits `downMs`, starts it again. */
+export const restartServer = (server: ServerHandle, downMs = 0) => command({ action: 'restart', id: server.id, downMs });
+
+export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function agentToken(server: ServerHandle): Promise<string> {
+  const response = await fetch(`${server.url}/users/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(server.agent),
+  });
+  return (await json<{ token: string }>(response)).token;
+}
+
+/** A new anonymous visitor: no cookie goes along, so each call is somebody else. */
+export async function newVisitor(server: ServerHandle, name?: string): Promise<Visitor> {
+  const response = await fetch(`${server.url}/visitors`, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  const visitor = await json<{ token: string; userId: number; groupId: number }>(response);
+  return { ...visitor, groupId: String(visitor.groupId) };
+}
+
+/** `POST /chats/{groupId}` as the holder of `token`; answers the raw response. */
+export function post(server: ServerHandle, token: string, groupId: string, message: string): Promise<Response> {
+  return fetch(`${server.url}/chats/${groupId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ groupId, message }),
+  });
+}
+
+export async function postOk(server: ServerHandle, token: string, groupId: string, message: string): Promise<number> {
+  return (await json<{ chat: { id: number } }>(await post(server, token, groupId, message))).chat.id;
+}
+
+/** The message bubbles as a person sees them: their text, in screen order. */
+export function shownTexts(element: SupportChat): string[] {
+  return [...element.shadowRoot!.querySelectorAll('.message .text')].map(node => node.textContent ?? '');
+}
+
+export function bubbles(element: SupportChat): HTMLElement[] {
+  return [...element.shadowRoot!.querySelectorAll<HTMLElement>('.message')];
+}
+
+export const until = (predicate: () => unknown, message: string, timeout = 15_000) =>
+  waitUntil(predicate, message, { timeout, interval: 20 });
+
+export const whenConnected = (element: SupportChat) => until(() => element.status === 'connected', 'the widget never connected');
+
+// Resource timing keeps 250 entries by default; a long test file makes more requests than that.
+performance.setResourceTimingBufferSize(10_000);
+
+/**
+ * History requests this page has made for a conversation, from the browser's own resource timing. The
+ * widget always pages its history (`?limit=`, `?afterId=`), and a POST never has a query.
+ */
+export function historyRequests(server: ServerHandle, groupId: string): number {
+  return performance.getEntriesByType('resource').filter(entry => entry.name.startsWith(`${server.url}/chats/${groupId}?`)).length;
+}

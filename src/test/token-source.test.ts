@@ -1,0 +1,44 @@
+import { expect } from '@open-wc/testing';
+import { readIdentity, TokenSource } from '../token-source.js';
+
+/** An unsigned JWT: the widget only reads claims, the server is the one that verifies. */
+export function fakeJwt(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) =>
+    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
+}
+
+describe('readIdentity', () => {
+  it("reads the seed's sid claim first, then sid, then sub", () => {
+    const seedSid = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid';
+    expect(readIdentity(fakeJwt({ [seedSid]: '7', sid: '8', sub: '9' })).userId).to.equal(7);
+    expect(readIdentity(fakeJwt({ sid: '8', sub: '9' })).userId).to.equal(8);
+    expect(readIdentity(fakeJwt({ sub: '9' })).userId).to.equal(9);
+  });
+
+  it('reads a name with non-ASCII letters', () => {
+    expect(readIdentity(fakeJwt({ sub: '1', name: 'Zoë Ångström' })).name).to.equal('Zoë Ångström');
+  });
+
+  it('answers nothing for something that is not a JWT', () => {
+    expect(readIdentity('not a token')).to.deep.equal({});
+  });
+});
+
+describe('TokenSource', () => {
+  it('asks the provider on fresh(), reuses the answer on current(), and shares overlapping asks', async () => {
+    let calls = 0;
+    const source = new TokenSource(async () => ({ token: fakeJwt({ sub: String(++calls) }) }));
+    const [a, b] = await Promise.all([source.fresh(), source.fresh()]);
+    expect(a).to.equal(b);
+    expect(calls).to.equal(1);
+    expect(await source.current()).to.equal(a);
+    expect(calls).to.equal(1);
+    await source.fresh();
+    expect(calls).to.equal(2);
+    expect(source.identity.userId).to.equal(2);
+  });
+});
