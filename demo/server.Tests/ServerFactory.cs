@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace SupportChat.Server.Tests;
+
+/// <summary>The reference server in memory, with its own fresh SQLite database and a known agent.</summary>
+public sealed class ServerFactory : WebApplicationFactory<Program>
+{
+    public const string AllowedOrigin = "https://shop.example";
+    public const string AgentEmail = "agent@test.example";
+    public const string AgentPassword = "agent-password";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("support-chat-tests-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(ServerProjectFolder());
+        builder.UseSetting("SUPPORTCHAT_DB", Path.Combine(folder, "chat.db"));
+        builder.UseSetting("SUPPORTCHAT_ORIGINS", AllowedOrigin);
+        builder.UseSetting("SUPPORTCHAT_AGENT_EMAIL", AgentEmail);
+        builder.UseSetting("SUPPORTCHAT_AGENT_PASSWORD", AgentPassword);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // Dispose runs once for DisposeAsync and once more for Dispose.
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> AgentToken()
+    {
+        var response = await CreateClient().PostAsJsonAsync("/users/login", new { email = AgentEmail, password = AgentPassword });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenAnswer>())!.Token;
+    }
+
+    /// <summary>A new anonymous visitor with their own conversation.</summary>
+    public async Task<VisitorAnswer> NewVisitor(string? name = null)
+    {
+        var response = await ClientWith(null).PostAsJsonAsync("/visitors", new { name });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<VisitorAnswer>())!;
+    }
+
+    /// <summary>A SignalR client on the in-memory server (long polling: the test server has no sockets to spare).</summary>
+    public HubConnection Hub(string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(Server.BaseAddress, "hubs/groupchat"), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => Server.CreateHandler();
+                if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+
+    private static string ServerProjectFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "demo", "server");
+            if (File.Exists(Path.Combine(candidate, "SupportChat.Server.csproj"))) return candidate;
+        }
+        throw new InvalidOperationException("demo/server not found above the test assembly.");
+    }
+}
+
+public sealed record TokenAnswer(string Token, bool Success);
+
+public sealed record VisitorAnswer(string Token, int UserId, int GroupId);
+
+public sealed record ChatAnswer(int Id, string Name, string Message, int UserId, string? UserAvatarUrl, bool IsMe, int GroupId, DateTime CreatedAt, string? ClientMessageId);
+
+public sealed record ChatsAnswer(List<ChatAnswer> Chats);
+
+public sealed record SendAnswer(bool Success, ChatAnswer Chat);
