@@ -12,8 +12,5 @@ export default {
     format: 'es',
     sourcemap: true,
   },
-  plugins: [
-    nodeResolve({ browser: true }),
-    terser({ ecma: 2022, module: true, format: { comments: false } }),
-  ],
+  plugins: [nodeResolve({ browser: true }), terser({ ecma: 2022, module: true, format: { comments: false } })],
 };

@@ -13,6 +13,9 @@ const checks = {
       : `Chromium is missing at ${chromiumPath}: run "sudo apt-get install chromium", or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
 };
 
-const missing = process.argv.slice(2).map(name => checks[name]()).filter(Boolean);
+const missing = process.argv
+  .slice(2)
+  .map(name => checks[name]())
+  .filter(Boolean);
 for (const line of missing) console.error(line);
 process.exit(missing.length > 0 ? 1 : 0);

@@ -66,7 +66,10 @@ export class ChatSession {
       const first = this.store.lastId === undefined;
       let after = this.store.lastId;
       for (;;) {
-        const page = await this.api.history(this.groupId, after === undefined ? { limit: FIRST_PAGE } : { afterId: after, limit: CATCH_UP_PAGE });
+        const page = await this.api.history(
+          this.groupId,
+          after === undefined ? { limit: FIRST_PAGE } : { afterId: after, limit: CATCH_UP_PAGE },
+        );
         this.#added(this.store.add(page), !first);
         const last = this.store.lastId;
         if (after === undefined || page.length < CATCH_UP_PAGE || last === after) return;

@@ -29,8 +29,7 @@ function drop(reason: string, value: unknown): undefined {
   return undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Turns whatever arrived (a hub push or a history entry) into a message, or into `undefined` with one

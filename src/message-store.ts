@@ -1,12 +1,14 @@
 import type { ChatMessage } from './types.js';
 
+type StoredMessage = ChatMessage & { readonly id: number };
+
 /**
  * The conversation as shown: server messages ordered and de-duplicated by id, then my messages still
  * on their way, in the order I sent them. History and live pushes may overlap in any way; each
  * message is kept once. A pending message is matched to its server copy by `clientMessageId` only.
  */
 export class MessageStore {
-  readonly #sent: ChatMessage[] = [];
+  readonly #sent: StoredMessage[] = [];
   readonly #ids = new Set<number>();
   readonly #outbox = new Map<string, ChatMessage>();
 
@@ -26,9 +28,9 @@ export class MessageStore {
 
   /** Adds server messages; returns those that were new, in id order. */
   add(messages: Iterable<ChatMessage>): ChatMessage[] {
-    const added: ChatMessage[] = [];
+    const added: StoredMessage[] = [];
     for (const message of messages) {
-      if (message.id === undefined) continue;
+      if (!isStored(message)) continue;
       const pending = message.clientMessageId ? this.#outbox.get(message.clientMessageId) : undefined;
       if (pending) this.#outbox.delete(pending.key);
       if (this.#ids.has(message.id)) continue;
@@ -38,7 +40,7 @@ export class MessageStore {
       this.#insert(stored);
       added.push(stored);
     }
-    return added.sort((a, b) => a.id! - b.id!);
+    return added.sort((a, b) => a.id - b.id);
   }
 
   /** Shows a message of mine before the server has it. */
@@ -77,9 +79,11 @@ export class MessageStore {
   }
 
   /** Live messages arrive in order, so the search starts from the end and usually stops at once. */
-  #insert(message: ChatMessage) {
+  #insert(message: StoredMessage) {
     let index = this.#sent.length;
-    while (index > 0 && this.#sent[index - 1].id! > message.id!) index--;
+    while (index > 0 && this.#sent[index - 1].id > message.id) index--;
     this.#sent.splice(index, 0, message);
   }
 }
+
+const isStored = (message: ChatMessage): message is StoredMessage => message.id !== undefined;

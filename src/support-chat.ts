@@ -211,11 +211,17 @@ export class SupportChat extends LitElement {
         </header>
         ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
         <div part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
-          ${this.messages.length === 0
-            ? html`<p class="empty">${text.empty}</p>`
-            : html`<ol>
-                ${repeat(this.messages, m => m.key, m => this.#renderMessage(m))}
-              </ol>`}
+          ${
+            this.messages.length === 0
+              ? html`<p class="empty">${text.empty}</p>`
+              : html`<ol>
+                  ${repeat(
+                    this.messages,
+                    m => m.key,
+                    m => this.#renderMessage(m),
+                  )}
+                </ol>`
+          }
         </div>
         <form part="composer" @submit=${this.#onSubmit}>
           <textarea
@@ -238,18 +244,29 @@ export class SupportChat extends LitElement {
       <li part="message" class="message ${mine ? 'mine' : 'theirs'}" data-state=${message.state} data-id=${message.id ?? nothing}>
         <span class="meta">
           <span class="name">${mine ? this.#text.you : message.name}</span>
-          ${message.createdAt
-            ? html`<time datetime=${message.createdAt.toISOString()}>${this.#formatTime(message.createdAt)}</time>`
-            : nothing}
+          ${
+            message.createdAt
+              ? html`<time datetime=${message.createdAt.toISOString()}>${this.#formatTime(message.createdAt)}</time>`
+              : nothing
+          }
         </span>
-        <p class="text">${textParts(message).map(part => (part.href ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>` : part.text))}</p>
+        <p class="text">${this.#renderText(message)}</p>
         ${message.state === 'pending' ? html`<span class="state">${this.#text.sending}</span>` : nothing}
-        ${message.state === 'failed'
-          ? html`<span class="state">${this.#text.failed}${message.error ? `: ${message.error}` : ''}</span>
-              <button class="retry" @click=${() => void this.#session?.retry(message.clientMessageId!)}>${this.#text.retry}</button>`
-          : nothing}
+        ${
+          message.state === 'failed'
+            ? html`<span class="state">${this.#text.failed}${message.error ? `: ${message.error}` : ''}</span>
+                <button class="retry" @click=${() => this.#retry(message)}>${this.#text.retry}</button>`
+            : nothing
+        }
       </li>
     `;
+  }
+
+  /** Plain text through Lit's text bindings, which escape; http(s) addresses as links, nothing else. */
+  #renderText(message: ChatMessage) {
+    return textParts(message).map(part =>
+      part.href ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>` : part.text,
+    );
   }
 
   #formatTime(date: Date) {
@@ -264,7 +281,8 @@ export class SupportChat extends LitElement {
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
     this.#sessionKey = key;
-    this.#session = group && base ? new ChatSession(group, new ChatApi(base, this.#tokens), this.#tokens, this.#sessionCallbacks) : undefined;
+    this.#session =
+      group && base ? new ChatSession(group, new ChatApi(base, this.#tokens), this.#tokens, this.#sessionCallbacks) : undefined;
     this.notice = undefined;
     this.#setUnread(0);
     void this.#hub.setGroup(group);
@@ -313,8 +331,13 @@ export class SupportChat extends LitElement {
     this.dispatchEvent(new SupportChatErrorEvent(error));
   }
 
+  #retry(message: ChatMessage) {
+    if (message.clientMessageId) void this.#session?.retry(message.clientMessageId);
+  }
+
   #onScroll() {
-    const log = this.log!;
+    const log = this.log;
+    if (!log) return;
     this.#atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
   }
 

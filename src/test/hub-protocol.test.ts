@@ -29,11 +29,21 @@ function withWarnings(body: () => void): unknown[][] {
 describe('parseMessage', () => {
   it("reads the seed's fields and the extensions", () => {
     const message = parseMessage(valid)!;
-    expect(message).to.include({ id: 12, key: 'm12', name: 'Support team', text: 'Hello', userId: 1, avatarUrl: null, groupId: '4', clientMessageId: 'abc', state: 'sent' });
+    expect(message).to.include({
+      id: 12,
+      key: 'm12',
+      name: 'Support team',
+      text: 'Hello',
+      userId: 1,
+      avatarUrl: null,
+      groupId: '4',
+      clientMessageId: 'abc',
+      state: 'sent',
+    });
     expect(message.createdAt?.toISOString()).to.equal('2026-11-27T10:00:00.000Z');
   });
 
-  it("reads a seed message without the extensions", () => {
+  it('reads a seed message without the extensions', () => {
     const { groupId: _g, createdAt: _c, clientMessageId: _m, ...seed } = valid;
     const message = parseMessage(seed)!;
     expect(message.id).to.equal(12);

@@ -146,7 +146,15 @@ describe('the live path, against the real reference server', () => {
     await postOk(server, agent, visitor.groupId, 'after');
     await until(() => shownTexts(element).length === 7, 'a push after the re-join never arrived');
 
-    expect(shownTexts(element)).to.deep.equal(['before 1', 'before 2', 'before 3', 'while away 1', 'while away 2', 'while away 3', 'after']);
+    expect(shownTexts(element)).to.deep.equal([
+      'before 1',
+      'before 2',
+      'before 3',
+      'while away 1',
+      'while away 2',
+      'while away 3',
+      'after',
+    ]);
     const ids = element.messages.map(m => m.id!);
     expect(ids).to.deep.equal([...ids].sort((a, b) => a - b));
     expect(statuses).to.include('reconnecting');
@@ -211,7 +219,9 @@ describe('the live path, against the real reference server', () => {
 
   it('with only a token-url, joins the conversation the server names, and a returning visitor gets the same one', async () => {
     const tokenUrl = `${server.url}/visitors`;
-    const first = await fixture<SupportChat>(html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`);
+    const first = await fixture<SupportChat>(
+      html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`,
+    );
     await whenConnected(first);
     first.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: 'Hello from a page without script' });
@@ -221,7 +231,9 @@ describe('the live path, against the real reference server', () => {
     first.remove();
 
     // The same browser comes back: its HttpOnly cookie leads to the same conversation, with a new token.
-    const again = await fixture<SupportChat>(html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`);
+    const again = await fixture<SupportChat>(
+      html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`,
+    );
     await until(() => shownTexts(again).join() === 'Hello from a page without script', 'the returning visitor lost the conversation');
     await postOk(server, agent, groupId, 'Welcome back');
     await until(() => shownTexts(again).length === 2, 'the returning visitor missed a push');

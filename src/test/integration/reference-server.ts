@@ -15,7 +15,8 @@ export interface Visitor {
   groupId: string;
 }
 
-const command = <T>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
+const command = <T>(payload: Record<string, unknown>) =>
+  executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
 
 export const startServer = () => command<ServerHandle>({ action: 'start' });
 export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
