@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -20,20 +21,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['**/*.mjs', 'demo/assets/*.js'],
-    languageOptions: {
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        fetch: 'readonly',
-        URL: 'readonly',
-        setTimeout: 'readonly',
-        setInterval: 'readonly',
-        document: 'readonly',
-        FormData: 'readonly',
-        performance: 'readonly',
-        window: 'readonly',
-      },
-    },
+    files: ['scripts/*.mjs', '*.config.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Node scripts that also hand functions to the page (page.evaluate).
+    files: ['bench/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    files: ['demo/assets/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

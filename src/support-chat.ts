@@ -103,6 +103,7 @@ export class SupportChat extends LitElement {
   #sessionKey?: string;
   /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
   #atEnd = true;
+  #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
 
   readonly #tokens = new TokenSource(() => this.#grant());
 
@@ -269,9 +270,13 @@ export class SupportChat extends LitElement {
     );
   }
 
+  /** Making a formatter costs far more than using one, and every bubble is formatted on every render. */
   #formatTime(date: Date) {
-    const locale = this.lang || document.documentElement.lang || undefined;
-    return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(date);
+    const locale = this.lang || document.documentElement.lang || '';
+    if (this.#timeFormat?.locale !== locale) {
+      this.#timeFormat = { locale, format: new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' }) };
+    }
+    return this.#timeFormat.format.format(date);
   }
 
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
