@@ -73,7 +73,8 @@ export class ReferenceServer {
 
   async kill() {
     const child = this.#process;
-    if (!child || child.exitCode !== null) return;
+    // A process ended by a signal keeps exitCode null and sets signalCode instead.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGKILL');
     await exited;

@@ -22,6 +22,8 @@ export const startServer = () => command<ServerHandle>({ action: 'start' });
 export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
 /** Kills the server process (connections drop without a close), waits `downMs`, starts it again. */
 export const restartServer = (server: ServerHandle, downMs = 0) => command({ action: 'restart', id: server.id, downMs });
+/** Kills the server process; `restartServer` brings it back on the same port and database. */
+export const killServer = (server: ServerHandle) => command({ action: 'kill', id: server.id });
 
 export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
 
