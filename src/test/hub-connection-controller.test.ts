@@ -28,7 +28,15 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
     retryDelay: () => 0,
     ...overrides,
   });
+  /** The element's usual start: a group, then into the page, then pointed at a hub. */
+  async function connect(group?: string) {
+    if (group !== undefined) await controller.setGroup(group);
+    host.connect();
+    controller.configure('https://chat.example/hubs/groupchat');
+    await settle();
+  }
   return {
+    connect,
     host,
     controller,
     connections,
@@ -64,19 +72,14 @@ describe('HubConnectionController', () => {
 
   it('passes every ReceiveMessage argument on', async () => {
     const t = setUp();
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect();
     t.connections[0].push('ReceiveMessage', { id: 1 });
     expect(t.messages).to.deep.equal([{ id: 1 }]);
   });
 
   it('re-joins after every reconnect and reports each join, so the element catches up', async () => {
     const t = setUp();
-    await t.controller.setGroup('7');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('7');
     await t.connections[0].blip();
     await t.connections[0].blip();
     expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(7)', 'JoinGroup(7)', 'JoinGroup(7)']);
@@ -86,10 +89,7 @@ describe('HubConnectionController', () => {
 
   it('on removal leaves the group, stops the connection and removes its handler', async () => {
     const t = setUp();
-    await t.controller.setGroup('7');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('7');
     const connection = t.connections[0];
     expect(connection.handlerCount()).to.equal(1);
     t.host.disconnect();
@@ -105,10 +105,7 @@ describe('HubConnectionController', () => {
     const t = setUp();
     let open!: () => void;
     t.beforeStart(c => (c.startGate = new Promise(resolve => (open = resolve))));
-    await t.controller.setGroup('7');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('7');
     t.host.disconnect();
     open();
     await settle();
@@ -122,10 +119,7 @@ describe('HubConnectionController', () => {
     t.beforeStart(c => {
       if (t.connections.length < 2) c.startError = new Error('Failed to complete negotiation with the server');
     });
-    await t.controller.setGroup('7');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('7');
     await settle();
     await settle();
     expect(t.connections).to.have.length(3);
@@ -139,9 +133,7 @@ describe('HubConnectionController', () => {
 
   it('starts anew when the connection closes without being asked to', async () => {
     const t = setUp();
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect();
     for (const callback of t.connections[0].closeCallbacks) callback(new Error('Server timeout elapsed'));
     expect(t.controller.status).to.equal('reconnecting');
     await settle();
@@ -154,10 +146,7 @@ describe('HubConnectionController', () => {
   it('reports a refused join and stays connected', async () => {
     const t = setUp();
     t.beforeStart(c => c.refuse.set('JoinGroup', new Error('You may not join conversation 9.')));
-    await t.controller.setGroup('9');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('9');
     expect(t.errors.map(e => e.message)).to.deep.equal(['You may not join conversation 9.']);
     expect(t.joined).to.deep.equal([]);
     expect(t.controller.joinedGroup).to.equal(undefined);
@@ -166,10 +155,7 @@ describe('HubConnectionController', () => {
 
   it('moving to another group leaves the old one and joins the new one', async () => {
     const t = setUp();
-    await t.controller.setGroup('1');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('1');
     await t.controller.setGroup('2');
     expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'JoinGroup(2)']);
     expect(t.controller.joinedGroup).to.equal('2');
@@ -178,10 +164,7 @@ describe('HubConnectionController', () => {
 
   it('reconnect() makes a new connection at once', async () => {
     const t = setUp();
-    await t.controller.setGroup('1');
-    t.host.connect();
-    t.controller.configure('u');
-    await settle();
+    await t.connect('1');
     await t.controller.reconnect();
     await settle();
     expect(t.connections).to.have.length(2);

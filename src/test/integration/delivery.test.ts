@@ -3,7 +3,6 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
 import {
-  agentToken,
   bubbles,
   historyRequests,
   hubUrl,
@@ -12,33 +11,26 @@ import {
   postOk,
   restartServer,
   shownTexts,
-  startServer,
-  stopServer,
   until,
+  useReferenceServer,
   whenConnected,
-  type ServerHandle,
   type Visitor,
 } from './reference-server.js';
 
 describe('sending and being told, against the real reference server', () => {
-  let server: ServerHandle;
-  let agent: string;
-
-  before(async () => {
-    server = await startServer();
-    agent = await agentToken(server);
-  });
-
-  after(async () => {
-    await stopServer(server);
-  });
+  const env = useReferenceServer();
 
   async function joinedWidget(visitor: Visitor, mode: 'inline' | 'launcher' = 'inline') {
     const element = await fixture<SupportChat>(html`
-      <support-chat mode=${mode} hub-url=${hubUrl(server)} group=${visitor.groupId} .tokenProvider=${() => visitor.token}></support-chat>
+      <support-chat
+        mode=${mode}
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
     `);
     await whenConnected(element);
-    await until(() => historyRequests(server, visitor.groupId) > 0, 'the widget never fetched its history');
+    await until(() => historyRequests(env.server, visitor.groupId) > 0, 'the widget never fetched its history');
     return element;
   }
 
@@ -49,7 +41,7 @@ describe('sending and being told, against the real reference server', () => {
   }
 
   it('keeps a message the server refuses on screen, marked, with the reason', async () => {
-    const visitor = await newVisitor(server, 'Long');
+    const visitor = await newVisitor(env.server, 'Long');
     const element = await joinedWidget(visitor);
     const errors: string[] = [];
     element.addEventListener('support-chat-error', event => errors.push(event.error.message));
@@ -66,35 +58,35 @@ describe('sending and being told, against the real reference server', () => {
   });
 
   it('keeps a message sent while the server is down, and a retry delivers it once', async () => {
-    const visitor = await newVisitor(server, 'Patient');
+    const visitor = await newVisitor(env.server, 'Patient');
     const element = await joinedWidget(visitor);
 
-    await killServer(server);
+    await killServer(env.server);
     await type(element, 'Sent into the void');
     await until(() => bubbles(element)[0]?.dataset.state === 'failed', 'the send never failed');
     expect(shownTexts(element)).to.deep.equal(['Sent into the void']);
 
-    await restartServer(server);
+    await restartServer(env.server);
     await until(() => element.status === 'connected', 'the widget never reconnected', 25_000);
     bubbles(element)[0].querySelector<HTMLButtonElement>('button.retry')!.click();
     await until(() => bubbles(element)[0]?.dataset.state === 'sent', 'the retry never went through');
 
-    const history = await fetch(`${server.url}/chats/${visitor.groupId}`, { headers: { Authorization: `Bearer ${agent}` } });
+    const history = await fetch(`${env.server.url}/chats/${visitor.groupId}`, { headers: { Authorization: `Bearer ${env.agent}` } });
     const { chats } = (await history.json()) as { chats: { message: string }[] };
     expect(chats.map(c => c.message)).to.deep.equal(['Sent into the void']);
     expect(shownTexts(element)).to.deep.equal(['Sent into the void']);
   });
 
   it('counts messages that arrive while the launcher is closed, says so in its name, and clears on open', async () => {
-    const visitor = await newVisitor(server, 'Busy');
+    const visitor = await newVisitor(env.server, 'Busy');
     const element = await joinedWidget(visitor, 'launcher');
     const counts: number[] = [];
     element.addEventListener('support-chat-unread-change', event => counts.push(event.unreadCount));
     const launcher = element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
     expect(element.shadowRoot!.querySelector('.panel')!.hasAttribute('hidden')).to.equal(true);
 
-    await postOk(server, agent, visitor.groupId, 'Your order shipped.');
-    await postOk(server, agent, visitor.groupId, 'Tracking number follows.');
+    await postOk(env.server, env.agent, visitor.groupId, 'Your order shipped.');
+    await postOk(env.server, env.agent, visitor.groupId, 'Tracking number follows.');
     await until(() => element.unreadCount === 2, 'the unread count never reached 2');
     await element.updateComplete;
     expect(launcher.getAttribute('aria-label')).to.equal('Open support chat, 2 unread messages');
@@ -113,8 +105,8 @@ describe('sending and being told, against the real reference server', () => {
 
     // My own messages never count as unread.
     element.hide();
-    await postOk(server, visitor.token, visitor.groupId, 'Thanks!');
-    await postOk(server, agent, visitor.groupId, 'You are welcome.');
+    await postOk(env.server, visitor.token, visitor.groupId, 'Thanks!');
+    await postOk(env.server, env.agent, visitor.groupId, 'You are welcome.');
     await until(() => element.unreadCount === 1, 'the agent reply was not counted');
   });
 });

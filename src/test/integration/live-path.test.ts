@@ -4,7 +4,6 @@ import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
 import type { ChatStatus } from '../../types.js';
 import {
-  agentToken,
   bubbles,
   historyRequests,
   hubUrl,
@@ -13,51 +12,44 @@ import {
   postOk,
   restartServer,
   shownTexts,
-  startServer,
-  stopServer,
   until,
+  useReferenceServer,
   whenConnected,
-  type ServerHandle,
   type Visitor,
 } from './reference-server.js';
 
 describe('the live path, against the real reference server', () => {
-  let server: ServerHandle;
-  let agent: string;
-
-  before(async () => {
-    server = await startServer();
-    agent = await agentToken(server);
-  });
-
-  after(async () => {
-    await stopServer(server);
-  });
+  const env = useReferenceServer();
 
   const visitorWidget = (visitor: Visitor) =>
     fixture<SupportChat>(html`
-      <support-chat mode="inline" hub-url=${hubUrl(server)} group=${visitor.groupId} .tokenProvider=${() => visitor.token}></support-chat>
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
     `);
 
   /** Waits until the widget has joined and loaded history: the first history request has answered. */
   async function whenJoined(element: SupportChat, visitor: Visitor) {
     await whenConnected(element);
-    await until(() => historyRequests(server, visitor.groupId) > 0, 'the widget never fetched its history');
+    await until(() => historyRequests(env.server, visitor.groupId) > 0, 'the widget never fetched its history');
     await element.updateComplete;
   }
 
   it("shows an agent's message in the visitor's widget the moment it is posted, once, as text", async () => {
-    const visitor = await newVisitor(server, 'Ann');
+    const visitor = await newVisitor(env.server, 'Ann');
     const element = await visitorWidget(visitor);
     await whenJoined(element, visitor);
     expect(shownTexts(element)).to.deep.equal([]);
 
     const text = 'Hi Ann <img src=x onerror="window.__pwned=1"> tracking: https://example.com/t?id=42.';
-    await postOk(server, agent, visitor.groupId, text);
+    await postOk(env.server, env.agent, visitor.groupId, text);
     await until(() => shownTexts(element).length === 1, 'the pushed message never appeared');
 
     // Arrived by push: the widget made no history request beyond its first.
-    expect(historyRequests(server, visitor.groupId)).to.equal(1);
+    expect(historyRequests(env.server, visitor.groupId)).to.equal(1);
     expect(shownTexts(element)).to.deep.equal([text]);
     const [bubble] = bubbles(element);
     expect(bubble.classList.contains('theirs')).to.equal(true);
@@ -71,15 +63,15 @@ describe('the live path, against the real reference server', () => {
   });
 
   it("carries a visitor's typed message to the agent's widget on the same page, once in each", async () => {
-    const visitor = await newVisitor(server, 'Ben');
+    const visitor = await newVisitor(env.server, 'Ben');
     const [visitorView, agentView] = await Promise.all([
       visitorWidget(visitor),
       fixture<SupportChat>(html`
-        <support-chat mode="inline" hub-url=${hubUrl(server)} group=${visitor.groupId} .tokenProvider=${() => agent}></support-chat>
+        <support-chat mode="inline" hub-url=${hubUrl(env.server)} group=${visitor.groupId} .tokenProvider=${() => env.agent}></support-chat>
       `),
     ]);
     await whenJoined(visitorView, visitor);
-    await until(() => historyRequests(server, visitor.groupId) >= 2, 'the agent widget never fetched its history');
+    await until(() => historyRequests(env.server, visitor.groupId) >= 2, 'the agent widget never fetched its history');
     await whenConnected(agentView);
 
     visitorView.shadowRoot!.querySelector('textarea')!.focus();
@@ -97,8 +89,8 @@ describe('the live path, against the real reference server', () => {
   });
 
   it("refuses a visitor who tries to join or read another visitor's conversation", async () => {
-    const [owner, intruder] = await Promise.all([newVisitor(server, 'Owner'), newVisitor(server, 'Intruder')]);
-    await postOk(server, agent, owner.groupId, 'Your refund is on its way.');
+    const [owner, intruder] = await Promise.all([newVisitor(env.server, 'Owner'), newVisitor(env.server, 'Intruder')]);
+    await postOk(env.server, env.agent, owner.groupId, 'Your refund is on its way.');
 
     const ownerView = await visitorWidget(owner);
     await whenJoined(ownerView, owner);
@@ -106,7 +98,7 @@ describe('the live path, against the real reference server', () => {
     const intruderView = await fixture<SupportChat>(html`
       <support-chat
         mode="inline"
-        hub-url=${hubUrl(server)}
+        hub-url=${hubUrl(env.server)}
         group=${owner.groupId}
         .tokenProvider=${() => intruder.token}
         @support-chat-error=${(event: { error: Error }) => errors.push(event.error.message)}
@@ -118,32 +110,32 @@ describe('the live path, against the real reference server', () => {
     expect(notice?.textContent).to.contain(`You may not join conversation ${owner.groupId}`);
 
     // A message the owner's widget receives by push never reaches the intruder's.
-    await postOk(server, agent, owner.groupId, 'Anything else?');
+    await postOk(env.server, env.agent, owner.groupId, 'Anything else?');
     await until(() => shownTexts(ownerView).length === 2, "the owner's widget missed a message");
     expect(shownTexts(intruderView)).to.deep.equal([]);
 
     // And the REST API says no as well.
-    const read = await fetch(`${server.url}/chats/${owner.groupId}`, { headers: { Authorization: `Bearer ${intruder.token}` } });
+    const read = await fetch(`${env.server.url}/chats/${owner.groupId}`, { headers: { Authorization: `Bearer ${intruder.token}` } });
     expect(read.status).to.equal(403);
-    expect((await post(server, intruder.token, owner.groupId, 'hi')).status).to.equal(403);
+    expect((await post(env.server, intruder.token, owner.groupId, 'hi')).status).to.equal(403);
   });
 
   it('after the server restarts, reconnects by itself, re-joins and shows what was sent since, once each and in order', async () => {
-    const visitor = await newVisitor(server, 'Cleo');
+    const visitor = await newVisitor(env.server, 'Cleo');
     const element = await visitorWidget(visitor);
     const statuses: ChatStatus[] = [];
     element.addEventListener('support-chat-status-change', event => statuses.push(event.status));
     await whenJoined(element, visitor);
 
-    for (const n of [1, 2, 3]) await postOk(server, agent, visitor.groupId, `before ${n}`);
+    for (const n of [1, 2, 3]) await postOk(env.server, env.agent, visitor.groupId, `before ${n}`);
     await until(() => shownTexts(element).length === 3, 'the first messages never arrived');
 
-    await restartServer(server, 500);
+    await restartServer(env.server, 500);
     // Sent while the widget is still cut off: only a catch-up after the re-join can bring these.
-    for (const n of [1, 2, 3]) await postOk(server, agent, visitor.groupId, `while away ${n}`);
+    for (const n of [1, 2, 3]) await postOk(env.server, env.agent, visitor.groupId, `while away ${n}`);
 
     await until(() => element.status === 'connected' && shownTexts(element).length === 6, 'the widget did not catch up', 25_000);
-    await postOk(server, agent, visitor.groupId, 'after');
+    await postOk(env.server, env.agent, visitor.groupId, 'after');
     await until(() => shownTexts(element).length === 7, 'a push after the re-join never arrived');
 
     expect(shownTexts(element)).to.deep.equal([
@@ -162,11 +154,11 @@ describe('the live path, against the real reference server', () => {
   });
 
   it('moving the widget to another conversation leaves the old one and joins the new one', async () => {
-    const [first, second] = await Promise.all([newVisitor(server, 'First'), newVisitor(server, 'Second')]);
-    await postOk(server, first.token, first.groupId, 'first conversation');
-    await postOk(server, second.token, second.groupId, 'second conversation');
+    const [first, second] = await Promise.all([newVisitor(env.server, 'First'), newVisitor(env.server, 'Second')]);
+    await postOk(env.server, first.token, first.groupId, 'first conversation');
+    await postOk(env.server, second.token, second.groupId, 'second conversation');
     const element = await fixture<SupportChat>(html`
-      <support-chat mode="inline" hub-url=${hubUrl(server)} group=${first.groupId} .tokenProvider=${() => agent}></support-chat>
+      <support-chat mode="inline" hub-url=${hubUrl(env.server)} group=${first.groupId} .tokenProvider=${() => env.agent}></support-chat>
     `);
     await until(() => shownTexts(element).join() === 'first conversation', 'the first conversation never loaded');
 
@@ -174,32 +166,32 @@ describe('the live path, against the real reference server', () => {
     await until(() => shownTexts(element).join() === 'second conversation', 'the second conversation never loaded');
 
     // Posted in order on one server: had the widget stayed in the first group, that push would come first.
-    await postOk(server, agent, first.groupId, 'to the first, after the move');
-    await postOk(server, agent, second.groupId, 'to the second, after the move');
+    await postOk(env.server, env.agent, first.groupId, 'to the first, after the move');
+    await postOk(env.server, env.agent, second.groupId, 'to the second, after the move');
     await until(() => shownTexts(element).length === 2, 'the new conversation missed a push');
     expect(shownTexts(element)).to.deep.equal(['second conversation', 'to the second, after the move']);
   });
 
   it('keeps two widgets on one page in their own conversations', async () => {
-    const [a, b] = await Promise.all([newVisitor(server, 'A'), newVisitor(server, 'B')]);
+    const [a, b] = await Promise.all([newVisitor(env.server, 'A'), newVisitor(env.server, 'B')]);
     const container = await fixture<HTMLDivElement>(html`
       <div>
-        <support-chat id="a" mode="inline" hub-url=${hubUrl(server)} group=${a.groupId} .tokenProvider=${() => a.token}></support-chat>
-        <support-chat id="b" mode="inline" hub-url=${hubUrl(server)} group=${b.groupId} .tokenProvider=${() => b.token}></support-chat>
+        <support-chat id="a" mode="inline" hub-url=${hubUrl(env.server)} group=${a.groupId} .tokenProvider=${() => a.token}></support-chat>
+        <support-chat id="b" mode="inline" hub-url=${hubUrl(env.server)} group=${b.groupId} .tokenProvider=${() => b.token}></support-chat>
       </div>
     `);
     const [viewA, viewB] = ['#a', '#b'].map(id => container.querySelector<SupportChat>(id)!);
     await whenJoined(viewA, a);
     await whenJoined(viewB, b);
-    await postOk(server, agent, a.groupId, 'for A');
-    await postOk(server, agent, b.groupId, 'for B');
+    await postOk(env.server, env.agent, a.groupId, 'for A');
+    await postOk(env.server, env.agent, b.groupId, 'for B');
     await until(() => shownTexts(viewA).length === 1 && shownTexts(viewB).length === 1, 'a widget missed its message');
     expect(shownTexts(viewA)).to.deep.equal(['for A']);
     expect(shownTexts(viewB)).to.deep.equal(['for B']);
   });
 
   it('stops its connection when removed from the page', async () => {
-    const visitor = await newVisitor(server, 'Dee');
+    const visitor = await newVisitor(env.server, 'Dee');
     const element = await visitorWidget(visitor);
     await whenJoined(element, visitor);
     const statuses: ChatStatus[] = [];
@@ -211,16 +203,16 @@ describe('the live path, against the real reference server', () => {
     // Another widget in the same conversation gets the next push; the removed one does not.
     const witness = await visitorWidget(visitor);
     await whenConnected(witness);
-    await until(() => historyRequests(server, visitor.groupId) >= 2, 'the second widget never fetched its history');
-    await postOk(server, agent, visitor.groupId, 'are you still there?');
+    await until(() => historyRequests(env.server, visitor.groupId) >= 2, 'the second widget never fetched its history');
+    await postOk(env.server, env.agent, visitor.groupId, 'are you still there?');
     await until(() => shownTexts(witness).length === 1, 'the witness missed the message');
     expect(element.messages).to.have.length(0);
   });
 
   it('with only a token-url, joins the conversation the server names, and a returning visitor gets the same one', async () => {
-    const tokenUrl = `${server.url}/visitors`;
+    const tokenUrl = `${env.server.url}/visitors`;
     const first = await fixture<SupportChat>(
-      html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`,
+      html`<support-chat mode="inline" hub-url=${hubUrl(env.server)} token-url=${tokenUrl}></support-chat>`,
     );
     await whenConnected(first);
     first.shadowRoot!.querySelector('textarea')!.focus();
@@ -232,10 +224,10 @@ describe('the live path, against the real reference server', () => {
 
     // The same browser comes back: its HttpOnly cookie leads to the same conversation, with a new token.
     const again = await fixture<SupportChat>(
-      html`<support-chat mode="inline" hub-url=${hubUrl(server)} token-url=${tokenUrl}></support-chat>`,
+      html`<support-chat mode="inline" hub-url=${hubUrl(env.server)} token-url=${tokenUrl}></support-chat>`,
     );
     await until(() => shownTexts(again).join() === 'Hello from a page without script', 'the returning visitor lost the conversation');
-    await postOk(server, agent, groupId, 'Welcome back');
+    await postOk(env.server, env.agent, groupId, 'Welcome back');
     await until(() => shownTexts(again).length === 2, 'the returning visitor missed a push');
     expect(localStorage.length).to.equal(0);
     expect(sessionStorage.length).to.equal(0);

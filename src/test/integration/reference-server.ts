@@ -25,6 +25,20 @@ export const restartServer = (server: ServerHandle, downMs = 0) => command({ act
 /** Kills the server process; `restartServer` brings it back on the same port and database. */
 export const killServer = (server: ServerHandle) => command({ action: 'kill', id: server.id });
 
+/**
+ * Starts a server of its own for the enclosing `describe`, signs the agent in, and stops the server after
+ * the last test. Read `server` and `agent` inside tests, once the `before` hook has run.
+ */
+export function useReferenceServer(): { server: ServerHandle; agent: string } {
+  const context = {} as { server: ServerHandle; agent: string };
+  before(async () => {
+    context.server = await startServer();
+    context.agent = await agentToken(context.server);
+  });
+  after(() => stopServer(context.server));
+  return context;
+}
+
 export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
 
 async function json<T>(response: Response): Promise<T> {
