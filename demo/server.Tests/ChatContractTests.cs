@@ -156,6 +156,52 @@ public sealed class ChatContractTests(ServerFactory server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_visitor_sending_too_fast_gets_429_with_Retry_After_and_others_are_not_held_back()
+    {
+        var hasty = await server.NewVisitor();
+        var client = server.ClientWith(hasty.Token);
+        for (var n = 1; n <= 20; n++)
+        {
+            var accepted = await client.PostAsJsonAsync($"/chats/{hasty.GroupId}", new { message = $"m{n}" });
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        var refused = await client.PostAsJsonAsync($"/chats/{hasty.GroupId}", new { message = "one too many" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")));
+        Assert.InRange(retryAfter, 1, 10);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(20, (await client.GetFromJsonAsync<ChatsAnswer>($"/chats/{hasty.GroupId}"))!.Chats.Count);
+
+        var patient = await server.NewVisitor();
+        var other = await server.ClientWith(patient.Token).PostAsJsonAsync($"/chats/{patient.GroupId}", new { message = "hello" });
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_registered_avatar_url_is_carried_on_messages_as_given()
+    {
+        var client = server.ClientWith(null);
+        var registered = await client.PostAsJsonAsync("/users/register", new { name = "Ava", email = "ava@example.com", password = "long-enough", avatarUrl = "javascript:alert(1)" });
+        var token = (await registered.Content.ReadFromJsonAsync<TokenAnswer>())!.Token;
+        var user = server.ClientWith(token);
+        var group = await (await user.PostAsJsonAsync("/groups", new { name = "Mine" })).Content.ReadFromJsonAsync<JsonElement>();
+        var groupId = group.GetProperty("group").GetProperty("id").GetInt32();
+        var sent = await (await user.PostAsJsonAsync($"/chats/{groupId}", new { message = "hi" })).Content.ReadFromJsonAsync<SendAnswer>();
+        Assert.Equal("javascript:alert(1)", sent!.Chat.UserAvatarUrl);
+    }
+
+    [Fact]
+    public async Task The_demo_pages_carry_a_strict_content_security_policy()
+    {
+        var page = await server.ClientWith(null).GetAsync("/");
+        var policy = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("style-src 'self'", policy);
+        Assert.Contains("require-trusted-types-for 'script'", policy);
+        Assert.DoesNotContain("unsafe", policy);
+    }
+
+    [Fact]
     public async Task The_demo_pages_are_served_but_not_the_server_source_or_settings()
     {
         var client = server.ClientWith(null);

@@ -39,6 +39,25 @@ public sealed class HubTests(ServerFactory server) : IClassFixture<ServerFactory
     }
 
     [Fact]
+    public async Task A_hub_message_over_the_receive_limit_closes_the_connection()
+    {
+        var visitor = await server.NewVisitor();
+        await using var hub = server.Hub(visitor.Token);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await hub.StartAsync();
+
+        var invoke = hub.InvokeAsync("JoinGroup", new string('9', 64 * 1024));
+        await Assert.ThrowsAnyAsync<Exception>(() => invoke.WaitAsync(TimeSpan.FromSeconds(10)));
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HubConnectionState.Disconnected, hub.State);
+    }
+
+    [Fact]
     public async Task A_posted_message_is_pushed_to_the_group_with_isMe_false_and_the_extensions()
     {
         var visitor = await server.NewVisitor("Paula");

@@ -9,6 +9,10 @@ namespace SupportChat.Server;
 /// </summary>
 public sealed class DemoFiles(string root) : IFileProvider
 {
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; "
+        + "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; require-trusted-types-for 'script'";
+
     private readonly PhysicalFileProvider files = new(root);
 
     public IFileInfo GetFileInfo(string subpath) =>

@@ -53,7 +53,8 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
             IssuerSigningKey = tokens.Key,
             NameClaimType = "name",
             RoleClaimType = "role",
-            ClockSkew = TimeSpan.FromSeconds(30),
+            // The server that issues a token is the one that checks it: there is no clock to be out of step with.
+            ClockSkew = TimeSpan.Zero,
         };
         jwt.Events = new JwtBearerEvents
         {
@@ -81,6 +82,7 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         .AllowAnyMethod()));
 
 builder.Services.AddProblemDetails();
+builder.Services.AddSendRateLimit();
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
 
 var app = builder.Build();
@@ -93,7 +95,13 @@ app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = demo });
 app.UseStaticFiles(new StaticFileOptions
 {
     FileProvider = demo,
-    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+    OnPrepareResponse = file =>
+    {
+        file.Context.Response.Headers.CacheControl = "no-cache";
+        file.Context.Response.Headers.XContentTypeOptions = "nosniff";
+        // The demo pages run under the strict policy a careful shop would set, to show the widget needs nothing looser.
+        file.Context.Response.Headers.ContentSecurityPolicy = DemoFiles.ContentSecurityPolicy;
+    },
 });
 if (Directory.Exists(settings.DistPath))
 {
@@ -115,9 +123,14 @@ app.UseCors();
 app.UseMiddleware<OriginGate>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-app.MapHub<GroupChatHub>(GroupChatHub.Path);
+app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
+{
+    // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
+    hub.AllowStatefulReconnects = true;
+});
 app.MapChatEndpoints();
 app.MapUserEndpoints();
 app.MapVisitorEndpoints();

@@ -31,6 +31,14 @@ public sealed class SupportChatOptions
 
     public int MaxMessageLength { get; set; } = 4000;
 
+    /// <summary>Messages a visitor or user may send per <see cref="SendWindow"/>.</summary>
+    public int SendLimit { get; set; } = 20;
+
+    /// <summary>Messages an agent may send per <see cref="SendWindow"/>: agents answer many conversations at once.</summary>
+    public int AgentSendLimit { get; set; } = 300;
+
+    public TimeSpan SendWindow { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Folder of the demo pages served at <c>/</c>, relative to the content root.</summary>
     public string DemoPath { get; set; } = "..";
 
@@ -44,6 +52,9 @@ public sealed class SupportChatOptions
         JwtKey = configuration["SUPPORTCHAT_JWT_KEY"] ?? JwtKey;
         AgentEmail = configuration["SUPPORTCHAT_AGENT_EMAIL"] is { Length: > 0 } email ? email : AgentEmail;
         AgentPassword = configuration["SUPPORTCHAT_AGENT_PASSWORD"] is { Length: > 0 } pw ? pw : AgentPassword;
+        if (int.TryParse(configuration["SUPPORTCHAT_SEND_LIMIT"], out var sendLimit)) SendLimit = sendLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_AGENT_SEND_LIMIT"], out var agentSendLimit)) AgentSendLimit = agentSendLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_TOKEN_SECONDS"], out var tokenSeconds)) TokenLifetime = TimeSpan.FromSeconds(tokenSeconds);
         if (configuration["SUPPORTCHAT_ORIGINS"] is { Length: > 0 } origins)
         {
             AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -43,7 +43,7 @@ public static class ChatEndpoints
     {
         var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
         chats.MapGet("", GetHistory);
-        chats.MapPost("", Send);
+        chats.MapPost("", Send).RequireRateLimiting(SendRateLimit.Policy);
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ using SupportChat.Server.Data;
 
 namespace SupportChat.Server.Users;
 
-public sealed record RegisterRequest(string? Name, string? Email, string? Password);
+/// <summary><c>avatarUrl</c> is stored as given: the widget decides what it is willing to load.</summary>
+public sealed record RegisterRequest(string? Name, string? Email, string? Password, string? AvatarUrl);
 
 public sealed record LoginRequest(string? Email, string? Password);
 
@@ -30,12 +31,16 @@ public static class UserEndpoints
         {
             return TypedResults.Problem("Name, a valid email and a password of at least 8 characters are required.", statusCode: 400);
         }
+        if (body.AvatarUrl is { Length: > 2048 })
+        {
+            return TypedResults.Problem("The avatar URL is longer than 2048 characters.", statusCode: 400);
+        }
         if (await db.Users.AnyAsync(u => u.Email == email, cancel))
         {
             return TypedResults.Problem("That email is already registered.", statusCode: 409);
         }
 
-        var user = new User { Name = name, Email = email, Role = Roles.User };
+        var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = body.AvatarUrl };
         user.PasswordHash = hasher.HashPassword(user, body.Password!);
         db.Users.Add(user);
         await db.SaveChangesAsync(cancel);
