@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FaultProxy } from './fault-proxy.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const serverDir = join(root, 'demo', 'server');
@@ -105,33 +106,48 @@ export class ReferenceServer {
 
 /**
  * A web-test-runner plugin: browser tests call `executeServerCommand('reference-server', { action })`
- * to start, restart and stop their own server instances, so no test depends on another's state.
+ * to start, restart and stop their own server instances (with settings of their own in `env`), so no
+ * test depends on another's state; `action: 'proxy'` puts a fault proxy in front of one and commands it.
  */
 export function referenceServerPlugin({ origins }) {
   const servers = new Map();
+  const proxies = new Map();
   let next = 0;
+
+  async function proxyCommand(id, server, { op, rule }) {
+    let proxy = proxies.get(id);
+    if (!proxy) proxies.set(id, (proxy = await new FaultProxy(server.port).start()));
+    if (op === 'failNext') proxy.failNext(rule);
+    else if (op !== 'start') proxy[op]();
+    return { url: proxy.url, transportsSeen: [...proxy.transportsSeen] };
+  }
+
   return {
     name: 'reference-server',
     async executeCommand({ command, payload }) {
       if (command !== 'reference-server') return undefined;
-      const { action, id, downMs } = payload ?? {};
+      const { action, id, downMs, env } = payload ?? {};
       if (action === 'start') {
-        const server = await new ReferenceServer({ origins }).start();
+        const server = await new ReferenceServer({ origins, env }).start();
         const handle = String(++next);
         servers.set(handle, server);
         return { id: handle, url: server.url, agent: AGENT };
       }
       const server = servers.get(id);
       if (!server) throw new Error(`No reference server ${id}.`);
+      if (action === 'proxy') return proxyCommand(id, server, payload);
       if (action === 'restart') await server.restart({ downMs });
       else if (action === 'kill') await server.kill();
       else if (action === 'stop') {
+        await proxies.get(id)?.stop();
+        proxies.delete(id);
         await server.stop();
         servers.delete(id);
       } else throw new Error(`Unknown action ${action}.`);
       return { id, url: server.url };
     },
     async serverStop() {
+      await Promise.all([...proxies.values()].map(proxy => proxy.stop()));
       await Promise.all([...servers.values()].map(server => server.stop()));
     },
   };

@@ -7,6 +7,8 @@ export class ChatApiError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** Seconds the server asked to wait before sending again (429). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ChatApiError';
@@ -24,6 +26,8 @@ export class ChatApi {
   constructor(
     private readonly baseUrl: string,
     private readonly tokens: TokenSource,
+    /** Read at each request: how long before a request that has not answered counts as failed. */
+    private readonly timeoutMs: () => number = () => 15_000,
   ) {}
 
   async history(groupId: string, query: HistoryQuery = {}): Promise<ChatMessage[]> {
@@ -49,20 +53,31 @@ export class ChatApi {
   async #request(url: URL, init: RequestInit): Promise<unknown> {
     let response = await this.#fetch(url, init, await this.tokens.current());
     if (response.status === 401) response = await this.#fetch(url, init, await this.tokens.fresh());
-    if (!response.ok) throw new ChatApiError(await problemText(response), response.status);
+    if (!response.ok) throw new ChatApiError(await problemText(response), response.status, retryAfter(response));
     return response.status === 204 ? null : response.json();
   }
 
   async #fetch(url: URL, init: RequestInit, token: string) {
+    const timeout = this.timeoutMs();
     try {
       return await fetch(url, {
         ...init,
+        signal: AbortSignal.timeout(timeout),
         headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
       });
     } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new ChatApiError(`The server did not answer within ${Math.round(timeout / 1000)} s.`);
+      }
       throw new ChatApiError(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** `Retry-After` in seconds (the server must expose the header to other origins). */
+function retryAfter(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return response.headers.has('Retry-After') && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 /** The `detail` of a problem-details answer, else the status line. */

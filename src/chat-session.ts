@@ -9,7 +9,10 @@ export interface ChatSessionCallbacks {
   onMessages: (messages: ChatMessage[], live: boolean) => void;
   /** The store changed in any way (a pending message, a failure): time to render. */
   onChange: () => void;
+  /** Loading history failed. */
   onError: (error: Error) => void;
+  /** A message of mine did not go through; it stays on screen, marked, with a retry. */
+  onSendFailed: (error: Error) => void;
 }
 
 /** How many messages the first history page holds, and how many each catch-up page asks for. */
@@ -103,9 +106,12 @@ export class ChatSession {
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else this.store.settle(clientMessageId);
     } catch (error) {
-      const reason = error instanceof Error ? error : new Error(String(error));
-      this.store.markFailed(clientMessageId, reason.message);
-      this.callbacks.onError(reason);
+      // The echo can confirm a message whose response was lost: then there is nothing to report.
+      if (this.store.getPending(clientMessageId)) {
+        const reason = error instanceof Error ? error : new Error(String(error));
+        this.store.markFailed(clientMessageId, reason.message);
+        this.callbacks.onSendFailed(reason);
+      }
     }
     this.callbacks.onChange();
   }

@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
 import { HubMethods } from './hub-protocol.js';
@@ -16,7 +16,16 @@ export interface ChatConnection {
   onreconnected(callback: (connectionId?: string) => void): void;
 }
 
-export type ConnectionFactory = (url: string, accessTokenFactory: () => Promise<string>) => ChatConnection;
+/** The transports a page may force, by the names SignalR's docs use. */
+export type TransportName = 'websockets' | 'server-sent-events' | 'long-polling';
+
+export interface ConnectionSettings {
+  accessTokenFactory: () => Promise<string>;
+  /** Only these transports; all of them, in SignalR's order of preference, when absent. */
+  transports?: readonly TransportName[];
+}
+
+export type ConnectionFactory = (url: string, settings: ConnectionSettings) => ChatConnection;
 
 export interface HubConnectionOptions {
   /** Called on every connect and reconnect: SignalR asks for a token at each negotiate. */
@@ -27,17 +36,30 @@ export interface HubConnectionOptions {
   onJoined: (groupId: string) => void;
   onStatusChange: (status: ChatStatus) => void;
   onError: (error: Error) => void;
+  /** The page came back (online again, visible again, unfrozen) while connected: time to check for missed messages. */
+  onWake: () => void;
   createConnection?: ConnectionFactory;
   /** Delay before retry `attempt`; never "give up". */
   retryDelay?: (attempt: number) => number;
 }
 
+const transportFlags: Record<TransportName, HttpTransportType> = {
+  websockets: HttpTransportType.WebSockets,
+  'server-sent-events': HttpTransportType.ServerSentEvents,
+  'long-polling': HttpTransportType.LongPolling,
+};
+
 /** A real SignalR connection with automatic reconnect that never gives up (capped back-off with jitter). */
-export const createHubConnection: ConnectionFactory = (url, accessTokenFactory) =>
+export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports }) =>
   new HubConnectionBuilder()
-    .withUrl(url, { accessTokenFactory })
+    .withUrl(url, {
+      accessTokenFactory,
+      transport: transports?.length ? transports.reduce((flags, name) => flags | transportFlags[name], HttpTransportType.None) : undefined,
+    })
     // SignalR stops reconnecting when the policy returns null; ours never does.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => backoffDelay(previousRetryCount) })
+    // A short WebSocket blip is bridged by the server replaying what was not acknowledged, where it allows that.
+    .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
     .build();
 
@@ -49,6 +71,7 @@ export const createHubConnection: ConnectionFactory = (url, accessTokenFactory) 
 export class HubConnectionController implements ReactiveController {
   #status: ChatStatus = 'disconnected';
   #url?: string;
+  #transports?: readonly TransportName[];
   #group?: string;
   #joined?: string;
   #connection?: ChatConnection;
@@ -60,6 +83,16 @@ export class HubConnectionController implements ReactiveController {
   #active = false;
 
   readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
+
+  /**
+   * The page is back: online again, visible again, or thawed after the browser froze it. Connected, it
+   * checks for what it missed; waiting out a back-off, it tries at once instead.
+   */
+  readonly #onWake = (event: Event) => {
+    if (event.type === 'visibilitychange' && document.visibilityState !== 'visible') return;
+    if (this.#status === 'connected') this.options.onWake();
+    else if (this.#status === 'reconnecting') void this.#restart();
+  };
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -79,17 +112,24 @@ export class HubConnectionController implements ReactiveController {
 
   hostConnected() {
     this.#active = true;
+    window.addEventListener('online', this.#onWake);
+    document.addEventListener('visibilitychange', this.#onWake);
+    document.addEventListener('resume', this.#onWake);
     void this.#start();
   }
 
   hostDisconnected() {
     this.#active = false;
+    window.removeEventListener('online', this.#onWake);
+    document.removeEventListener('visibilitychange', this.#onWake);
+    document.removeEventListener('resume', this.#onWake);
     void this.#stop();
   }
 
   /** Points the controller at a hub (or at none) and connects anew, with whatever token source is now set. */
-  configure(url: string | undefined) {
+  configure(url: string | undefined, transports?: readonly TransportName[]) {
     this.#url = url;
+    this.#transports = transports;
     void this.#restart();
   }
 
@@ -123,7 +163,7 @@ export class HubConnectionController implements ReactiveController {
     if (!url || !this.#active || this.#connection) return;
     const generation = ++this.#generation;
     const factory = this.options.createConnection ?? createHubConnection;
-    const connection = factory(url, this.options.accessToken);
+    const connection = factory(url, { accessTokenFactory: this.options.accessToken, transports: this.#transports });
     this.#connection = connection;
     connection.on(HubMethods.receiveMessage, this.#onMessage);
     connection.onreconnecting(() => {

@@ -22,3 +22,14 @@ export function linkify(text: string): TextPart[] {
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;
 }
+
+/** Whether an address may be loaded or opened: absolute http(s) only, so no `javascript:`, `data:` or relative paths. */
+export function isWebUrl(value: string | null | undefined): value is string {
+  if (!value) return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

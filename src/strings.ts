@@ -15,6 +15,8 @@ export interface SupportChatStrings {
   status: Record<ChatStatus, string>;
   /** The launcher's accessible name, with the unread count. */
   unread: (count: number) => string;
+  /** Why the send button is off after the server said "too many messages". */
+  cooldown: (seconds: number) => string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -35,6 +37,7 @@ export const defaultStrings: SupportChatStrings = {
     disconnected: 'Offline',
   },
   unread: count => (count === 1 ? '1 unread message' : `${count} unread messages`),
+  cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {

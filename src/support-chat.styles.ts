@@ -202,6 +202,18 @@ export const styles = css`
     font-size: 12px;
   }
 
+  .avatar {
+    border-radius: 50%;
+    object-fit: cover;
+  }
+
+  .composer-note {
+    margin: 0;
+    padding: 0 12px 10px;
+    color: var(--_danger);
+    font-size: 13px;
+  }
+
   .text {
     margin: 2px 0 0;
     padding: 8px 12px;

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatApi } from './chat-api.js';
+import { ChatApi, ChatApiError } from './chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
 import {
   SupportChatErrorEvent,
@@ -12,8 +12,8 @@ import {
   SupportChatStatusChangeEvent,
   SupportChatUnreadChangeEvent,
 } from './events.js';
-import { createHubConnection, HubConnectionController, type ConnectionFactory } from './hub-connection-controller.js';
-import { linkify, type TextPart } from './linkify.js';
+import { createHubConnection, HubConnectionController, type ConnectionFactory, type TransportName } from './hub-connection-controller.js';
+import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
 import { styles } from './support-chat.styles.js';
 import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
@@ -38,6 +38,7 @@ import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
  * @csspart header - The panel's header with heading, state and close button.
  * @csspart messages - The message list.
  * @csspart message - One message.
+ * @csspart avatar - The picture of the sender of a message, when the server gives one.
  * @csspart composer - The form with the text box and the send button.
  *
  * @cssprop --support-chat-accent - Launcher, my bubbles and buttons.
@@ -79,6 +80,15 @@ export class SupportChat extends LitElement {
   /** `launcher`: a floating button and panel. `inline`: the panel fills its container. */
   @property({ reflect: true }) mode: 'launcher' | 'inline' = 'launcher';
 
+  /**
+   * Forces the transport: `websockets`, `server-sent-events` or `long-polling`, or several separated by
+   * spaces. By default SignalR picks the best the browser and server share.
+   */
+  @property() transport?: string;
+
+  /** Milliseconds a token provider or a REST request may take before it counts as failed. */
+  @property({ attribute: 'request-timeout', type: Number }) requestTimeout = 15_000;
+
   /** Returns a JWT; called on every connect and reconnect, and again after a 401. */
   @property({ attribute: false }) tokenProvider?: TokenProvider;
 
@@ -94,6 +104,8 @@ export class SupportChat extends LitElement {
   @state() private draft = '';
   @state() private notice?: string;
   @state() private unread = 0;
+  /** Until when (epoch ms) the server asked this visitor to wait before sending again. */
+  @state() private cooldownUntil = 0;
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
@@ -104,8 +116,12 @@ export class SupportChat extends LitElement {
   /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
   #atEnd = true;
   #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
+  #cooldownTimer?: ReturnType<typeof setTimeout>;
 
-  readonly #tokens = new TokenSource(() => this.#grant());
+  readonly #tokens = new TokenSource(
+    () => this.#grant(),
+    () => this.requestTimeout,
+  );
 
   readonly #hub = new HubConnectionController(this, {
     accessToken: () => this.#accessToken(),
@@ -116,13 +132,15 @@ export class SupportChat extends LitElement {
     },
     onStatusChange: status => this.dispatchEvent(new SupportChatStatusChangeEvent(status)),
     onError: error => this.#fail(error),
-    createConnection: (url, token) => (this.createConnection ?? createHubConnection)(url, token),
+    onWake: () => void this.#session?.catchUp(),
+    createConnection: (url, settings) => (this.createConnection ?? createHubConnection)(url, settings),
   });
 
   readonly #sessionCallbacks: ChatSessionCallbacks = {
     onMessages: (messages, live) => this.#arrived(messages, live),
     onChange: () => this.requestUpdate(),
     onError: error => this.#fail(error),
+    onSendFailed: error => this.#sendFailed(error),
   };
 
   get status(): ChatStatus {
@@ -161,6 +179,7 @@ export class SupportChat extends LitElement {
     const message = text.trim();
     if (!message) return;
     if (!this.#session) {
+      // No bubble to mark: the banner says it.
       this.#fail(new Error('There is no conversation to send to yet.'));
       return;
     }
@@ -175,10 +194,15 @@ export class SupportChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('strings')) this.#text = mergeStrings(this.strings);
     if (changed.has('group') || changed.has('hubUrl') || changed.has('apiUrl')) this.#openSession();
-    if (changed.has('hubUrl') || changed.has('tokenProvider') || changed.has('tokenUrl')) {
+    if (changed.has('hubUrl') || changed.has('tokenProvider') || changed.has('tokenUrl') || changed.has('transport')) {
       // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment later.
-      this.#hub.configure(this.tokenProvider || this.tokenUrl ? this.hubUrl : undefined);
+      this.#hub.configure(this.tokenProvider || this.tokenUrl ? this.hubUrl : undefined, parseTransports(this.transport));
     }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.#cooldownTimer);
   }
 
   protected override updated() {
@@ -203,6 +227,7 @@ export class SupportChat extends LitElement {
     const status = this.status;
     const inline = this.mode === 'inline';
     const heading = this.heading ?? text.heading;
+    const cooling = this.cooldownUntil > Date.now();
     return html`
       <section part="panel" class="panel" aria-label=${heading} ?hidden=${!inline && !this.open}>
         <header part="header">
@@ -233,8 +258,11 @@ export class SupportChat extends LitElement {
             @input=${this.#onInput}
             @keydown=${this.#onKeydown}
           ></textarea>
-          <button type="submit" ?disabled=${!this.draft.trim()}>${text.send}</button>
+          <button type="submit" ?disabled=${!this.draft.trim() || cooling} aria-describedby=${cooling ? 'composer-note' : nothing}>
+            ${text.send}
+          </button>
         </form>
+        ${cooling ? html`<p id="composer-note" class="composer-note" role="status">${text.cooldown(this.#cooldownSeconds())}</p>` : nothing}
       </section>
     `;
   }
@@ -244,7 +272,20 @@ export class SupportChat extends LitElement {
     return html`
       <li part="message" class="message ${mine ? 'mine' : 'theirs'}" data-state=${message.state} data-id=${message.id ?? nothing}>
         <span class="meta">
-          <span class="name">${mine ? this.#text.you : message.name}</span>
+          ${
+            !mine && isWebUrl(message.avatarUrl)
+              ? html`<img
+                  part="avatar"
+                  class="avatar"
+                  src=${message.avatarUrl}
+                  alt=""
+                  width="20"
+                  height="20"
+                  referrerpolicy="no-referrer"
+                />`
+              : nothing
+          }
+          <bdi class="name">${mine ? this.#text.you : message.name}</bdi>
           ${
             message.createdAt
               ? html`<time datetime=${message.createdAt.toISOString()}>${this.#formatTime(message.createdAt)}</time>`
@@ -286,8 +327,8 @@ export class SupportChat extends LitElement {
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
     this.#sessionKey = key;
-    this.#session =
-      group && base ? new ChatSession(group, new ChatApi(base, this.#tokens), this.#tokens, this.#sessionCallbacks) : undefined;
+    const api = base ? new ChatApi(base, this.#tokens, () => this.requestTimeout) : undefined;
+    this.#session = group && api ? new ChatSession(group, api, this.#tokens, this.#sessionCallbacks) : undefined;
     this.notice = undefined;
     this.#setUnread(0);
     void this.#hub.setGroup(group);
@@ -331,9 +372,27 @@ export class SupportChat extends LitElement {
     this.dispatchEvent(new SupportChatUnreadChangeEvent(count));
   }
 
+  /** Shown in the banner: the connection, the join or the history failed. */
   #fail(error: Error) {
     this.notice = error.message;
     this.dispatchEvent(new SupportChatErrorEvent(error));
+  }
+
+  /** Shown on the message itself, which keeps its retry; "too many" also rests the send button. */
+  #sendFailed(error: Error) {
+    if (error instanceof ChatApiError && error.status === 429) this.#coolDown(error.retryAfter ?? 10);
+    this.dispatchEvent(new SupportChatErrorEvent(error));
+  }
+
+  /** The server said "too many": the send button rests, saying why, until it may send again. */
+  #coolDown(seconds: number) {
+    this.cooldownUntil = Date.now() + seconds * 1000;
+    clearTimeout(this.#cooldownTimer);
+    this.#cooldownTimer = setTimeout(() => (this.cooldownUntil = 0), seconds * 1000);
+  }
+
+  #cooldownSeconds() {
+    return Math.max(1, Math.ceil((this.cooldownUntil - Date.now()) / 1000));
   }
 
   #retry(message: ChatMessage) {
@@ -370,6 +429,17 @@ export class SupportChat extends LitElement {
     this.#atEnd = true;
     void this.send(text);
   }
+}
+
+const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
+
+/** The `transport` attribute's names, in order; unknown ones are left out with a warning. */
+function parseTransports(value: string | undefined): TransportName[] | undefined {
+  if (!value?.trim()) return undefined;
+  const names = value.trim().split(/[\s,]+/);
+  const known = names.filter((name): name is TransportName => (TRANSPORTS as readonly string[]).includes(name));
+  if (known.length < names.length) console.warn(`support-chat: unknown transport in "${value}"; known: ${TRANSPORTS.join(', ')}`);
+  return known.length > 0 ? known : undefined;
 }
 
 /** Message texts never change, so their split into links is worked out once. */

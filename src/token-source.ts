@@ -50,7 +50,11 @@ export class TokenSource {
   #identity: TokenIdentity = {};
   #groupId?: string;
 
-  constructor(private readonly provider: () => Promise<TokenGrant>) {}
+  /** `timeoutMs` is read at each ask: a provider that hangs must not hold the connection forever. */
+  constructor(
+    private readonly provider: () => Promise<TokenGrant>,
+    private readonly timeoutMs: () => number = () => 15_000,
+  ) {}
 
   get identity(): TokenIdentity {
     return this.#identity;
@@ -63,7 +67,7 @@ export class TokenSource {
 
   async fresh(): Promise<string> {
     // Calls that overlap (a reconnect and a 401 at once) share one request to the provider.
-    this.#grant ??= this.provider().finally(() => (this.#grant = undefined));
+    this.#grant ??= withTimeout(this.provider(), this.timeoutMs(), 'The token provider').finally(() => (this.#grant = undefined));
     const grant = await this.#grant;
     this.#token = grant.token;
     this.#identity = readIdentity(grant.token);
@@ -74,4 +78,13 @@ export class TokenSource {
   async current(): Promise<string> {
     return this.#token ?? this.fresh();
   }
+}
+
+/** Rejects with a plain explanation when `work` takes longer than `ms`. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s.`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -79,7 +79,9 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         .WithOrigins(options.EffectiveOrigins())
         .AllowCredentials()
         .AllowAnyHeader()
-        .AllowAnyMethod()));
+        .AllowAnyMethod()
+        // The widget on another origin reads it to show how long a rate-limited visitor must wait.
+        .WithExposedHeaders("Retry-After")));
 
 builder.Services.AddProblemDetails();
 builder.Services.AddSendRateLimit();

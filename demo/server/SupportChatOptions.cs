@@ -54,6 +54,7 @@ public sealed class SupportChatOptions
         AgentPassword = configuration["SUPPORTCHAT_AGENT_PASSWORD"] is { Length: > 0 } pw ? pw : AgentPassword;
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_LIMIT"], out var sendLimit)) SendLimit = sendLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_SEND_LIMIT"], out var agentSendLimit)) AgentSendLimit = agentSendLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_SEND_WINDOW_SECONDS"], out var windowSeconds)) SendWindow = TimeSpan.FromSeconds(windowSeconds);
         if (int.TryParse(configuration["SUPPORTCHAT_TOKEN_SECONDS"], out var tokenSeconds)) TokenLifetime = TimeSpan.FromSeconds(tokenSeconds);
         if (configuration["SUPPORTCHAT_ORIGINS"] is { Length: > 0 } origins)
         {

@@ -11,6 +11,8 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
   const errors: Error[] = [];
   const messages: unknown[] = [];
   const tokenUrls: string[] = [];
+  let wakes = 0;
+  const transports: unknown[] = [];
   let prepare: (connection: FakeConnection) => void = () => {};
   const controller = new HubConnectionController(host, {
     accessToken: async () => 'token',
@@ -18,8 +20,10 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
     onJoined: group => joined.push(group),
     onStatusChange: status => statuses.push(status),
     onError: error => errors.push(error),
-    createConnection: url => {
+    onWake: () => wakes++,
+    createConnection: (url, settings) => {
       tokenUrls.push(url);
+      transports.push(settings.transports);
       const connection = new FakeConnection();
       prepare(connection);
       connections.push(connection);
@@ -36,6 +40,8 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
     await settle();
   }
   return {
+    wakes: () => wakes,
+    transports,
     connect,
     host,
     controller,
@@ -61,6 +67,15 @@ describe('HubConnectionController', () => {
     expect(t.statuses).to.deep.equal(['connecting', 'connected']);
     expect(t.joined).to.deep.equal(['42']);
     expect(t.controller.status).to.equal('connected');
+  });
+
+  it('passes the forced transports to each new connection', async () => {
+    const t = setUp();
+    t.host.connect();
+    t.controller.configure('u', ['long-polling']);
+    await settle();
+    await t.controller.reconnect();
+    expect(t.transports).to.deep.equal([['long-polling'], ['long-polling']]);
   });
 
   it('does not connect while the host is out of the page', async () => {
@@ -160,6 +175,28 @@ describe('HubConnectionController', () => {
     expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'JoinGroup(2)']);
     expect(t.controller.joinedGroup).to.equal('2');
     expect(t.joined).to.deep.equal(['1', '2']);
+  });
+
+  it('when the page comes back, checks for missed messages if connected, or connects at once if waiting', async () => {
+    const t = setUp({ retryDelay: () => 60_000 });
+    await t.connect('1');
+    window.dispatchEvent(new Event('online'));
+    document.dispatchEvent(new Event('resume'));
+    expect(t.wakes()).to.equal(2);
+
+    // Closed and waiting a minute before the next try: coming back online tries now.
+    for (const callback of t.connections[0].closeCallbacks) callback(new Error('Network lost'));
+    expect(t.controller.status).to.equal('reconnecting');
+    window.dispatchEvent(new Event('online'));
+    await settle();
+    expect(t.connections).to.have.length(2);
+    expect(t.controller.status).to.equal('connected');
+    expect(t.wakes()).to.equal(2);
+
+    // Once removed, the page's events reach it no more.
+    t.host.disconnect();
+    window.dispatchEvent(new Event('online'));
+    expect(t.wakes()).to.equal(2);
   });
 
   it('reconnect() makes a new connection at once', async () => {

@@ -18,7 +18,8 @@ export interface Visitor {
 const command = <T>(payload: Record<string, unknown>) =>
   executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
 
-export const startServer = () => command<ServerHandle>({ action: 'start' });
+/** `env`: settings for this server only, e.g. `{ SUPPORTCHAT_SEND_LIMIT: '3' }`. */
+export const startServer = (env: Record<string, string> = {}) => command<ServerHandle>({ action: 'start', env });
 export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
 /** Kills the server process (connections drop without a close), waits `downMs`, starts it again. */
 export const restartServer = (server: ServerHandle, downMs = 0) => command({ action: 'restart', id: server.id, downMs });
@@ -29,15 +30,32 @@ export const killServer = (server: ServerHandle) => command({ action: 'kill', id
  * Starts a server of its own for the enclosing `describe`, signs the agent in, and stops the server after
  * the last test. Read `server` and `agent` inside tests, once the `before` hook has run.
  */
-export function useReferenceServer(): { server: ServerHandle; agent: string } {
+export function useReferenceServer(env: Record<string, string> = {}): { server: ServerHandle; agent: string } {
   const context = {} as { server: ServerHandle; agent: string };
   before(async () => {
-    context.server = await startServer();
+    context.server = await startServer(env);
     context.agent = await agentToken(context.server);
   });
   after(() => stopServer(context.server));
   return context;
 }
+
+export interface ProxyRule {
+  method: string;
+  path: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  hang?: boolean;
+  loseResponse?: boolean;
+}
+
+/**
+ * The fault proxy in front of a server: `url` is where a widget connects to be at its mercy. `pause`
+ * stalls every byte, `drop` resets every connection, `cut` refuses connections until `restore`.
+ */
+export const proxy = (server: ServerHandle, op: 'start' | 'pause' | 'resume' | 'drop' | 'cut' | 'restore' | 'failNext', rule?: ProxyRule) =>
+  command<{ url: string; transportsSeen: string[] }>({ action: 'proxy', id: server.id, op, rule });
 
 export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
 
@@ -79,6 +97,57 @@ export function post(server: ServerHandle, token: string, groupId: string, messa
 export async function postOk(server: ServerHandle, token: string, groupId: string, message: string): Promise<number> {
   return (await json<{ chat: { id: number } }>(await post(server, token, groupId, message))).chat.id;
 }
+
+/**
+ * An agent that keeps sending, as a person at a console would: each message has its own client id, and a
+ * send that fails (the server is down, the network is cut) is tried again until it is accepted, so the
+ * server stores it once. `onSent(n)` runs after message n is accepted.
+ */
+export async function agentSends(
+  server: ServerHandle,
+  token: string,
+  groupId: string,
+  texts: string[],
+  onSent: (n: number) => Promise<void> | void = () => {},
+) {
+  for (const [index, message] of texts.entries()) {
+    const clientMessageId = `agent-${groupId}-${index}-${message}`;
+    for (;;) {
+      try {
+        const response = await fetch(`${server.url}/chats/${groupId}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ groupId, message, clientMessageId }),
+        });
+        if (response.ok) break;
+      } catch {
+        // The server is away; it comes back.
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    await onSent(index + 1);
+  }
+}
+
+/** Waits until the widget shows `expected`, then checks it shows each exactly once, in id order. */
+export async function expectAllOnce(element: SupportChat, expected: string[], timeout = 30_000) {
+  await until(
+    () => shownTexts(element).length >= expected.length,
+    `only ${shownTexts(element).length} of ${expected.length} arrived`,
+    timeout,
+  );
+  const ids = element.messages.map(m => m.id);
+  if (new Set(ids).size !== ids.length) throw new Error('a message id is shown twice');
+  const sorted = [...ids].sort((a, b) => a! - b!);
+  if (ids.some((id, i) => id !== sorted[i])) throw new Error('messages are out of order');
+  if (JSON.stringify(shownTexts(element)) !== JSON.stringify(expected)) {
+    throw new Error(`shown: ${JSON.stringify(shownTexts(element))}`);
+  }
+}
+
+export const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
+
+export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** The message bubbles as a person sees them: their text, in screen order. */
 export function shownTexts(element: SupportChat): string[] {

@@ -1,0 +1,159 @@
+// A small proxy between the browser and the reference server that the tests command to misbehave, the
+// way a real network does: pause (stall every byte), drop (reset every connection), cut (refuse new
+// ones until restored), and fail or hold the next matching request. It forwards plain HTTP, server-sent
+// events, long polling and WebSocket upgrades, and notes which transports it saw.
+import { createServer, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+
+export class FaultProxy {
+  #server;
+  #sockets = new Set();
+  #paused = false;
+  #waiting = [];
+  #down = false;
+  #rules = [];
+  transportsSeen = new Set();
+
+  constructor(targetPort) {
+    this.targetPort = targetPort;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    this.#server = createServer((req, res) => this.#onRequest(req, res));
+    this.#server.on('connection', socket => this.#track(socket));
+    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    this.port = this.#server.address().port;
+    return this;
+  }
+
+  /** Every byte stops moving, both ways, on open connections and new ones, until resume(). */
+  pause() {
+    this.#paused = true;
+    for (const socket of this.#sockets) socket.pause();
+  }
+
+  resume() {
+    this.#paused = false;
+    for (const socket of this.#sockets) socket.resume();
+    for (const go of this.#waiting.splice(0)) go();
+  }
+
+  /** Resets every open connection (TCP RST), as a flaky network or a restarted router does. */
+  drop() {
+    for (const socket of this.#sockets) socket.resetAndDestroy();
+    this.#sockets.clear();
+  }
+
+  /** The network is gone: open connections reset, new ones refused, until restore(). */
+  cut() {
+    this.#down = true;
+    this.drop();
+  }
+
+  restore() {
+    this.#down = false;
+  }
+
+  /**
+   * The next request matching `method` and a path starting with `path` gets `status` (with `headers`)
+   * instead of reaching the server; with `hang`, it gets no answer at all; with `loseResponse`, it reaches
+   * the server and its answer is thrown away by resetting the connection.
+   */
+  failNext(rule) {
+    this.#rules.push(rule);
+  }
+
+  async stop() {
+    this.drop();
+    this.#server.closeAllConnections();
+    this.#server.close();
+  }
+
+  #track(socket) {
+    if (this.#down) {
+      socket.resetAndDestroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => {});
+    if (this.#paused) socket.pause();
+  }
+
+  #takeRule(req) {
+    const index = this.#rules.findIndex(rule => rule.method === req.method && req.url.startsWith(rule.path));
+    return index < 0 ? undefined : this.#rules.splice(index, 1)[0];
+  }
+
+  #notice(req) {
+    if (!req.url.startsWith('/hubs/') || req.url.includes('/negotiate')) return;
+    if (req.headers.accept === 'text/event-stream') this.transportsSeen.add('server-sent-events');
+    else if (req.method === 'GET') this.transportsSeen.add('long-polling');
+  }
+
+  #onRequest(req, res) {
+    if (this.#paused) {
+      this.#waiting.push(() => this.#onRequest(req, res));
+      return;
+    }
+    const rule = this.#takeRule(req);
+    if (rule?.hang) return;
+    if (rule?.status) {
+      res.writeHead(rule.status, {
+        'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Expose-Headers': 'Retry-After',
+        ...rule.headers,
+      });
+      res.end(rule.body ?? '');
+      return;
+    }
+    this.#notice(req);
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers: req.headers, agent: false },
+      answer => {
+        if (rule?.loseResponse) {
+          answer.resume();
+          answer.on('end', () => req.socket.resetAndDestroy());
+          return;
+        }
+        res.writeHead(answer.statusCode, answer.rawHeaders);
+        answer.pipe(res);
+        // An upstream that dies mid-answer (a killed server under an event stream) must not leave the
+        // browser holding a stream that looks open: close it, as a real proxy does.
+        answer.on('close', () => {
+          if (!answer.complete) res.destroy();
+        });
+      },
+    );
+    upstream.on('socket', socket => this.#track(socket));
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  }
+
+  #onUpgrade(req, socket, head) {
+    this.transportsSeen.add('websockets');
+    const upstream = connect(this.targetPort, '127.0.0.1', () => {
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    this.#track(upstream);
+    const close = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', close);
+    socket.on('error', close);
+  }
+}
