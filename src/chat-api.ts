@@ -1,5 +1,5 @@
 import { parseHistory, parseMessage } from './hub-protocol.js';
-import type { TokenSource } from './token-source.js';
+import { duration, type TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
 
 /** A REST call that did not succeed; `status` is absent when no answer came at all. */
@@ -67,7 +67,7 @@ export class ChatApi {
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ChatApiError(`The server did not answer within ${Math.round(timeout / 1000)} s.`);
+        throw new ChatApiError(`The server did not answer within ${duration(timeout)}.`);
       }
       throw new ChatApiError(error instanceof Error ? error.message : String(error));
     }

@@ -349,7 +349,7 @@ export class SupportChat extends LitElement {
   }
 
   async #accessToken() {
-    const token = await this.#tokens.fresh();
+    const token = await this.#tokens.forConnect();
     // A token URL may name the conversation; it must be known before the connection joins.
     if (this.group === undefined) this.#openSession();
     return token;

@@ -46,6 +46,7 @@ export function tokenUrlProvider(url: string): () => Promise<TokenGrant> {
  */
 export class TokenSource {
   #token?: string;
+  #fetchedAt = -Infinity;
   #grant?: Promise<TokenGrant>;
   #identity: TokenIdentity = {};
   #groupId?: string;
@@ -70,6 +71,7 @@ export class TokenSource {
     this.#grant ??= withTimeout(this.provider(), this.timeoutMs(), 'The token provider').finally(() => (this.#grant = undefined));
     const grant = await this.#grant;
     this.#token = grant.token;
+    this.#fetchedAt = performance.now();
     this.#identity = readIdentity(grant.token);
     this.#groupId = grant.groupId ?? this.#groupId;
     return grant.token;
@@ -78,13 +80,24 @@ export class TokenSource {
   async current(): Promise<string> {
     return this.#token ?? this.fresh();
   }
+
+  /**
+   * For a connect: SignalR asks twice for one (at negotiate, then for the WebSocket), so a token got
+   * within the last second is reused rather than asking the provider again.
+   */
+  async forConnect(): Promise<string> {
+    return this.#token && performance.now() - this.#fetchedAt < 1000 ? this.#token : this.fresh();
+  }
 }
 
 /** Rejects with a plain explanation when `work` takes longer than `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s.`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${duration(ms)}.`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** "15 s", or "500 ms" below a second. */
+export const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);

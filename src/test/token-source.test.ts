@@ -41,4 +41,25 @@ describe('TokenSource', () => {
     expect(calls).to.equal(2);
     expect(source.identity.userId).to.equal(2);
   });
+
+  it('reuses a token got within the last second for the second ask of one connect', async () => {
+    let calls = 0;
+    const source = new TokenSource(async () => ({ token: fakeJwt({ sub: String(++calls) }) }));
+    await source.forConnect();
+    await source.forConnect();
+    expect(calls).to.equal(1);
+    await new Promise(resolve => setTimeout(resolve, 1100));
+    await source.forConnect();
+    expect(calls).to.equal(2);
+  });
+
+  it('gives up on a provider that does not answer in time', async () => {
+    const source = new TokenSource(
+      () => new Promise(() => {}),
+      () => 50,
+    );
+    let message = '';
+    await source.fresh().catch((error: Error) => (message = error.message));
+    expect(message).to.equal('The token provider did not answer within 50 ms.');
+  });
 });
