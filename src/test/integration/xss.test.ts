@@ -1,0 +1,188 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../define.js';
+import type { SupportChat } from '../../support-chat.js';
+import { bubbles, hubUrl, newVisitor, postOk, until, useReferenceServer, whenConnected } from './reference-server.js';
+
+/**
+ * Each vector, if it ever ran, would call `window.__xss(n)`. They cover script and event-handler
+ * markup, javascript:/data: URLs, SVG and MathML, mutation XSS, CSS injection, template and attribute
+ * breakouts, and bidi and zero-width tricks.
+ */
+const V = (n: number) => `__xss(${n})`;
+const vectors: string[] = [
+  `<script>${V(1)}</script>`,
+  `<img src=x onerror=${V(2)}>`,
+  `<img src="x" onerror="${V(3)}">`,
+  `<svg onload=${V(4)}>`,
+  `<svg><script>${V(5)}</script></svg>`,
+  `<svg><animate onbegin=${V(6)} attributeName=x dur=1s>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=${V(7)}>`,
+  `<iframe src="javascript:${V(8)}"></iframe>`,
+  `<iframe srcdoc="<script>parent.${V(9)}</script>"></iframe>`,
+  `<a href="javascript:${V(10)}">click</a>`,
+  `javascript:${V(11)}`,
+  `JaVaScRiPt:${V(12)}`,
+  ` javascript:${V(13)}`,
+  `data:text/html,<script>${V(14)}</script>`,
+  `data:text/html;base64,PHNjcmlwdD5fX3hzcygxNSk8L3NjcmlwdD4=`,
+  `<body onload=${V(16)}>`,
+  `<input autofocus onfocus=${V(17)}>`,
+  `<details open ontoggle=${V(18)}>`,
+  `<video><source onerror=${V(19)}></video>`,
+  `<audio src=x onerror=${V(20)}>`,
+  `<object data="javascript:${V(21)}">`,
+  `<embed src="javascript:${V(22)}">`,
+  `<form><button formaction="javascript:${V(23)}">go</button></form>`,
+  `<marquee onstart=${V(24)}>`,
+  `<div style="background:url(javascript:${V(25)})">`,
+  `<style>*{background:url("javascript:${V(26)}")}</style>`,
+  `<style>@import 'https://evil.example/x.css';</style>`,
+  `</style><style>:host{display:none}</style>`,
+  `<link rel=stylesheet href=https://evil.example/x.css>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:${V(30)}">`,
+  `<base href="javascript:${V(31)}//">`,
+  `<noscript><p title="</noscript><img src=x onerror=${V(32)}>">`,
+  `<svg><style><img src=x onerror=${V(33)}></style></svg>`,
+  `<math><style><img src=x onerror=${V(34)}></style></math>`,
+  `<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style><img onerror=${V(35)} src>">`,
+  `<xmp><img src=x onerror=${V(36)}></xmp>`,
+  `<textarea><img src=x onerror=${V(37)}></textarea>`,
+  `<template><img src=x onerror=${V(38)}></template>`,
+  `"><img src=x onerror=${V(39)}>`,
+  `'><img src=x onerror=${V(40)}>`,
+  `\${${V(41)}}`,
+  `{{constructor.constructor('${V(42)}')()}}`,
+  `<!--<img src="--><img src=x onerror=${V(43)}//">`,
+  `<img src=x onerror=&#95;&#95;xss&#40;44&#41;>`,
+  `<img src=x onerror=\\u005f_xss(45)>`,
+  `<a href="&#106;avascript:${V(46)}">x</a>`,
+  `<svg><a xlink:href="javascript:${V(47)}"><text y=20>x</text></a></svg>`,
+  `<isindex action=javascript:${V(48)} type=image>`,
+  `https://example.com/"onmouseover="${V(49)}`,
+  `https://example.com/<script>${V(50)}</script>`,
+  `\u202E${V(51)}gnp.exe`,
+  `admin\u200B\u200C\u200D\uFEFFroot`,
+  `\u2066<img src=x onerror=${V(53)}>\u2069`,
+  `<IMG SRC=JaVaScRiPt:${V(54)}>`,
+  `<img src=x:alert(1) onerror=eval(atob('X194c3MoNTUp'))>`,
+];
+
+/** Names are at most 100 characters on the server: the short vectors, and the bidi and zero-width tricks. */
+const nameVectors = vectors.filter(v => v.length <= 100);
+
+/** Avatar URLs that must never be loaded: everything but absolute http(s). */
+const avatarVectors = [
+  `javascript:${V(101)}`,
+  `data:image/svg+xml,<svg onload="${V(102)}"/>`,
+  `data:text/html,<script>${V(103)}</script>`,
+  `vbscript:${V(104)}`,
+  `//evil.example/a.png`,
+  `x" onerror="${V(106)}`,
+  `JAVASCRIPT:${V(107)}`,
+];
+
+describe('an XSS table sent through the real reference server', () => {
+  const env = useReferenceServer({ SUPPORTCHAT_SEND_LIMIT: '1000', SUPPORTCHAT_AGENT_SEND_LIMIT: '1000' });
+  const executed: number[] = [];
+  const errors: string[] = [];
+  const onError = (event: ErrorEvent) => errors.push(event.message);
+
+  before(() => {
+    (window as unknown as { __xss: (n: number) => void }).__xss = n => executed.push(n);
+    window.addEventListener('error', onError);
+  });
+
+  after(() => {
+    window.removeEventListener('error', onError);
+  });
+
+  function expectOnlyOurMarkup(element: SupportChat) {
+    const root = element.shadowRoot!;
+    expect(
+      root.querySelectorAll(
+        'script, iframe, object, embed, svg:not(.launcher svg), math, style, link, meta, base, form form, input, video, audio, details, marquee, template, xmp',
+      ).length,
+    ).to.equal(0);
+    for (const image of root.querySelectorAll('img')) expect(image.src).to.match(/^https?:\/\//);
+    for (const link of root.querySelectorAll('a')) expect(link.href).to.match(/^https?:\/\//);
+    for (const node of root.querySelectorAll('*')) {
+      for (const attribute of node.getAttributeNames()) expect(attribute.startsWith('on'), `${node.tagName} ${attribute}`).to.equal(false);
+    }
+  }
+
+  it(`shows ${vectors.length} hostile message texts as the text a person typed, and runs none`, async () => {
+    const visitor = await newVisitor(env.server, 'Target');
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await whenConnected(element);
+    for (const vector of vectors) await postOk(env.server, env.agent, visitor.groupId, vector);
+    await until(() => bubbles(element).length === vectors.length, 'not every vector arrived');
+    await new Promise(resolve => setTimeout(resolve, 300));
+
+    expect(bubbles(element).map(b => b.querySelector('.text')!.textContent)).to.deep.equal(vectors.map(v => v.trim()));
+    expectOnlyOurMarkup(element);
+    expect(executed).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it(`shows ${nameVectors.length} hostile sender names as text, isolated from the text around them, and runs none`, async () => {
+    const agentView = await fixture<HTMLDivElement>(html`<div></div>`);
+    for (const [index, name] of nameVectors.entries()) {
+      const visitor = await newVisitor(env.server, name);
+      await postOk(env.server, visitor.token, visitor.groupId, `message ${index}`);
+      const element = document.createElement('support-chat');
+      element.mode = 'inline';
+      element.hubUrl = hubUrl(env.server);
+      element.group = visitor.groupId;
+      element.tokenProvider = () => env.agent;
+      agentView.append(element);
+    }
+    const widgets = [...agentView.querySelectorAll('support-chat')];
+    await until(() => widgets.every(w => bubbles(w).length === 1), 'not every conversation loaded', 30_000);
+    await new Promise(resolve => setTimeout(resolve, 300));
+
+    const names = widgets.map(w => w.shadowRoot!.querySelector('.message bdi.name')!.textContent);
+    expect(names).to.deep.equal(nameVectors.map(n => n.trim()));
+    for (const widget of widgets) expectOnlyOurMarkup(widget);
+    expect(executed).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it(`loads no avatar from ${avatarVectors.length} addresses that are not absolute http(s), and loads a https one`, async () => {
+    const agentView = await fixture<HTMLDivElement>(html`<div></div>`);
+    const all = [...avatarVectors, 'https://images.example/ok.png'];
+    for (const [index, avatarUrl] of all.entries()) {
+      const register = await fetch(`${env.server.url}/users/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `Avatar ${index}`, email: `avatar${index}@example.com`, password: 'long-enough', avatarUrl }),
+      });
+      const { token } = (await register.json()) as { token: string };
+      const created = await fetch(`${env.server.url}/groups`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ name: `Avatar ${index}` }),
+      });
+      const { group } = (await created.json()) as { group: { id: number } };
+      await postOk(env.server, token, String(group.id), `from avatar ${index}`);
+      const element = document.createElement('support-chat');
+      element.mode = 'inline';
+      element.hubUrl = hubUrl(env.server);
+      element.group = String(group.id);
+      element.tokenProvider = () => env.agent;
+      agentView.append(element);
+    }
+    const widgets = [...agentView.querySelectorAll('support-chat')];
+    await until(() => widgets.every(w => bubbles(w).length === 1), 'not every conversation loaded', 30_000);
+
+    const avatars = widgets.map(w => w.shadowRoot!.querySelector<HTMLImageElement>('img.avatar')?.getAttribute('src') ?? null);
+    expect(avatars).to.deep.equal([...avatarVectors.map(() => null), 'https://images.example/ok.png']);
+    expect(executed).to.deep.equal([]);
+  });
+});
