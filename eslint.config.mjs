@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Node scripts that also hand functions to the page (page.evaluate).
-    files: ['bench/*.mjs'],
+    files: ['bench/*.mjs', 'e2e/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

@@ -1,6 +1,6 @@
-// `npm test`: builds the widget and the reference server, runs the server's xunit tests and the
-// widget's tests in Chromium (unit, and integration against the real server), then prints one
-// closing line with the totals the two runners reported.
+// `npm test`: builds the widget and the reference server, runs the server's xunit tests, the widget's
+// tests in Chromium (unit, and integration against the real server) and the demo pages in real tabs,
+// then prints one closing line with the totals the three runners reported.
 import { spawn } from 'node:child_process';
 
 function run(command, args) {
@@ -34,6 +34,7 @@ await step('dotnet', ['build', 'demo/server', '-c', 'Release', '-v', 'q', '-nolo
 
 const server = await run('dotnet', ['test', 'demo/server.Tests', '-c', 'Release', '-v', 'q', '-nologo']);
 const widget = await run('npx', ['web-test-runner']);
+const e2e = await run('node', ['--test', '--test-reporter=spec', 'e2e/']);
 
 /** The last match of `pattern` in `text`, as numbers, or undefined when the runner printed no summary. */
 function lastCounts(text, pattern) {
@@ -43,12 +44,16 @@ function lastCounts(text, pattern) {
 
 const serverCounts = lastCounts(server.output, /Failed:\s+(\d+), Passed:\s+(\d+)/g);
 const widgetCounts = lastCounts(widget.output, /(\d+) passed, (\d+) failed/g);
-const passed = (serverCounts?.[1] ?? 0) + (widgetCounts?.[0] ?? 0);
-const failed = (serverCounts?.[0] ?? 0) + (widgetCounts?.[1] ?? 0);
+const e2ePassed = lastCounts(e2e.output, /ℹ pass (\d+)/g);
+const e2eFailed = lastCounts(e2e.output, /ℹ fail (\d+)/g);
+const e2eCounts = e2ePassed && e2eFailed ? [e2ePassed[0], e2eFailed[0]] : undefined;
+const passed = (serverCounts?.[1] ?? 0) + (widgetCounts?.[0] ?? 0) + (e2eCounts?.[0] ?? 0);
+const failed = (serverCounts?.[0] ?? 0) + (widgetCounts?.[1] ?? 0) + (e2eCounts?.[1] ?? 0);
 
 console.log(`\nserver (xunit): ${serverCounts ? `${serverCounts[1]} passed, ${serverCounts[0]} failed` : 'no summary'}`);
 console.log(`widget (web-test-runner): ${widgetCounts ? `${widgetCounts[0]} passed, ${widgetCounts[1]} failed` : 'no summary'}`);
+console.log(`pages (node --test): ${e2eCounts ? `${e2eCounts[0]} passed, ${e2eCounts[1]} failed` : 'no summary'}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 
-const ok = server.code === 0 && widget.code === 0 && serverCounts && widgetCounts && failed === 0 && passed > 0;
+const ok = [server, widget, e2e].every(r => r.code === 0) && serverCounts && widgetCounts && e2eCounts && failed === 0 && passed > 0;
 process.exit(ok ? 0 : 1);

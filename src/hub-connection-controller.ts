@@ -43,6 +43,9 @@ export interface HubConnectionOptions {
   retryDelay?: (attempt: number) => number;
 }
 
+/** How long a departing connection waits for the server to confirm LeaveGroup. */
+const LEAVE_TIMEOUT_MS = 1000;
+
 const transportFlags: Record<TransportName, HttpTransportType> = {
   websockets: HttpTransportType.WebSockets,
   'server-sent-events': HttpTransportType.ServerSentEvents,
@@ -91,7 +94,15 @@ export class HubConnectionController implements ReactiveController {
   readonly #onWake = (event: Event) => {
     if (event.type === 'visibilitychange' && document.visibilityState !== 'visible') return;
     if (this.#status === 'connected') this.options.onWake();
-    else if (this.#status === 'reconnecting') void this.#restart();
+    else if (this.#status === 'reconnecting') void this.#restart({ trouble: true });
+  };
+
+  /**
+   * The browser says the network is gone. An open socket can look alive for another half minute before
+   * its keep-alive fails, so drop it now: the state says "reconnecting" at once, and `online` ends the wait.
+   */
+  readonly #onOffline = () => {
+    if (this.#status === 'connected' || this.#status === 'connecting') void this.#restart({ trouble: true });
   };
 
   constructor(
@@ -113,6 +124,7 @@ export class HubConnectionController implements ReactiveController {
   hostConnected() {
     this.#active = true;
     window.addEventListener('online', this.#onWake);
+    window.addEventListener('offline', this.#onOffline);
     document.addEventListener('visibilitychange', this.#onWake);
     document.addEventListener('resume', this.#onWake);
     void this.#start();
@@ -121,6 +133,7 @@ export class HubConnectionController implements ReactiveController {
   hostDisconnected() {
     this.#active = false;
     window.removeEventListener('online', this.#onWake);
+    window.removeEventListener('offline', this.#onOffline);
     document.removeEventListener('visibilitychange', this.#onWake);
     document.removeEventListener('resume', this.#onWake);
     void this.#stop();
@@ -153,8 +166,13 @@ export class HubConnectionController implements ReactiveController {
     return this.#restart();
   }
 
-  async #restart() {
-    await this.#stop();
+  /**
+   * A new connection in place of the old. After trouble (offline, a wake during back-off) the old one is
+   * not asked to leave its group, which it could not deliver, and the state goes straight to "reconnecting".
+   */
+  async #restart({ trouble = false } = {}) {
+    await this.#stop({ leave: !trouble, quiet: trouble });
+    if (trouble) this.#attempt = 1;
     await this.#start();
   }
 
@@ -225,7 +243,7 @@ export class HubConnectionController implements ReactiveController {
     }, delay);
   }
 
-  async #stop() {
+  async #stop({ leave = true, quiet = false } = {}) {
     this.#generation++;
     clearTimeout(this.#retryTimer);
     this.#attempt = 0;
@@ -235,11 +253,14 @@ export class HubConnectionController implements ReactiveController {
     this.#connection = undefined;
     this.#joined = undefined;
     // Said at once, so a start that follows (the element moved in the page) is not overwritten later.
-    this.#setStatus('disconnected');
+    if (!quiet) this.#setStatus('disconnected');
     if (!connection) return;
     this.#detach(connection);
-    if (joined !== undefined && wasConnected) {
-      await connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
+    if (leave && joined !== undefined && wasConnected) {
+      // Bounded: over a connection that has silently died the answer never comes, and the server drops
+      // a closed connection from its groups by itself.
+      const leaving = connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
+      await Promise.race([leaving, new Promise(resolve => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
     }
     await connection.stop().catch(() => undefined);
   }

@@ -15,6 +15,10 @@ export interface SupportChatStrings {
   status: Record<ChatStatus, string>;
   /** The launcher's accessible name, with the unread count. */
   unread: (count: number) => string;
+  /** The banner while the browser has no network. */
+  offline: string;
+  /** The banner while the server cannot be reached (the connection keeps trying). */
+  unreachable: string;
   /** Why the send button is off after the server said "too many messages". */
   cooldown: (seconds: number) => string;
 }
@@ -37,6 +41,8 @@ export const defaultStrings: SupportChatStrings = {
     disconnected: 'Offline',
   },
   unread: count => (count === 1 ? '1 unread message' : `${count} unread messages`),
+  offline: 'You are offline. New messages will appear when the connection is back.',
+  unreachable: 'Cannot reach the support server. Trying again…',
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
 };
 

@@ -131,7 +131,7 @@ export class SupportChat extends LitElement {
       void this.#session?.catchUp();
     },
     onStatusChange: status => this.dispatchEvent(new SupportChatStatusChangeEvent(status)),
-    onError: error => this.#fail(error),
+    onError: error => this.#fail(error, this.#connectionProblem(error)),
     onWake: () => void this.#session?.catchUp(),
     createConnection: (url, settings) => (this.createConnection ?? createHubConnection)(url, settings),
   });
@@ -373,9 +373,22 @@ export class SupportChat extends LitElement {
   }
 
   /** Shown in the banner: the connection, the join or the history failed. */
-  #fail(error: Error) {
-    this.notice = error.message;
+  #fail(error: Error, shown = error.message) {
+    this.notice = shown;
     this.dispatchEvent(new SupportChatErrorEvent(error));
+  }
+
+  /**
+   * What a person should read about a failed connection: SignalR's own words for "no network" and "no
+   * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
+   */
+  #connectionProblem(error: Error) {
+    if (!navigator.onLine) return this.#text.offline;
+    return /^(Failed to complete negotiation|Failed to start the transport|Unable to connect|WebSocket failed to connect)/.test(
+      error.message,
+    )
+      ? this.#text.unreachable
+      : error.message;
   }
 
   /** Shown on the message itself, which keeps its retry; "too many" also rests the send button. */

@@ -18,6 +18,8 @@ export class FakeConnection implements ChatConnection {
   startGate?: Promise<void>;
   startError?: Error;
   refuse = new Map<string, Error>();
+  /** Methods whose invocation never answers, as over a connection that died without a word. */
+  hang = new Set<string>();
 
   async start() {
     this.calls.push('start');
@@ -33,6 +35,7 @@ export class FakeConnection implements ChatConnection {
     this.calls.push(`${method}(${args.join(',')})`);
     const error = this.refuse.get(method);
     if (error) throw error;
+    if (this.hang.has(method)) await new Promise(() => {});
     return undefined;
   }
 

@@ -199,6 +199,26 @@ describe('HubConnectionController', () => {
     expect(t.wakes()).to.equal(2);
   });
 
+  it('going offline drops the connection at once, without asking to leave, and says "reconnecting"', async () => {
+    const t = setUp();
+    await t.connect('1');
+    window.dispatchEvent(new Event('offline'));
+    await settle();
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'stop']);
+    expect(t.connections[1].calls).to.deep.equal(['start', 'JoinGroup(1)']);
+    expect(t.statuses).to.deep.equal(['connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('on removal, stops even when LeaveGroup never answers', async () => {
+    const t = setUp();
+    await t.connect('1');
+    t.connections[0].hang.add('LeaveGroup');
+    t.host.disconnect();
+    await new Promise(resolve => setTimeout(resolve, 1200));
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'stop']);
+    expect(t.connections[0].handlerCount()).to.equal(0);
+  });
+
   it('reconnect() makes a new connection at once', async () => {
     const t = setUp();
     await t.connect('1');

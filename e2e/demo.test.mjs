@@ -1,0 +1,172 @@
+// The demo pages as people use them, in real Chromium tabs against the real reference server: under the
+// server's strict Content Security Policy, with a tab the browser freezes, and with the network gone.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
+
+const server = new ReferenceServer();
+let browser;
+let agentToken;
+
+before(async () => {
+  await server.start();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const login = await fetch(`${server.url}/users/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(AGENT),
+  });
+  agentToken = (await login.json()).token;
+});
+
+after(async () => {
+  await browser?.close();
+  await server.stop();
+});
+
+async function agentPost(groupId, message) {
+  const response = await fetch(`${server.url}/chats/${groupId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${agentToken}` },
+    body: JSON.stringify({ groupId: String(groupId), message }),
+  });
+  assert.equal(response.status, 200);
+}
+
+/** The shop page with its widget connected; records CSP violations and page errors. */
+async function openShop(context) {
+  const page = await context.newPage();
+  const problems = [];
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', event =>
+      window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+  page.on('pageerror', error => problems.push(error.message));
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+  return { page, problems };
+}
+
+const shownTexts = page =>
+  page.evaluate(() => [...document.querySelector('support-chat').shadowRoot.querySelectorAll('.message .text')].map(n => n.textContent));
+
+/** The conversation the shop's widget is in: its first message's, once it has one. */
+async function conversationOf(page) {
+  await page.locator('support-chat').locator('.launcher').click();
+  await page.locator('support-chat textarea').fill('Hello from the shop');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+  return page.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
+}
+
+describe('the demo pages under a strict Content Security Policy', () => {
+  it('a visitor and an agent chat with no policy violation, with Trusted Types enforced', async () => {
+    const visitorContext = await browser.newContext();
+    const agentContext = await browser.newContext();
+    try {
+      const { page: shop, problems } = await openShop(visitorContext);
+      const policy = (await shop.request.get(`${server.url}/`)).headers()['content-security-policy'];
+      assert.match(policy, /style-src 'self'/);
+      assert.match(policy, /require-trusted-types-for 'script'/);
+      await conversationOf(shop);
+
+      const console = await agentContext.newPage();
+      console.on('pageerror', error => problems.push(error.message));
+      await console.addInitScript(() => {
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation', event => window.__violations.push(event.violatedDirective));
+      });
+      await console.goto(`${server.url}/agent.html`);
+      await console.fill('input[name=password]', 'wrong');
+      await console.fill('input[name=email]', AGENT.email);
+      await console.fill('input[name=password]', AGENT.password);
+      await console.click('button[type=submit]');
+      await console.click('#conversations button');
+      await console.waitForFunction(() => document.querySelector('#chat').messages.length === 1);
+      await console.locator('#chat textarea').fill('Hello, how can we help?');
+      await console.keyboard.press('Enter');
+
+      await shop.waitForFunction(() => document.querySelector('support-chat').messages.length === 2);
+      assert.deepEqual(await shownTexts(shop), ['Hello from the shop', 'Hello, how can we help?']);
+      assert.deepEqual(await shop.evaluate(() => window.__violations), []);
+      assert.deepEqual(await console.evaluate(() => window.__violations), []);
+      assert.deepEqual(problems, []);
+
+      // And the policy really is enforced on this page: a plain string into innerHTML throws.
+      const enforced = await shop.evaluate(() => {
+        try {
+          document.createElement('div').innerHTML = '<b>x</b>';
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      assert.equal(enforced, true);
+    } finally {
+      await visitorContext.close();
+      await agentContext.close();
+    }
+  });
+});
+
+describe('a returning visitor in two tabs', () => {
+  it('one tab frozen by the browser while the agent writes: both end with the same messages, once each', async () => {
+    const context = await browser.newContext();
+    try {
+      const { page: first } = await openShop(context);
+      const groupId = await conversationOf(first);
+      // Same browser, same cookie: the second tab is the same visitor in the same conversation.
+      const { page: second } = await openShop(context);
+      await second.waitForFunction(() => document.querySelector('support-chat').messages.length === 1);
+
+      const cdp = await context.newCDPSession(second);
+      await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+      const texts = Array.from({ length: 10 }, (_, i) => `while frozen ${i + 1}`);
+      for (const text of texts) await agentPost(groupId, text);
+      await first.waitForFunction(n => document.querySelector('support-chat').messages.length === n, 11);
+      await new Promise(resolve => setTimeout(resolve, 3000));
+      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+
+      await second.waitForFunction(n => document.querySelector('support-chat').messages.length >= n, 11, { timeout: 20_000 });
+      const expected = ['Hello from the shop', ...texts];
+      assert.deepEqual(await shownTexts(first), expected);
+      assert.deepEqual(await shownTexts(second), expected);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the network goes away and comes back', () => {
+  it('the widget says it is reconnecting, and once online shows what was sent meanwhile, once each', async () => {
+    const context = await browser.newContext();
+    try {
+      const { page } = await openShop(context);
+      const groupId = await conversationOf(page);
+
+      await context.setOffline(true);
+      await page.waitForFunction(() => document.querySelector('support-chat').status === 'reconnecting', null, { timeout: 20_000 });
+      assert.equal(await page.locator('support-chat .status').textContent(), 'Reconnecting…');
+      await page.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelector('[role="alert"]'));
+      assert.equal(
+        await page.locator('support-chat [role="alert"]').textContent(),
+        'You are offline. New messages will appear when the connection is back.',
+      );
+      const texts = ['offline 1', 'offline 2', 'offline 3'];
+      for (const text of texts) await agentPost(groupId, text);
+      await new Promise(resolve => setTimeout(resolve, 1000));
+
+      await context.setOffline(false);
+      await page.waitForFunction(n => document.querySelector('support-chat').messages.length === n, 4, { timeout: 20_000 });
+      assert.deepEqual(await shownTexts(page), ['Hello from the shop', ...texts]);
+      await page.waitForFunction(() => document.querySelector('support-chat').status === 'connected');
+      assert.equal(await page.locator('support-chat [role="alert"]').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});
