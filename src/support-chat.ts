@@ -117,6 +117,8 @@ export class SupportChat extends LitElement {
   #atEnd = true;
   #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
   #cooldownTimer?: ReturnType<typeof setTimeout>;
+  /** Why the token provider failed on the last connect, if it did. */
+  #tokenError?: Error;
 
   readonly #tokens = new TokenSource(
     () => this.#grant(),
@@ -349,7 +351,15 @@ export class SupportChat extends LitElement {
   }
 
   async #accessToken() {
-    const token = await this.#tokens.forConnect();
+    let token: string;
+    try {
+      token = await this.#tokens.forConnect();
+      this.#tokenError = undefined;
+    } catch (error) {
+      // SignalR reports this as a failed negotiation; the provider's own words say more.
+      this.#tokenError = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
     // A token URL may name the conversation; it must be known before the connection joins.
     if (this.group === undefined) this.#openSession();
     return token;
@@ -384,6 +394,7 @@ export class SupportChat extends LitElement {
    */
   #connectionProblem(error: Error) {
     if (!navigator.onLine) return this.#text.offline;
+    if (this.#tokenError) return this.#tokenError.message;
     return /^(Failed to complete negotiation|Failed to start the transport|Unable to connect|WebSocket failed to connect)/.test(
       error.message,
     )

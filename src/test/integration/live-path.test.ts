@@ -190,7 +190,7 @@ describe('the live path, against the real reference server', () => {
     expect(shownTexts(viewB)).to.deep.equal(['for B']);
   });
 
-  it('stops its connection when removed from the page', async () => {
+  it('stops its connection when removed from the page, and catches up when put back', async () => {
     const visitor = await newVisitor(env.server, 'Dee');
     const element = await visitorWidget(visitor);
     await whenJoined(element, visitor);
@@ -207,6 +207,11 @@ describe('the live path, against the real reference server', () => {
     await postOk(env.server, env.agent, visitor.groupId, 'are you still there?');
     await until(() => shownTexts(witness).length === 1, 'the witness missed the message');
     expect(element.messages).to.have.length(0);
+
+    // Put back in the page, it connects again and catches up on what it missed while away.
+    witness.after(element);
+    await until(() => shownTexts(element).join() === 'are you still there?', 'the re-attached widget did not catch up');
+    expect(element.status).to.equal('connected');
   });
 
   it('with only a token-url, joins the conversation the server names, and a returning visitor gets the same one', async () => {
