@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import lit from 'eslint-plugin-lit';
+import litA11y from 'eslint-plugin-lit-a11y';
 import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -10,7 +11,7 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   {
     files: ['src/**/*.ts'],
-    extends: [lit.configs['flat/recommended'], wc.configs['flat/recommended']],
+    extends: [lit.configs['flat/recommended'], wc.configs['flat/recommended'], litA11y.configs.recommended],
     rules: {
       'no-console': ['error', { allow: ['warn', 'error'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -70,8 +70,10 @@ export class SupportChat extends LitElement {
   /** An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. */
   @property({ attribute: 'token-url' }) tokenUrl?: string;
 
+  /** The panel's title. Defaults to the `heading` string ("Support"). */
   @property() heading?: string;
 
+  /** The text box's placeholder and accessible name. Defaults to the `placeholder` string. */
   @property() placeholder?: string;
 
   /** Whether the panel is open (launcher mode). */
@@ -145,18 +147,22 @@ export class SupportChat extends LitElement {
     onSendFailed: error => this.#sendFailed(error),
   };
 
+  /** The connection state: `disconnected`, `connecting`, `connected` or `reconnecting`. */
   get status(): ChatStatus {
     return this.#hub.status;
   }
 
+  /** The conversation as shown: server messages in order, then mine still pending or failed. */
   get messages(): readonly ChatMessage[] {
     return this.#session?.store.messages ?? [];
   }
 
+  /** Messages from others that arrived while the panel was closed. */
   get unreadCount(): number {
     return this.unread;
   }
 
+  /** Opens the panel, clears the unread count and puts the focus in the text box. */
   show() {
     if (this.open) return;
     this.open = true;
@@ -165,12 +171,14 @@ export class SupportChat extends LitElement {
     void this.updateComplete.then(() => this.input?.focus());
   }
 
+  /** Closes the panel. */
   hide() {
     if (!this.open) return;
     this.open = false;
     this.dispatchEvent(new SupportChatHideEvent());
   }
 
+  /** Opens the panel if closed, closes it if open. */
   toggle() {
     if (this.open) this.hide();
     else this.show();
