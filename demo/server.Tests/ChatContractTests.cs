@@ -202,6 +202,23 @@ public sealed class ChatContractTests(ServerFactory server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_every_REST_endpoint()
+    {
+        var document = JsonDocument.Parse(await server.ClientWith(null).GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+        foreach (var (path, method) in new[]
+        {
+            ("/chats/{groupId}", "get"), ("/chats/{groupId}", "post"), ("/users/register", "post"), ("/users/login", "post"),
+            ("/groups", "get"), ("/groups", "post"), ("/visitors", "post"),
+        })
+        {
+            Assert.True(paths.GetProperty(path).TryGetProperty(method, out var operation), $"{method} {path}");
+            Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()));
+        }
+        Assert.True(paths.GetProperty("/chats/{groupId}").GetProperty("post").GetProperty("responses").TryGetProperty("429", out _));
+    }
+
+    [Fact]
     public async Task The_demo_pages_are_served_but_not_the_server_source_or_settings()
     {
         var client = server.ClientWith(null);

@@ -84,6 +84,7 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         .WithExposedHeaders("Retry-After")));
 
 builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
 builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
 
@@ -127,7 +128,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapOpenApi();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
 app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {
     // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.

@@ -42,8 +42,14 @@ public static class ChatEndpoints
     public static void MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
-        chats.MapGet("", GetHistory);
-        chats.MapPost("", Send).RequireRateLimiting(SendRateLimit.Policy);
+        chats.MapGet("", GetHistory)
+            .WithSummary("A conversation's messages, oldest first.")
+            .WithDescription("Without paging parameters, every message (as the seed). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
+        chats.MapPost("", Send)
+            .RequireRateLimiting(SendRateLimit.Policy)
+            .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
+            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. 400 for an empty message or one over 4,000 characters; 429 with Retry-After when sending too fast.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>

@@ -16,8 +16,8 @@ public static class GroupEndpoints
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/groups").RequireAuthorization();
-        groups.MapGet("", List);
-        groups.MapPost("", Create);
+        groups.MapGet("", List).WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.");
+        groups.MapPost("", Create).WithSummary("Creates a conversation: the team's for an agent, one's own otherwise.");
     }
 
     /// <summary>Agents see every conversation, most recently active first; anyone else only their own.</summary>

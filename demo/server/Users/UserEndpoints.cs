@@ -18,8 +18,8 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/users");
-        users.MapPost("/register", Register);
-        users.MapPost("/login", Login);
+        users.MapPost("/register", Register).WithSummary("Creates a user and answers a token.");
+        users.MapPost("/login", Login).WithSummary("Answers a token for an email and password; 404 when they do not match.");
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Register(

@@ -20,7 +20,11 @@ public static class VisitorEndpoints
     public const string CookieName = "supportchat_visitor";
     private const string DefaultName = "Visitor";
 
-    public static void MapVisitorEndpoints(this IEndpointRouteBuilder app) => app.MapPost("/visitors", Start);
+    public static void MapVisitorEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost("/visitors", Start)
+            .WithSummary("An anonymous visitor and their own conversation: what a widget's token-url points at.")
+            .WithDescription("Sets an HttpOnly cookie, so the same browser gets a fresh token for the same conversation next time. The body { name } is optional.")
+            .Accepts<VisitorRequest>("application/json");
 
     private static async Task<VisitorResponse> Start(
         HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, CancellationToken cancel)
