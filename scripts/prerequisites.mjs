@@ -1,6 +1,7 @@
 // One line for each missing prerequisite, saying how to get it; exit 1 if any is missing.
 import { spawnSync } from 'node:child_process';
 import { chromiumInstalled, chromiumPath } from './chromium.mjs';
+import { missingServices } from './services.mjs';
 
 const checks = {
   dotnet: () =>
@@ -11,6 +12,12 @@ const checks = {
     chromiumInstalled()
       ? undefined
       : `Chromium is missing at ${chromiumPath}: run "sudo apt-get install chromium", or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
+  services: () => {
+    const missing = missingServices();
+    return missing.length === 0
+      ? undefined
+      : `The scale-out tests need ${missing.join(', ')}: run "sudo apt-get install redis-server postgresql nginx".`;
+  },
 };
 
 const missing = process.argv

@@ -28,7 +28,7 @@ async function step(command, args) {
   return result;
 }
 
-await step('node', ['scripts/prerequisites.mjs', 'dotnet', 'chromium']);
+await step('node', ['scripts/prerequisites.mjs', 'dotnet', 'chromium', 'services']);
 await step('npm', ['run', '--silent', 'build']);
 await step('dotnet', ['build', 'demo/server', '-c', 'Release', '-v', 'q', '-nologo']);
 

@@ -23,6 +23,8 @@ export interface ConnectionSettings {
   accessTokenFactory: () => Promise<string>;
   /** Only these transports; all of them, in SignalR's order of preference, when absent. */
   transports?: readonly TransportName[];
+  /** Straight to a WebSocket, without negotiate: for balancers without session affinity. */
+  skipNegotiation?: boolean;
 }
 
 export type ConnectionFactory = (url: string, settings: ConnectionSettings) => ChatConnection;
@@ -53,11 +55,17 @@ const transportFlags: Record<TransportName, HttpTransportType> = {
 };
 
 /** A real SignalR connection with automatic reconnect that never gives up (capped back-off with jitter). */
-export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports }) =>
+export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) =>
   new HubConnectionBuilder()
     .withUrl(url, {
       accessTokenFactory,
-      transport: transports?.length ? transports.reduce((flags, name) => flags | transportFlags[name], HttpTransportType.None) : undefined,
+      // Without negotiate there is only the WebSocket.
+      skipNegotiation,
+      transport: skipNegotiation
+        ? HttpTransportType.WebSockets
+        : transports?.length
+          ? transports.reduce((flags, name) => flags | transportFlags[name], HttpTransportType.None)
+          : undefined,
     })
     // SignalR stops reconnecting when the policy returns null; ours never does.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => backoffDelay(previousRetryCount) })
@@ -74,7 +82,7 @@ export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory
 export class HubConnectionController implements ReactiveController {
   #status: ChatStatus = 'disconnected';
   #url?: string;
-  #transports?: readonly TransportName[];
+  #connectionSettings: Omit<ConnectionSettings, 'accessTokenFactory'> = {};
   #group?: string;
   #joined?: string;
   #connection?: ChatConnection;
@@ -140,9 +148,9 @@ export class HubConnectionController implements ReactiveController {
   }
 
   /** Points the controller at a hub (or at none) and connects anew, with whatever token source is now set. */
-  configure(url: string | undefined, transports?: readonly TransportName[]) {
+  configure(url: string | undefined, settings: Omit<ConnectionSettings, 'accessTokenFactory'> = {}) {
     this.#url = url;
-    this.#transports = transports;
+    this.#connectionSettings = settings;
     void this.#restart();
   }
 
@@ -181,7 +189,7 @@ export class HubConnectionController implements ReactiveController {
     if (!url || !this.#active || this.#connection) return;
     const generation = ++this.#generation;
     const factory = this.options.createConnection ?? createHubConnection;
-    const connection = factory(url, { accessTokenFactory: this.options.accessToken, transports: this.#transports });
+    const connection = factory(url, { ...this.#connectionSettings, accessTokenFactory: this.options.accessToken });
     this.#connection = connection;
     connection.on(HubMethods.receiveMessage, this.#onMessage);
     connection.onreconnecting(() => {

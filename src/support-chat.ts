@@ -88,6 +88,12 @@ export class SupportChat extends LitElement {
    */
   @property() transport?: string;
 
+  /**
+   * Connect straight to a WebSocket without negotiating first: for load balancers without session
+   * affinity, where the negotiate and the connection could reach different servers.
+   */
+  @property({ attribute: 'skip-negotiation', type: Boolean }) skipNegotiation = false;
+
   /** Milliseconds a token provider or a REST request may take before it counts as failed. */
   @property({ attribute: 'request-timeout', type: Number }) requestTimeout = 15_000;
 
@@ -204,9 +210,12 @@ export class SupportChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('strings')) this.#text = mergeStrings(this.strings);
     if (changed.has('group') || changed.has('hubUrl') || changed.has('apiUrl')) this.#openSession();
-    if (changed.has('hubUrl') || changed.has('tokenProvider') || changed.has('tokenUrl') || changed.has('transport')) {
+    if (['hubUrl', 'tokenProvider', 'tokenUrl', 'transport', 'skipNegotiation'].some(name => changed.has(name as keyof SupportChat))) {
       // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment later.
-      this.#hub.configure(this.tokenProvider || this.tokenUrl ? this.hubUrl : undefined, parseTransports(this.transport));
+      this.#hub.configure(this.tokenProvider || this.tokenUrl ? this.hubUrl : undefined, {
+        transports: parseTransports(this.transport),
+        skipNegotiation: this.skipNegotiation,
+      });
     }
   }
 

@@ -31,6 +31,7 @@ export type SupportChatProps = Partial<
   'api-url'?: string;
   'token-url'?: string;
   'request-timeout'?: number | string;
+  'skip-negotiation'?: boolean;
 };
 
 /** The element's events by name, with their classes. */

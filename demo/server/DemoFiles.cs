@@ -9,9 +9,21 @@ namespace SupportChat.Server;
 /// </summary>
 public sealed class DemoFiles(string root) : IFileProvider
 {
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; "
-        + "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; require-trusted-types-for 'script'";
+    /// <summary>
+    /// The strict policy a careful shop would set. A page whose widget is sent elsewhere by a negotiate
+    /// redirect (as to Azure SignalR Service) must allow that origin in <c>connect-src</c>, both schemes.
+    /// </summary>
+    public static string ContentSecurityPolicy(SupportChatOptions options)
+    {
+        var connect = "'self'";
+        if (Uri.TryCreate(options.RedirectTo, UriKind.Absolute, out var target))
+        {
+            var socketScheme = target.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+            connect += $" {target.GetLeftPart(UriPartial.Authority)} {socketScheme}://{target.Authority}";
+        }
+        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src {connect}; "
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; require-trusted-types-for 'script'";
+    }
 
     private readonly PhysicalFileProvider files = new(root);
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using StackExchange.Redis;
 using SupportChat.Server;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Chats;
@@ -30,8 +31,7 @@ var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddDbContext<ChatDb>((sp, db) =>
-    db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}"));
+builder.Services.AddChatDb();
 builder.Services.AddSingleton(sp =>
 {
     var options = sp.GetRequiredService<SupportChatOptions>();
@@ -86,7 +86,12 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
-builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
+var signalR = builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
+// Whether there is a backplane at all is decided here, from the environment, as the server starts.
+if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
+{
+    signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
+}
 
 var app = builder.Build();
 
@@ -103,7 +108,7 @@ app.UseStaticFiles(new StaticFileOptions
         file.Context.Response.Headers.CacheControl = "no-cache";
         file.Context.Response.Headers.XContentTypeOptions = "nosniff";
         // The demo pages run under the strict policy a careful shop would set, to show the widget needs nothing looser.
-        file.Context.Response.Headers.ContentSecurityPolicy = DemoFiles.ContentSecurityPolicy;
+        file.Context.Response.Headers.ContentSecurityPolicy = DemoFiles.ContentSecurityPolicy(settings);
     },
 });
 if (Directory.Exists(settings.DistPath))
@@ -129,12 +134,14 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapOpenApi();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+app.MapGet("/health", (SupportChatOptions options) => TypedResults.Ok(new { status = "ok", instance = options.InstanceName }))
+    .ExcludeFromDescription();
 app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {
     // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
     hub.AllowStatefulReconnects = true;
 });
+app.MapNegotiateRedirect();
 app.MapChatEndpoints();
 app.MapUserEndpoints();
 app.MapVisitorEndpoints();

@@ -13,6 +13,21 @@ public sealed class SupportChatOptions
     /// <summary>SQLite database file. Relative paths are taken from the content root.</summary>
     public string Database { get; set; } = "App_Data/supportchat.db";
 
+    /// <summary>PostgreSQL connection string: messages live there instead of in SQLite, shared by every instance.</summary>
+    public string Postgres { get; set; } = "";
+
+    /// <summary>Redis connection string: the SignalR backplane, so a push on one instance reaches widgets on all.</summary>
+    public string Redis { get; set; } = "";
+
+    /// <summary>This instance's name, reported by <c>/health</c>, so tests and operators can tell instances apart.</summary>
+    public string InstanceName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// A hub URL to send widgets to from <c>/hubs/redirect</c>, the way Azure SignalR Service's negotiate
+    /// sends clients to the service (<c>{ url, accessToken }</c>).
+    /// </summary>
+    public string RedirectTo { get; set; } = "";
+
     /// <summary>Origins allowed to call the API and the hub. Empty means the server's own origin only.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
@@ -56,6 +71,10 @@ public sealed class SupportChatOptions
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_SEND_LIMIT"], out var agentSendLimit)) AgentSendLimit = agentSendLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_WINDOW_SECONDS"], out var windowSeconds)) SendWindow = TimeSpan.FromSeconds(windowSeconds);
         if (int.TryParse(configuration["SUPPORTCHAT_TOKEN_SECONDS"], out var tokenSeconds)) TokenLifetime = TimeSpan.FromSeconds(tokenSeconds);
+        Postgres = configuration["SUPPORTCHAT_POSTGRES"] ?? Postgres;
+        Redis = configuration["SUPPORTCHAT_REDIS"] ?? Redis;
+        InstanceName = configuration["SUPPORTCHAT_INSTANCE"] is { Length: > 0 } instance ? instance : InstanceName;
+        RedirectTo = configuration["SUPPORTCHAT_REDIRECT_TO"] ?? RedirectTo;
         if (configuration["SUPPORTCHAT_ORIGINS"] is { Length: > 0 } origins)
         {
             AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

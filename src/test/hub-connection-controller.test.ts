@@ -72,7 +72,7 @@ describe('HubConnectionController', () => {
   it('passes the forced transports to each new connection', async () => {
     const t = setUp();
     t.host.connect();
-    t.controller.configure('u', ['long-polling']);
+    t.controller.configure('u', { transports: ['long-polling'] });
     await settle();
     await t.controller.reconnect();
     expect(t.transports).to.deep.equal([['long-polling'], ['long-polling']]);

@@ -46,7 +46,11 @@ public sealed class Chat
     public string? ClientMessageId { get; set; }
 }
 
-public sealed class ChatDb(DbContextOptions<ChatDb> options) : DbContext(options)
+/// <summary>
+/// The chat store. Its two providers, SQLite for one machine and PostgreSQL for several, each have a
+/// subclass of their own (<c>ChatDbProviders.cs</c>) so each keeps its own migrations.
+/// </summary>
+public abstract class ChatDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Group> Groups => Set<Group>();

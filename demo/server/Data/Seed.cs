@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace SupportChat.Server.Data;
 
-/// <summary>Creates the database on first start and makes sure the configured agent can sign in.</summary>
+/// <summary>Brings the database up to date (migrations) and makes sure the configured agent can sign in.</summary>
 public static class Seed
 {
     public static async Task RunAsync(IServiceProvider services)
@@ -13,10 +13,17 @@ public static class Seed
         var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
         var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
 
-        Directory.CreateDirectory(Path.GetDirectoryName(options.Database)!);
-        await db.Database.EnsureCreatedAsync();
-        // WAL lets history reads run while a message is being written.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (db.Database.IsSqlite())
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(options.Database)!);
+        }
+        // Several instances may start at once on one PostgreSQL: EF Core takes a lock around migrating.
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets history reads run while a message is being written.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
 
         var email = options.AgentEmail.Trim().ToLowerInvariant();
         var agent = await db.Users.FirstOrDefaultAsync(u => u.Email == email);
