@@ -9,8 +9,12 @@ import terser from '@rollup/plugin-terser';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
+import { startPostgres, startRedis } from '../scripts/services.mjs';
+import { randomBytes } from 'node:crypto';
+import { fanOut } from './fanout.mjs';
 
 const LATENCY_MESSAGES = 200;
+const FAN_OUT_CLIENTS = [200, 500, 1000];
 const WARM_UP = 10;
 
 const kb = bytes => `${(bytes / 1024).toFixed(1)} KB`;
@@ -115,6 +119,58 @@ try {
 }
 const [p50, p95, p99] = [50, 95, 99].map(p => percentile(samples, p));
 
+/** A page on the server's origin with the built widget watching the fan-out conversation as an agent. */
+async function watcher(browser, server) {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/health`);
+  await page.setContent('<!doctype html><script type="module" src="/dist/support-chat.js"></script>');
+  await page.waitForFunction(() => customElements.get('support-chat'));
+  return async (groupId, token) => {
+    await page.evaluate(
+      ([group, agentToken, hubUrl]) => {
+        document.querySelector('support-chat')?.remove();
+        const widget = document.createElement('support-chat');
+        widget.mode = 'inline';
+        widget.hubUrl = hubUrl;
+        widget.group = group;
+        widget.tokenProvider = () => agentToken;
+        document.body.append(widget);
+      },
+      [groupId, token, `${server.url}/hubs/groupchat`],
+    );
+    await page.waitForFunction(() => document.querySelector('support-chat').status === 'connected');
+  };
+}
+
+/** One instance, then two sharing PostgreSQL and the Redis backplane: same engines, same run. */
+async function fanOutRuns() {
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const env = {
+    SUPPORTCHAT_POSTGRES: postgres.connectionString,
+    SUPPORTCHAT_REDIS: redis.connectionString,
+    SUPPORTCHAT_JWT_KEY: randomBytes(32).toString('base64'),
+  };
+  const a = new ReferenceServer({ env: { ...env, SUPPORTCHAT_INSTANCE: 'a' } });
+  const b = new ReferenceServer({ env: { ...env, SUPPORTCHAT_INSTANCE: 'b' } });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const results = [];
+  try {
+    await a.start();
+    await b.start();
+    const watch = await watcher(browser, a);
+    for (const clients of FAN_OUT_CLIENTS) {
+      for (const servers of [[a], [a, b]]) results.push(await fanOut({ servers, clients, agent: AGENT, watch }));
+    }
+  } finally {
+    await browser.close();
+    await Promise.all([a.stop(), b.stop()]);
+    await Promise.all([redis.stop(), postgres.stop()]);
+  }
+  return results;
+}
+
+const fanOutResults = await fanOutRuns();
+
 const sizeTable = [widget, floor].map(r => `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} |`).join('\n');
 const report = `# Benchmarks
 
@@ -141,6 +197,24 @@ same clock (\`performance.now()\`).
 | messages | p50 | p95 | p99 | max |
 | --- | --- | --- | --- | --- |
 | ${samples.length} | ${p50.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${p99.toFixed(1)} ms | ${samples.at(-1).toFixed(1)} ms |
+
+## Fan-out: one conversation, many connections
+
+${FAN_OUT_CLIENTS.join(', ')} SignalR clients (Node, \`@microsoft/signalr\`, WebSockets) join one conversation; the built widget
+watches it from Chromium; an agent posts 30 messages, each once every client has the one before. A sample is
+one client's delay from just before the POST to the push arriving (one clock: the bench process). Both setups
+use PostgreSQL and the Redis backplane; with two instances, clients are spread evenly and the agent posts to
+each in turn, so half the pushes cross the backplane. CPU is the server process's CPU time over the wall time
+of the posting (1.00 = one core), memory its resident size after.
+
+| clients | instances | delivered | p50 | p95 | p99 | server CPU | server memory |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${fanOutResults
+  .map(
+    r =>
+      `| ${r.clients} | ${r.instances} | ${r.delivered} of ${r.expected} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.servers.map(x => x.cpu.toFixed(2)).join(' + ')} | ${r.servers.map(x => `${(x.rss / 2 ** 20).toFixed(0)} MiB`).join(' + ')} |`,
+  )
+  .join('\n')}
 `;
 
 writeFileSync('BENCHMARKS.md', report);

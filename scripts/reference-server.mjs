@@ -41,6 +41,11 @@ export class ReferenceServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id, for reading its CPU time and memory from /proc. */
+  get pid() {
+    return this.#process?.pid;
+  }
+
   async start() {
     this.port ??= await freePort();
     this.#output = '';
