@@ -1,13 +1,5 @@
-import type {
-  SupportChat,
-  SupportChatErrorEvent,
-  SupportChatHideEvent,
-  SupportChatMessageEvent,
-  SupportChatSendEvent,
-  SupportChatShowEvent,
-  SupportChatStatusChangeEvent,
-  SupportChatUnreadChangeEvent,
-} from 'support-chat';
+// Importing the package brings its GlobalEventHandlersEventMap entries into scope.
+import type { SupportChat } from 'support-chat';
 
 /** What a framework template may set on <support-chat>: the attributes by name, and the properties. */
 export type SupportChatProps = Partial<
@@ -34,13 +26,7 @@ export type SupportChatProps = Partial<
   'skip-negotiation'?: boolean;
 };
 
-/** The element's events by name, with their classes. */
-export interface SupportChatEventMap {
-  'support-chat-message': SupportChatMessageEvent;
-  'support-chat-send': SupportChatSendEvent;
-  'support-chat-status-change': SupportChatStatusChangeEvent;
-  'support-chat-unread-change': SupportChatUnreadChangeEvent;
-  'support-chat-show': SupportChatShowEvent;
-  'support-chat-hide': SupportChatHideEvent;
-  'support-chat-error': SupportChatErrorEvent;
-}
+/** The element's events by name, with their classes: taken from its own GlobalEventHandlersEventMap entries. */
+export type SupportChatEventMap = {
+  [Name in keyof GlobalEventHandlersEventMap as Name extends `support-chat-${string}` ? Name : never]: GlobalEventHandlersEventMap[Name];
+};

@@ -55,18 +55,22 @@ describe('faults injected between a widget and the real reference server', () =>
     return element;
   }
 
-  it('the server is killed and restarted twice while an agent sends 100 messages: all 100 arrive, once each, in order', async () => {
+  // Each outage is waited out with the widget's back-off, which doubles up to 30 s: two of them on a busy
+  // machine can take longer than mocha's default.
+  it('the server is killed and restarted twice while an agent sends 100 messages: all 100 arrive, once each, in order', async function () {
+    this.timeout(120_000);
     const visitor = await newVisitor(env.server, 'Kill');
     const element = await widget(visitor);
     const texts = numbered('kill', 100);
     await agentSends(env.server, env.agent, visitor.groupId, texts, async n => {
       if (n === 30 || n === 70) await restartServer(env.server, 300);
     });
-    await expectAllOnce(element, texts);
+    await expectAllOnce(element, texts, 90_000);
     expect(element.status).to.equal('connected');
   });
 
-  it('the network is paused, reset and cut while 100 messages are sent: all 100 arrive, once each, in order', async () => {
+  it('the network is paused, reset and cut while 100 messages are sent: all 100 arrive, once each, in order', async function () {
+    this.timeout(120_000);
     const visitor = await newVisitor(env.server, 'Net');
     const { url } = await proxy(env.server, 'start');
     const element = await widget(visitor, { via: url });
@@ -174,7 +178,8 @@ describe('faults injected between a widget and the real reference server', () =>
   });
 
   for (const transport of ['websockets', 'server-sent-events', 'long-polling']) {
-    it(`on ${transport} only: live messages, and a server restart caught up once each`, async () => {
+    it(`on ${transport} only: live messages, and a server restart caught up once each`, async function () {
+      this.timeout(90_000);
       const server = env.server;
       const visitor = await newVisitor(server, transport);
       const { url } = await proxy(server, 'start');

@@ -149,6 +149,16 @@ export const numbered = (prefix: string, count: number) => Array.from({ length: 
 
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** An inline widget on a conversation for the holder of `token`, made but not yet in the page. */
+export function inlineWidget(server: ServerHandle, groupId: string, token: string): SupportChat {
+  const element = document.createElement('support-chat');
+  element.mode = 'inline';
+  element.hubUrl = hubUrl(server);
+  element.group = groupId;
+  element.tokenProvider = () => token;
+  return element;
+}
+
 /** The message bubbles as a person sees them: their text, in screen order. */
 export function shownTexts(element: SupportChat): string[] {
   return [...element.shadowRoot!.querySelectorAll('.message .text')].map(node => node.textContent ?? '');

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
-import { bubbles, hubUrl, newVisitor, postOk, until, useReferenceServer, whenConnected } from './reference-server.js';
+import { bubbles, hubUrl, inlineWidget, newVisitor, postOk, until, useReferenceServer, whenConnected } from './reference-server.js';
 
 /**
  * Each vector, if it ever ran, would call `window.__xss(n)`. They cover script and event-handler
@@ -136,12 +136,7 @@ describe('an XSS table sent through the real reference server', () => {
     for (const [index, name] of nameVectors.entries()) {
       const visitor = await newVisitor(env.server, name);
       await postOk(env.server, visitor.token, visitor.groupId, `message ${index}`);
-      const element = document.createElement('support-chat');
-      element.mode = 'inline';
-      element.hubUrl = hubUrl(env.server);
-      element.group = visitor.groupId;
-      element.tokenProvider = () => env.agent;
-      agentView.append(element);
+      agentView.append(inlineWidget(env.server, visitor.groupId, env.agent));
     }
     const widgets = [...agentView.querySelectorAll('support-chat')];
     await until(() => widgets.every(w => bubbles(w).length === 1), 'not every conversation loaded', 30_000);
@@ -171,12 +166,7 @@ describe('an XSS table sent through the real reference server', () => {
       });
       const { group } = (await created.json()) as { group: { id: number } };
       await postOk(env.server, token, String(group.id), `from avatar ${index}`);
-      const element = document.createElement('support-chat');
-      element.mode = 'inline';
-      element.hubUrl = hubUrl(env.server);
-      element.group = String(group.id);
-      element.tokenProvider = () => env.agent;
-      agentView.append(element);
+      agentView.append(inlineWidget(env.server, String(group.id), env.agent));
     }
     const widgets = [...agentView.querySelectorAll('support-chat')];
     await until(() => widgets.every(w => bubbles(w).length === 1), 'not every conversation loaded', 30_000);
