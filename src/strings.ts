@@ -15,6 +15,8 @@ export interface SupportChatStrings {
   status: Record<ChatStatus, string>;
   /** The launcher's accessible name, with the unread count. */
   unread: (count: number) => string;
+  /** The banner while the connection is being re-established. */
+  reconnecting: string;
   /** The banner while the browser has no network. */
   offline: string;
   /** The banner while the server cannot be reached (the connection keeps trying). */
@@ -41,6 +43,7 @@ export const defaultStrings: SupportChatStrings = {
     disconnected: 'Offline',
   },
   unread: count => (count === 1 ? '1 unread message' : `${count} unread messages`),
+  reconnecting: 'Reconnecting… Messages sent meanwhile will appear when the connection is back.',
   offline: 'You are offline. New messages will appear when the connection is back.',
   unreachable: 'Cannot reach the support server. Trying again…',
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,

@@ -1,5 +1,18 @@
 import { css } from 'lit';
 
+/** The dark palette, used by `theme="dark"` and by the system's dark mode alike. */
+const darkTokens = css`
+  --_background: var(--support-chat-background, #17191f);
+  --_text: var(--support-chat-text, #e8eaef);
+  --_muted: var(--support-chat-muted, #a4abb8);
+  --_bubble: var(--support-chat-bubble, #2a2e38);
+  --_accent: var(--support-chat-accent, #8b93ff);
+  --_accent-text: var(--support-chat-accent-text, #10121a);
+  --_danger: var(--support-chat-danger, #ff8a80);
+  --_warning: var(--support-chat-warning, #f5c451);
+  color-scheme: dark;
+`;
+
 /**
  * Every colour and size comes from a `--support-chat-*` custom property with a default here, so a page
  * themes the widget without reaching into its shadow root.
@@ -16,6 +29,8 @@ export const styles = css`
     --_radius: var(--support-chat-radius, 16px);
     --_offset: var(--support-chat-offset, 20px);
 
+    --_warning: var(--support-chat-warning, #8a5a00);
+
     position: fixed;
     inset-block-end: var(--_offset);
     inset-inline-end: var(--_offset);
@@ -24,6 +39,17 @@ export const styles = css`
     font-size: 15px;
     line-height: 1.4;
     color: var(--_text);
+  }
+
+  /* Dark: by attribute, or from the system unless the page asked for light. Tokens set by the page win. */
+  :host([theme='dark']) {
+    ${darkTokens}
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${darkTokens}
+    }
   }
 
   :host([mode='inline']) {
@@ -148,6 +174,28 @@ export const styles = css`
     color: inherit;
     font-size: 22px;
     line-height: 1;
+  }
+
+  .banner {
+    margin: 0;
+    padding: 8px 16px;
+    background: color-mix(in srgb, var(--_warning) 14%, var(--_background));
+    color: var(--_warning);
+    font-size: 14px;
+  }
+
+  /* The panel rises into view, unless the visitor asked for less motion. */
+  @media (prefers-reduced-motion: no-preference) {
+    :host(:not([mode='inline'])) .panel {
+      animation: rise 160ms ease-out;
+    }
+  }
+
+  @keyframes rise {
+    from {
+      opacity: 0;
+      transform: translateY(8px);
+    }
   }
 
   .notice {

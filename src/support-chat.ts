@@ -54,6 +54,7 @@ import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
  * @cssprop --support-chat-height - Panel height in launcher mode.
  * @cssprop --support-chat-offset - Distance of the launcher from the viewport edges.
  * @cssprop --support-chat-z-index - Stacking of the floating launcher and panel.
+ * @cssprop --support-chat-warning - The reconnecting banner.
  */
 export class SupportChat extends LitElement {
   static override styles = styles;
@@ -81,6 +82,9 @@ export class SupportChat extends LitElement {
 
   /** `launcher`: a floating button and panel. `inline`: the panel fills its container. */
   @property({ reflect: true }) mode: 'launcher' | 'inline' = 'launcher';
+
+  /** `light` or `dark`; without it, the visitor's system setting (`prefers-color-scheme`) decides. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   /**
    * Forces the transport: `websockets`, `server-sent-events` or `long-polling`, or several separated by
@@ -116,6 +120,7 @@ export class SupportChat extends LitElement {
   @state() private cooldownUntil = 0;
 
   @query('textarea') private input?: HTMLTextAreaElement;
+  @query('.launcher') private launcher?: HTMLButtonElement;
   @query('.log') private log?: HTMLElement;
 
   #text = mergeStrings(undefined);
@@ -177,11 +182,13 @@ export class SupportChat extends LitElement {
     void this.updateComplete.then(() => this.input?.focus());
   }
 
-  /** Closes the panel. */
+  /** Closes the panel; if the focus was in it, it goes back to the launcher. */
   hide() {
     if (!this.open) return;
+    const hadFocus = this.shadowRoot?.activeElement != null;
     this.open = false;
     this.dispatchEvent(new SupportChatHideEvent());
+    if (hadFocus) void this.updateComplete.then(() => this.launcher?.focus());
   }
 
   /** Opens the panel if closed, closes it if open. */
@@ -248,13 +255,14 @@ export class SupportChat extends LitElement {
     const heading = this.heading ?? text.heading;
     const cooling = this.cooldownUntil > Date.now();
     return html`
-      <section part="panel" class="panel" aria-label=${heading} ?hidden=${!inline && !this.open}>
+      <section part="panel" class="panel" aria-label=${heading} ?hidden=${!inline && !this.open} @keydown=${this.#onPanelKeydown}>
         <header part="header">
           <h2>${heading}</h2>
           <span class="status" data-status=${status}>${text.status[status]}</span>
           ${inline ? nothing : html`<button class="close" aria-label=${text.close} @click=${this.hide}>×</button>`}
         </header>
         ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+        ${status === 'reconnecting' && !this.notice ? html`<p class="banner" role="status">${text.reconnecting}</p>` : nothing}
         <div part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
           ${
             this.messages.length === 0
@@ -448,6 +456,13 @@ export class SupportChat extends LitElement {
 
   #onInput(event: InputEvent) {
     this.draft = (event.target as HTMLTextAreaElement).value;
+  }
+
+  /** Escape closes the floating panel, wherever the focus is in it. */
+  #onPanelKeydown(event: KeyboardEvent) {
+    if (event.key !== 'Escape' || this.mode === 'inline') return;
+    event.stopPropagation();
+    this.hide();
   }
 
   /** Enter sends; Shift+Enter, and Enter while an input method is composing, make a new line. */

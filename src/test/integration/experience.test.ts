@@ -1,0 +1,204 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import '../../define.js';
+import type { SupportChat } from '../../support-chat.js';
+import {
+  bubbles,
+  historyRequests,
+  hubUrl,
+  killServer,
+  newVisitor,
+  postOk,
+  restartServer,
+  until,
+  useReferenceServer,
+  whenConnected,
+  type Visitor,
+} from './reference-server.js';
+
+describe('the visitor experience, against the real reference server', () => {
+  const env = useReferenceServer();
+
+  after(() => emulateMedia({ colorScheme: 'light' }));
+
+  async function conversation(name: string): Promise<Visitor> {
+    const visitor = await newVisitor(env.server, name);
+    await postOk(env.server, env.agent, visitor.groupId, `Hello ${name}, how can we help?`);
+    await postOk(env.server, visitor.token, visitor.groupId, 'Where is my order?');
+    return visitor;
+  }
+
+  async function loaded(element: SupportChat, visitor: Visitor) {
+    await whenConnected(element);
+    await until(() => historyRequests(env.server, visitor.groupId) > 0 && bubbles(element).length === 2, 'the conversation never loaded');
+    await element.updateComplete;
+    // Colours are only themselves once the panel has finished fading in.
+    await Promise.all(element.shadowRoot!.getAnimations().map(animation => animation.finished));
+  }
+
+  it('is reachable by keyboard alone: Tab to the launcher, Enter opens into the text box, Escape closes back to the launcher', async () => {
+    const visitor = await conversation('Keys');
+    const page = await fixture<HTMLDivElement>(html`
+      <div>
+        <button id="before">Add to cart</button>
+        <support-chat hub-url=${hubUrl(env.server)} group=${visitor.groupId} .tokenProvider=${() => visitor.token}></support-chat>
+      </div>
+    `);
+    const element = page.querySelector('support-chat')!;
+    await loaded(element, visitor);
+    const root = element.shadowRoot!;
+
+    page.querySelector<HTMLButtonElement>('#before')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(document.activeElement).to.equal(element);
+    expect(root.activeElement).to.equal(root.querySelector('.launcher'));
+
+    await sendKeys({ press: 'Enter' });
+    await until(() => root.activeElement === root.querySelector('textarea'), 'the focus did not go to the text box');
+    expect(element.open).to.equal(true);
+
+    await sendKeys({ type: 'draft kept' });
+    await sendKeys({ press: 'Escape' });
+    await until(() => root.activeElement === root.querySelector('.launcher'), 'the focus did not return to the launcher');
+    expect(element.open).to.equal(false);
+    expect(root.querySelector('.launcher')!.getAttribute('aria-expanded')).to.equal('false');
+
+    // The draft waits in the closed panel.
+    await sendKeys({ press: 'Enter' });
+    await until(() => element.open, 'the launcher did not open again');
+    expect(root.querySelector('textarea')!.value).to.equal('draft kept');
+  });
+
+  it('says it is reconnecting while the server is away, and stops saying so when it is back', async () => {
+    const visitor = await conversation('Banner');
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await loaded(element, visitor);
+
+    await killServer(env.server);
+    await until(() => element.shadowRoot!.querySelector('.banner[role="status"]'), 'no reconnecting banner');
+    expect(element.shadowRoot!.querySelector('.banner')!.textContent).to.contain('Reconnecting');
+    expect(element.shadowRoot!.querySelector('.status')!.textContent).to.equal('Reconnecting…');
+
+    await restartServer(env.server);
+    await until(() => element.status === 'connected' && !element.shadowRoot!.querySelector('.banner'), 'the banner stayed', 25_000);
+  });
+
+  it('follows the system dark mode unless told otherwise, and takes a theme by attribute', async () => {
+    const visitor = await conversation('Dark');
+    const page = await fixture<HTMLDivElement>(html`
+      <div>
+        <support-chat
+          id="system"
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+        <support-chat
+          id="light"
+          theme="light"
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+      </div>
+    `);
+    const [system, light] = ['#system', '#light'].map(id => page.querySelector<SupportChat>(id)!);
+    const background = (element: SupportChat) => getComputedStyle(element.shadowRoot!.querySelector('.panel')!).backgroundColor;
+
+    await emulateMedia({ colorScheme: 'light' });
+    expect(background(system)).to.equal('rgb(255, 255, 255)');
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(background(system)).to.equal('rgb(23, 25, 31)');
+    expect(background(light)).to.equal('rgb(255, 255, 255)');
+    await emulateMedia({ colorScheme: 'light' });
+
+    light.theme = 'dark';
+    await light.updateComplete;
+    expect(background(light)).to.equal('rgb(23, 25, 31)');
+  });
+
+  it('mirrors its layout right to left: my messages on the left, the text box on the right', async () => {
+    const visitor = await conversation('RTL');
+    const page = await fixture<HTMLDivElement>(html`
+      <div dir="rtl" lang="ar" style="width: 400px; height: 500px">
+        <support-chat
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+      </div>
+    `);
+    const element = page.querySelector('support-chat')!;
+    await loaded(element, visitor);
+    const [theirs, mine] = bubbles(element).map(b => b.querySelector('.text')!.getBoundingClientRect());
+    expect(mine.left).to.be.lessThan(theirs.left);
+    const form = element.shadowRoot!.querySelector('form')!;
+    const box = form.querySelector('textarea')!.getBoundingClientRect();
+    const button = form.querySelector('button')!.getBoundingClientRect();
+    expect(box.left).to.be.greaterThan(button.left);
+  });
+
+  describe('axe finds no violations', () => {
+    const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
+      ['closed', v => html`<support-chat hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`],
+      [
+        'open',
+        v => html`<support-chat open hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`,
+      ],
+      [
+        'inline',
+        v =>
+          html`<support-chat
+            mode="inline"
+            hub-url=${hubUrl(env.server)}
+            group=${v.groupId}
+            .tokenProvider=${() => v.token}
+          ></support-chat>`,
+      ],
+      [
+        'dark',
+        v =>
+          html`<support-chat
+            open
+            theme="dark"
+            hub-url=${hubUrl(env.server)}
+            group=${v.groupId}
+            .tokenProvider=${() => v.token}
+          ></support-chat>`,
+      ],
+      [
+        'right-to-left',
+        v => html`
+          <div dir="rtl" lang="ar">
+            <support-chat
+              open
+              hub-url=${hubUrl(env.server)}
+              group=${v.groupId}
+              .tokenProvider=${() => v.token}
+              .strings=${{ heading: 'الدعم', placeholder: 'اكتب رسالة…', send: 'إرسال', open: 'افتح الدردشة', close: 'أغلق الدردشة', you: 'أنت' }}
+            ></support-chat>
+          </div>
+        `,
+      ],
+    ];
+    for (const [state, template] of states) {
+      it(`in the ${state} state`, async () => {
+        const visitor = await conversation(state);
+        const host = await fixture<HTMLElement>(template(visitor));
+        const element = host.localName === 'support-chat' ? (host as SupportChat) : host.querySelector('support-chat')!;
+        await loaded(element, visitor);
+        await expect(element).to.be.accessible();
+      });
+    }
+  });
+});
