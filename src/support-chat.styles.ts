@@ -140,8 +140,21 @@ export const styles = css`
     color: var(--_accent-text);
   }
 
-  h2 {
+  .title {
     flex: 1;
+    min-width: 0;
+  }
+
+  .who {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    margin: 2px 0 0;
+    font-size: 13px;
+    opacity: 0.9;
+  }
+
+  h2 {
     margin: 0;
     font-size: 16px;
     font-weight: 600;
@@ -235,6 +248,25 @@ export const styles = css`
     flex-direction: column;
     max-width: 80%;
     align-self: flex-start;
+  }
+
+  /* A follow-up from the same sender: the name and picture are already above it. */
+  .message.continues {
+    margin-block-start: -4px;
+  }
+
+  .message.continues .name,
+  .message.continues .avatar {
+    display: none;
+  }
+
+  .day {
+    align-self: center;
+    padding: 2px 10px;
+    border-radius: 10px;
+    background: var(--_bubble);
+    color: var(--_muted);
+    font-size: 12px;
   }
 
   .message.mine {

@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatApi, ChatApiError } from './chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
+import { layoutConversation } from './conversation-layout.js';
 import {
   SupportChatErrorEvent,
   SupportChatHideEvent,
@@ -257,7 +258,10 @@ export class SupportChat extends LitElement {
     return html`
       <section part="panel" class="panel" aria-label=${heading} ?hidden=${!inline && !this.open} @keydown=${this.#onPanelKeydown}>
         <header part="header">
-          <h2>${heading}</h2>
+          <div class="title">
+            <h2>${heading}</h2>
+            ${this.#renderCounterpart()}
+          </div>
           <span class="status" data-status=${status}>${text.status[status]}</span>
           ${inline ? nothing : html`<button class="close" aria-label=${text.close} @click=${this.hide}>×</button>`}
         </header>
@@ -269,9 +273,12 @@ export class SupportChat extends LitElement {
               ? html`<p class="empty">${text.empty}</p>`
               : html`<ol>
                   ${repeat(
-                    this.messages,
-                    m => m.key,
-                    m => this.#renderMessage(m),
+                    layoutConversation(this.messages, this.#locale() || undefined),
+                    item => item.key,
+                    item =>
+                      item.kind === 'day'
+                        ? html`<li class="day"><span>${item.label}</span></li>`
+                        : this.#renderMessage(item.message, item.continues),
                   )}
                 </ol>`
           }
@@ -294,10 +301,28 @@ export class SupportChat extends LitElement {
     `;
   }
 
-  #renderMessage(message: ChatMessage) {
+  /** Who is answering: the sender of the latest message that is not mine, with their picture when safe. */
+  #renderCounterpart() {
+    const me = this.#tokens.identity.userId;
+    const messages = this.messages;
+    let them: ChatMessage | undefined;
+    for (let i = messages.length - 1; i >= 0 && !them; i--) if (messages[i].userId !== me) them = messages[i];
+    if (!them) return nothing;
+    return html`<p class="who">
+      ${isWebUrl(them.avatarUrl) ? html`<img class="avatar" src=${them.avatarUrl} alt="" width="18" height="18" referrerpolicy="no-referrer" />` : nothing}
+      <bdi>${them.name}</bdi>
+    </p>`;
+  }
+
+  #renderMessage(message: ChatMessage, continues: boolean) {
     const mine = message.userId === this.#tokens.identity.userId;
     return html`
-      <li part="message" class="message ${mine ? 'mine' : 'theirs'}" data-state=${message.state} data-id=${message.id ?? nothing}>
+      <li
+        part="message"
+        class="message ${mine ? 'mine' : 'theirs'} ${continues ? 'continues' : ''}"
+        data-state=${message.state}
+        data-id=${message.id ?? nothing}
+      >
         <span class="meta">
           ${
             !mine && isWebUrl(message.avatarUrl)
@@ -339,8 +364,13 @@ export class SupportChat extends LitElement {
   }
 
   /** Making a formatter costs far more than using one, and every bubble is formatted on every render. */
+  /** The element's `lang`, else the page's; empty for the browser's own. */
+  #locale() {
+    return this.lang || document.documentElement.lang || '';
+  }
+
   #formatTime(date: Date) {
-    const locale = this.lang || document.documentElement.lang || '';
+    const locale = this.#locale();
     if (this.#timeFormat?.locale !== locale) {
       this.#timeFormat = { locale, format: new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' }) };
     }

@@ -148,6 +148,35 @@ describe('the visitor experience, against the real reference server', () => {
     expect(box.left).to.be.greaterThan(button.left);
   });
 
+  it('groups one sender’s messages under one name, marks the day, and names who is answering', async () => {
+    const visitor = await newVisitor(env.server, 'Grouped');
+    for (const text of ['Hi!', 'Let me check your order.']) await postOk(env.server, env.agent, visitor.groupId, text);
+    await postOk(env.server, visitor.token, visitor.groupId, 'Thanks');
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await whenConnected(element);
+    await until(() => bubbles(element).length === 3, 'the conversation never loaded');
+    await element.updateComplete;
+
+    const root = element.shadowRoot!;
+    expect(
+      [...root.querySelectorAll('.log li')].map(li =>
+        li.classList.contains('day') ? `[${li.textContent!.trim()}]` : li.classList.contains('continues') ? '+' : 'new',
+      ),
+    ).to.deep.equal(['[Today]', 'new', '+', 'new']);
+    const names = bubbles(element).map(b =>
+      getComputedStyle(b.querySelector('.name')!).display === 'none' ? '' : b.querySelector('.name')!.textContent,
+    );
+    expect(names).to.deep.equal(['Support team', '', 'You']);
+    expect(root.querySelector('header .who')!.textContent!.trim()).to.equal('Support team');
+  });
+
   describe('axe finds no violations', () => {
     const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
       ['closed', v => html`<support-chat hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`],

@@ -1,0 +1,43 @@
+import type { ChatMessage } from './types.js';
+
+/** What the message list shows, in order: a separator at each new day, then the messages of that day. */
+export type LayoutItem =
+  { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: ChatMessage; continues: boolean };
+
+/** Messages from one sender closer together than this read as one group: the name is shown once. */
+const GROUP_GAP_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+const startOfDay = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+
+/**
+ * Day separators ("Today", "Yesterday", then dates) and sender groups, in the visitor's time zone and the
+ * given language. Messages still on their way have no time yet and count as now.
+ */
+export function layoutConversation(messages: readonly ChatMessage[], locale: string | undefined, now = new Date()): LayoutItem[] {
+  const items: LayoutItem[] = [];
+  let previous: { userId: number; at: number } | undefined;
+  let previousDay: number | undefined;
+  for (const message of messages) {
+    const at = message.createdAt ?? now;
+    const day = startOfDay(at);
+    if (day !== previousDay) {
+      items.push({ kind: 'day', key: `day-${day}`, label: dayLabel(at, now, locale) });
+      previousDay = day;
+      previous = undefined;
+    }
+    const continues = previous !== undefined && previous.userId === message.userId && at.getTime() - previous.at < GROUP_GAP_MS;
+    items.push({ kind: 'message', key: message.key, message, continues });
+    previous = { userId: message.userId, at: at.getTime() };
+  }
+  return items;
+}
+
+function dayLabel(date: Date, now: Date, locale: string | undefined): string {
+  const daysAgo = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
+  if (daysAgo === 0 || daysAgo === 1) {
+    const text = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-daysAgo, 'day');
+    return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+  }
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
+}
