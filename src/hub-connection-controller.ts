@@ -34,6 +34,8 @@ export interface HubConnectionOptions {
   accessToken: () => Promise<string>;
   /** Every `ReceiveMessage` argument, unparsed. */
   onMessage: (payload: unknown) => void;
+  /** Every `UserTyping` argument, unparsed. */
+  onTyping: (payload: unknown) => void;
   /** After each successful `JoinGroup`: the moment to fetch what was missed. */
   onJoined: (groupId: string) => void;
   onStatusChange: (status: ChatStatus) => void;
@@ -44,6 +46,9 @@ export interface HubConnectionOptions {
   /** Delay before retry `attempt`; never "give up". */
   retryDelay?: (attempt: number) => number;
 }
+
+/** The least time between two Typing calls: enough for "is typing…" to stay up, little for the hub. */
+export const TYPING_INTERVAL_MS = 3000;
 
 /** How long a departing connection waits for the server to confirm LeaveGroup. */
 const LEAVE_TIMEOUT_MS = 1000;
@@ -94,6 +99,10 @@ export class HubConnectionController implements ReactiveController {
   #active = false;
 
   readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
+  readonly #onTyping = (...args: unknown[]) => this.options.onTyping(args[0]);
+  #typingSentAt = -Infinity;
+  /** False once a server said it has no Typing method (the seed's has none): then it is not asked again. */
+  #typingSupported = true;
 
   /**
    * The page is back: online again, visible again, or thawed after the browser froze it. Connected, it
@@ -169,6 +178,18 @@ export class HubConnectionController implements ReactiveController {
     if (generation === this.#generation) await this.#join(connection, generation);
   }
 
+  /** Tells the joined conversation I am typing, at most once per interval; nothing when not joined. */
+  typing() {
+    const connection = this.#connection;
+    const group = this.#joined;
+    if (!connection || group === undefined || !this.#typingSupported) return;
+    if (performance.now() - this.#typingSentAt < TYPING_INTERVAL_MS) return;
+    this.#typingSentAt = performance.now();
+    connection.invoke(HubMethods.typing, group).catch((error: unknown) => {
+      if (String(error).includes('Method does not exist')) this.#typingSupported = false;
+    });
+  }
+
   /** Drops the connection and makes a new one now, skipping any back-off wait. */
   reconnect() {
     return this.#restart();
@@ -192,6 +213,7 @@ export class HubConnectionController implements ReactiveController {
     const connection = factory(url, { ...this.#connectionSettings, accessTokenFactory: this.options.accessToken });
     this.#connection = connection;
     connection.on(HubMethods.receiveMessage, this.#onMessage);
+    connection.on(HubMethods.userTyping, this.#onTyping);
     connection.onreconnecting(() => {
       if (this.#current(generation)) this.#setStatus('reconnecting');
     });
@@ -275,6 +297,7 @@ export class HubConnectionController implements ReactiveController {
 
   #detach(connection: ChatConnection) {
     connection.off(HubMethods.receiveMessage, this.#onMessage);
+    connection.off(HubMethods.userTyping, this.#onTyping);
   }
 
   #current(generation: number) {

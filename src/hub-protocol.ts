@@ -5,7 +5,27 @@ export const HubMethods = {
   joinGroup: 'JoinGroup',
   leaveGroup: 'LeaveGroup',
   receiveMessage: 'ReceiveMessage',
+  /** Extension: tell the conversation I am typing. */
+  typing: 'Typing',
+  /** Extension: someone else in the conversation is typing. */
+  userTyping: 'UserTyping',
 } as const;
+
+/** A `UserTyping` push. */
+export interface TypingNotice {
+  groupId: string;
+  userId: number;
+  name: string;
+}
+
+/** A `UserTyping` argument, or `undefined` with one warning. */
+export function parseTyping(value: unknown): TypingNotice | undefined {
+  if (!isRecord(value)) return drop('typing notice is not an object', value);
+  const { groupId, userId, name } = value;
+  if (typeof groupId !== 'number' && typeof groupId !== 'string') return drop('typing groupId', value);
+  if (typeof userId !== 'number' || !Number.isFinite(userId)) return drop('typing userId', value);
+  return { groupId: String(groupId), userId, name: typeof name === 'string' ? name.slice(0, MAX_NAME_LENGTH) : '' };
+}
 
 /** The message DTO on the wire: the seed's fields, then the reference server's extensions. */
 export interface WireMessage {

@@ -21,6 +21,8 @@ export interface SupportChatStrings {
   offline: string;
   /** The banner while the server cannot be reached (the connection keeps trying). */
   unreachable: string;
+  /** Who is typing right now. */
+  typing: (names: string[]) => string;
   /** Why the send button is off after the server said "too many messages". */
   cooldown: (seconds: number) => string;
 }
@@ -46,6 +48,7 @@ export const defaultStrings: SupportChatStrings = {
   reconnecting: 'Reconnecting… Messages sent meanwhile will appear when the connection is back.',
   offline: 'You are offline. New messages will appear when the connection is back.',
   unreachable: 'Cannot reach the support server. Trying again…',
+  typing: names => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
 };
 

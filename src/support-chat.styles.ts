@@ -287,6 +287,14 @@ export const styles = css`
     object-fit: cover;
   }
 
+  .typing {
+    margin: 0;
+    padding: 0 16px 6px;
+    color: var(--_muted);
+    font-size: 13px;
+    font-style: italic;
+  }
+
   .composer-note {
     margin: 0;
     padding: 0 12px 10px;

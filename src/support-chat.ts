@@ -13,6 +13,7 @@ import {
   SupportChatStatusChangeEvent,
   SupportChatUnreadChangeEvent,
 } from './events.js';
+import { parseTyping } from './hub-protocol.js';
 import { createHubConnection, HubConnectionController, type ConnectionFactory, type TransportName } from './hub-connection-controller.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
@@ -119,6 +120,8 @@ export class SupportChat extends LitElement {
   @state() private unread = 0;
   /** Until when (epoch ms) the server asked this visitor to wait before sending again. */
   @state() private cooldownUntil = 0;
+  /** Who else is typing: user id → name, each until its timer runs out or their message arrives. */
+  @state() private typists = new Map<number, string>();
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('.launcher') private launcher?: HTMLButtonElement;
@@ -131,6 +134,7 @@ export class SupportChat extends LitElement {
   #atEnd = true;
   #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
   #cooldownTimer?: ReturnType<typeof setTimeout>;
+  readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
 
@@ -142,6 +146,7 @@ export class SupportChat extends LitElement {
   readonly #hub = new HubConnectionController(this, {
     accessToken: () => this.#accessToken(),
     onMessage: payload => this.#session?.receive(payload),
+    onTyping: payload => this.#someoneTyping(payload),
     onJoined: () => {
       this.notice = undefined;
       void this.#session?.catchUp();
@@ -230,6 +235,7 @@ export class SupportChat extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearTimeout(this.#cooldownTimer);
+    for (const userId of [...this.#typingTimers.keys()]) this.#stoppedTyping(userId);
   }
 
   protected override updated() {
@@ -283,6 +289,7 @@ export class SupportChat extends LitElement {
                 </ol>`
           }
         </div>
+        ${this.typists.size > 0 ? html`<p class="typing" role="status">${text.typing([...this.typists.values()])}</p>` : nothing}
         <form part="composer" @submit=${this.#onSubmit}>
           <textarea
             rows="1"
@@ -425,6 +432,8 @@ export class SupportChat extends LitElement {
     const me = this.#tokens.identity.userId;
     let unseen = 0;
     for (const message of messages) {
+      // Their message is here: they have stopped typing it.
+      this.#stoppedTyping(message.userId);
       this.dispatchEvent(new SupportChatMessageEvent(message));
       if (message.userId !== me) unseen++;
     }
@@ -486,6 +495,28 @@ export class SupportChat extends LitElement {
 
   #onInput(event: InputEvent) {
     this.draft = (event.target as HTMLTextAreaElement).value;
+    if (this.draft.trim()) this.#hub.typing();
+  }
+
+  /** "… is typing" for a few seconds after each notice, from someone else in this conversation. */
+  #someoneTyping(payload: unknown) {
+    const notice = parseTyping(payload);
+    if (!notice || notice.userId === this.#tokens.identity.userId || notice.groupId !== this.#session?.groupId) return;
+    clearTimeout(this.#typingTimers.get(notice.userId));
+    this.#typingTimers.set(
+      notice.userId,
+      setTimeout(() => this.#stoppedTyping(notice.userId), TYPING_SHOWN_MS),
+    );
+    this.typists = new Map(this.typists).set(notice.userId, notice.name);
+  }
+
+  #stoppedTyping(userId: number) {
+    clearTimeout(this.#typingTimers.get(userId));
+    this.#typingTimers.delete(userId);
+    if (!this.typists.has(userId)) return;
+    const typists = new Map(this.typists);
+    typists.delete(userId);
+    this.typists = typists;
   }
 
   /** Escape closes the floating panel, wherever the focus is in it. */
@@ -516,6 +547,9 @@ export class SupportChat extends LitElement {
     void this.send(text);
   }
 }
+
+/** How long "… is typing" stays after the last notice: a little more than the senders' interval. */
+const TYPING_SHOWN_MS = 4000;
 
 const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
 

@@ -81,6 +81,34 @@ public sealed class HubTests(ServerFactory server) : IClassFixture<ServerFactory
     }
 
     [Fact]
+    public async Task Typing_tells_the_others_in_the_conversation_who_is_typing_and_is_refused_elsewhere()
+    {
+        var visitor = await server.NewVisitor("Tina");
+        var stranger = await server.NewVisitor();
+        await using var agentHub = server.Hub(await server.AgentToken());
+        await using var visitorHub = server.Hub(visitor.Token);
+        var typing = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        agentHub.On<JsonElement>("UserTyping", payload => typing.TrySetResult(payload));
+        var echoed = false;
+        visitorHub.On<JsonElement>("UserTyping", _ => echoed = true);
+        await agentHub.StartAsync();
+        await visitorHub.StartAsync();
+        await agentHub.InvokeAsync("JoinGroup", visitor.GroupId.ToString());
+        await visitorHub.InvokeAsync("JoinGroup", visitor.GroupId.ToString());
+
+        await visitorHub.InvokeAsync("Typing", visitor.GroupId.ToString());
+        var payload = await typing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(visitor.GroupId, payload.GetProperty("groupId").GetInt32());
+        Assert.Equal(visitor.UserId, payload.GetProperty("userId").GetInt32());
+        Assert.Equal("Tina", payload.GetProperty("name").GetString());
+        Assert.False(echoed);
+
+        await using var strangerHub = server.Hub(stranger.Token);
+        await strangerHub.StartAsync();
+        await Assert.ThrowsAsync<HubException>(() => strangerHub.InvokeAsync("Typing", visitor.GroupId.ToString()));
+    }
+
+    [Fact]
     public async Task After_LeaveGroup_no_more_pushes_arrive()
     {
         var left = await server.NewVisitor();

@@ -10,6 +10,7 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
   const joined: string[] = [];
   const errors: Error[] = [];
   const messages: unknown[] = [];
+  const typings: unknown[] = [];
   const tokenUrls: string[] = [];
   let wakes = 0;
   const transports: unknown[] = [];
@@ -17,6 +18,7 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
   const controller = new HubConnectionController(host, {
     accessToken: async () => 'token',
     onMessage: payload => messages.push(payload),
+    onTyping: payload => typings.push(payload),
     onJoined: group => joined.push(group),
     onStatusChange: status => statuses.push(status),
     onError: error => errors.push(error),
@@ -41,6 +43,7 @@ function setUp(overrides: Partial<HubConnectionOptions> = {}) {
   }
   return {
     wakes: () => wakes,
+    typings,
     transports,
     connect,
     host,
@@ -106,7 +109,7 @@ describe('HubConnectionController', () => {
     const t = setUp();
     await t.connect('7');
     const connection = t.connections[0];
-    expect(connection.handlerCount()).to.equal(1);
+    expect(connection.handlerCount()).to.equal(2);
     t.host.disconnect();
     await settle();
     expect(connection.calls).to.deep.equal(['start', 'JoinGroup(7)', 'LeaveGroup(7)', 'stop']);
@@ -217,6 +220,28 @@ describe('HubConnectionController', () => {
     await new Promise(resolve => setTimeout(resolve, 1200));
     expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'stop']);
     expect(t.connections[0].handlerCount()).to.equal(0);
+  });
+
+  it("tells the joined group about typing at most once per interval, and passes others' typing on", async () => {
+    const t = setUp();
+    t.controller.typing();
+    await t.connect('5');
+    t.controller.typing();
+    t.controller.typing();
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(5)', 'Typing(5)']);
+    t.connections[0].push('UserTyping', { groupId: 5, userId: 2, name: 'Agent' });
+    expect(t.typings).to.deep.equal([{ groupId: 5, userId: 2, name: 'Agent' }]);
+  });
+
+  it("stops sending Typing to a server that has no such method, as the seed's", async () => {
+    const t = setUp();
+    t.beforeStart(c => c.refuse.set('Typing', new Error('HubException: Method does not exist.')));
+    await t.connect('5');
+    t.controller.typing();
+    await settle();
+    await new Promise(resolve => setTimeout(resolve, 3100));
+    t.controller.typing();
+    expect(t.connections[0].calls.filter(call => call.startsWith('Typing'))).to.have.length(1);
   });
 
   it('reconnect() makes a new connection at once', async () => {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MAX_TEXT_LENGTH, parseHistory, parseMessage } from '../hub-protocol.js';
+import { MAX_TEXT_LENGTH, parseHistory, parseMessage, parseTyping } from '../hub-protocol.js';
 
 const valid = {
   id: 12,
@@ -94,5 +94,20 @@ describe('parseHistory', () => {
     const warnings = withWarnings(() => (messages = parseHistory({ items: [] })));
     expect(messages).to.deep.equal([]);
     expect(warnings).to.have.length(1);
+  });
+});
+
+describe('parseTyping', () => {
+  it('reads a typing notice, the group id as a string', () => {
+    expect(parseTyping({ groupId: 3, userId: 1, name: 'Agent' })).to.deep.equal({ groupId: '3', userId: 1, name: 'Agent' });
+  });
+
+  it('drops a malformed notice with one warning each', () => {
+    const results: unknown[] = [];
+    const warnings = withWarnings(() => {
+      for (const value of [null, [], { userId: 1 }, { groupId: 3, userId: 'x' }]) results.push(parseTyping(value));
+    });
+    expect(results).to.deep.equal([undefined, undefined, undefined, undefined]);
+    expect(warnings).to.have.length(4);
   });
 });

@@ -13,6 +13,9 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
+    public const string UserTyping = "UserTyping";
+
+    public sealed record TypingDto(int GroupId, int UserId, string Name);
 
     public async Task JoinGroup(string groupId)
     {
@@ -22,6 +25,21 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
             throw new HubException($"You may not join conversation {groupId}.");
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id));
+    }
+
+    /// <summary>
+    /// The extension for typing indicators: tells everyone else in the conversation that this user is
+    /// typing. Clients send it at most every few seconds; a conversation the caller may not see is refused.
+    /// </summary>
+    public async Task Typing(string groupId)
+    {
+        if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
+        {
+            throw new HubException($"You may not type in conversation {groupId}.");
+        }
+        var user = Context.User!;
+        await Clients.OthersInGroup(GroupName(id))
+            .SendAsync(UserTyping, new TypingDto(id, user.UserId()!.Value, user.Identity?.Name ?? ""), Context.ConnectionAborted);
     }
 
     public Task LeaveGroup(string groupId) =>

@@ -177,6 +177,47 @@ describe('the visitor experience, against the real reference server', () => {
     expect(root.querySelector('header .who')!.textContent!.trim()).to.equal('Support team');
   });
 
+  it('shows typing both ways, and takes it away when the message arrives', async () => {
+    const visitor = await conversation('Typer');
+    const page = await fixture<HTMLDivElement>(html`
+      <div>
+        <support-chat
+          id="visitor"
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+        <support-chat
+          id="agent"
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => env.agent}
+        ></support-chat>
+      </div>
+    `);
+    const [visitorView, agentView] = ['#visitor', '#agent'].map(id => page.querySelector<SupportChat>(id)!);
+    await loaded(visitorView, visitor);
+    await until(
+      () => historyRequests(env.server, visitor.groupId) >= 2 && agentView.status === 'connected',
+      'the agent widget never loaded',
+    );
+    await until(() => bubbles(agentView).length === 2, 'the agent widget never loaded');
+    const typing = (element: SupportChat) => element.shadowRoot!.querySelector('.typing[role="status"]')?.textContent ?? '';
+
+    agentView.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'Let me look' });
+    await until(() => typing(visitorView) === 'Support team is typing…', 'the visitor never saw the agent typing');
+    expect(typing(agentView)).to.equal('');
+    await sendKeys({ press: 'Enter' });
+    await until(() => bubbles(visitorView).length === 3 && typing(visitorView) === '', 'typing stayed after the message arrived');
+
+    visitorView.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'ok' });
+    await until(() => typing(agentView) === 'Typer is typing…', 'the agent never saw the visitor typing');
+  });
+
   describe('axe finds no violations', () => {
     const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
       ['closed', v => html`<support-chat hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`],

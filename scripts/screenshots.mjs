@@ -1,0 +1,100 @@
+// `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
+// and dark, left-to-right and right-to-left, and the agent console) and writes PNGs to screenshots/.
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
+import { AGENT, ReferenceServer } from './reference-server.mjs';
+
+const OUT = 'screenshots';
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+const ARABIC = { heading: 'الدعم', placeholder: 'اكتب رسالة…', send: 'إرسال', open: 'افتح الدردشة', close: 'أغلق الدردشة', you: 'أنت' };
+
+mkdirSync(OUT, { recursive: true });
+const server = await new ReferenceServer().start();
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const written = [];
+
+async function agentToken() {
+  const response = await fetch(`${server.url}/users/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(AGENT),
+  });
+  return (await response.json()).token;
+}
+
+/** A visitor's conversation on the shop page: their question, and the agent's two answers. */
+async function shopWithConversation(context, { rtl }) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  if (rtl) {
+    await page.evaluate(strings => {
+      document.documentElement.dir = 'rtl';
+      document.documentElement.lang = 'ar';
+      document.querySelector('support-chat').strings = strings;
+    }, ARABIC);
+  }
+  await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+  await page.locator('support-chat .launcher').click();
+  await page.locator('support-chat textarea').fill(rtl ? 'مرحبا، لم يصل طلبي بعد.' : 'Hi! My parcel has not arrived yet.');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+  const groupId = await page.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
+  const token = await agentToken();
+  for (const message of rtl
+    ? ['آسفون لذلك!', 'تم شحنه يوم الثلاثاء: https://track.example/NW-1042']
+    : ['Sorry to hear that!', 'It left us on Tuesday: https://track.example/NW-1042']) {
+    await fetch(`${server.url}/chats/${groupId}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ groupId, message }),
+    });
+  }
+  await page.waitForFunction(() => document.querySelector('support-chat').messages.length === 3);
+  return page;
+}
+
+async function shot(page, name) {
+  // Screenshots of the settled page: no panel caught mid-animation.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .querySelector('support-chat')
+        ?.shadowRoot.getAnimations()
+        .map(a => a.finished) ?? [],
+    ),
+  );
+  await page.screenshot({ path: `${OUT}/${name}.png` });
+  written.push(`${OUT}/${name}.png`);
+}
+
+try {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const colorScheme of ['light', 'dark']) {
+      for (const rtl of [false, true]) {
+        const context = await browser.newContext({ viewport, colorScheme, isMobile: size === 'phone', hasTouch: size === 'phone' });
+        const page = await shopWithConversation(context, { rtl });
+        const name = `${size}-${colorScheme}${rtl ? '-rtl' : ''}`;
+        await shot(page, `${name}-open`);
+        await page.evaluate(() => document.querySelector('support-chat').hide());
+        await shot(page, `${name}-closed`);
+        await context.close();
+      }
+    }
+  }
+  const context = await browser.newContext({ viewport: SIZES.desktop });
+  const agent = await context.newPage();
+  await agent.goto(`${server.url}/agent.html`);
+  await agent.fill('input[name=password]', AGENT.password);
+  await agent.fill('input[name=email]', AGENT.email);
+  await agent.click('button[type=submit]');
+  await agent.click('#conversations button');
+  await agent.waitForFunction(() => document.querySelector('#chat').messages.length >= 3);
+  await agent.screenshot({ path: `${OUT}/desktop-agent-console.png` });
+  written.push(`${OUT}/desktop-agent-console.png`);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+console.log(written.join('\n'));
