@@ -26,6 +26,9 @@ const CATCH_UP_PAGE = 200;
 export class ChatSession {
   readonly store = new MessageStore();
   #catchingUp?: Promise<void>;
+  #loadingOlder?: Promise<number>;
+  /** Whether older messages may exist on the server: true until a page comes back short. */
+  #hasOlder = true;
   #catchUpAgain = false;
 
   constructor(
@@ -73,6 +76,7 @@ export class ChatSession {
           this.groupId,
           after === undefined ? { limit: FIRST_PAGE } : { afterId: after, limit: CATCH_UP_PAGE },
         );
+        if (after === undefined && page.length < FIRST_PAGE) this.#hasOlder = false;
         this.#added(this.store.add(page), !first);
         const last = this.store.lastId;
         if (after === undefined || page.length < CATCH_UP_PAGE || last === after) return;
@@ -80,6 +84,34 @@ export class ChatSession {
       }
     } catch (error) {
       this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  get hasOlder(): boolean {
+    return this.#hasOlder && this.store.firstId !== undefined;
+  }
+
+  /**
+   * The page before the oldest message held (`beforeId`). Answers how many were new: none once the
+   * start is reached, or from a server that ignores `beforeId` and repeats what is already here.
+   */
+  loadOlder(): Promise<number> {
+    this.#loadingOlder ??= this.#fetchOlder().finally(() => (this.#loadingOlder = undefined));
+    return this.#loadingOlder;
+  }
+
+  async #fetchOlder(): Promise<number> {
+    const before = this.store.firstId;
+    if (!this.#hasOlder || before === undefined) return 0;
+    try {
+      const page = await this.api.history(this.groupId, { beforeId: before, limit: FIRST_PAGE });
+      const added = this.store.add(page);
+      if (page.length < FIRST_PAGE || added.length === 0) this.#hasOlder = false;
+      if (added.length > 0) this.callbacks.onChange();
+      return added.length;
+    } catch (error) {
+      this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      return 0;
     }
   }
 

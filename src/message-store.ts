@@ -17,6 +17,11 @@ export class MessageStore {
     return this.#outbox.size === 0 ? this.#sent : [...this.#sent, ...this.#outbox.values()];
   }
 
+  /** The lowest id held: where loading older messages resumes. */
+  get firstId(): number | undefined {
+    return this.#sent[0]?.id;
+  }
+
   /** The highest id held: where a catch-up resumes. */
   get lastId(): number | undefined {
     return this.#sent.at(-1)?.id;

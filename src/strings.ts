@@ -21,6 +21,8 @@ export interface SupportChatStrings {
   offline: string;
   /** The banner while the server cannot be reached (the connection keeps trying). */
   unreachable: string;
+  /** The pill that jumps to new messages below, when scrolled up. */
+  newMessages: string;
   /** Who is typing right now. */
   typing: (names: string[]) => string;
   /** Why the send button is off after the server said "too many messages". */
@@ -48,6 +50,7 @@ export const defaultStrings: SupportChatStrings = {
   reconnecting: 'Reconnecting… Messages sent meanwhile will appear when the connection is back.',
   offline: 'You are offline. New messages will appear when the connection is back.',
   unreachable: 'Cannot reach the support server. Trying again…',
+  newMessages: 'New messages ↓',
   typing: names => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
 };

@@ -287,6 +287,29 @@ export const styles = css`
     object-fit: cover;
   }
 
+  .panel {
+    position: relative;
+  }
+
+  .pill {
+    position: absolute;
+    inset-block-end: 84px;
+    inset-inline-start: 50%;
+    z-index: 1;
+    translate: -50%;
+    padding: 6px 14px;
+    border: none;
+    border-radius: 16px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    font-size: 13px;
+    box-shadow: 0 2px 10px rgb(0 0 0 / 0.2);
+  }
+
+  :host(:dir(rtl)) .pill {
+    translate: 50%;
+  }
+
   .typing {
     margin: 0;
     padding: 0 16px 6px;

@@ -118,6 +118,8 @@ export class SupportChat extends LitElement {
   @state() private draft = '';
   @state() private notice?: string;
   @state() private unread = 0;
+  /** New messages arrived below while the reader was scrolled up. */
+  @state() private newBelow = false;
   /** Until when (epoch ms) the server asked this visitor to wait before sending again. */
   @state() private cooldownUntil = 0;
   /** Who else is typing: user id → name, each until its timer runs out or their message arrives. */
@@ -132,6 +134,8 @@ export class SupportChat extends LitElement {
   #sessionKey?: string;
   /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
   #atEnd = true;
+  /** Set while older messages load: the distance from the list's end to keep, so the view does not jump. */
+  #keepFromEnd?: number;
   #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
   #cooldownTimer?: ReturnType<typeof setTimeout>;
   readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
@@ -239,7 +243,14 @@ export class SupportChat extends LitElement {
   }
 
   protected override updated() {
-    if (this.#atEnd && this.log) this.log.scrollTop = this.log.scrollHeight;
+    const log = this.log;
+    if (!log) return;
+    if (this.#keepFromEnd !== undefined) {
+      log.scrollTop = log.scrollHeight - this.#keepFromEnd;
+      this.#keepFromEnd = undefined;
+    } else if (this.#atEnd) {
+      log.scrollTop = log.scrollHeight;
+    }
   }
 
   override render() {
@@ -273,6 +284,7 @@ export class SupportChat extends LitElement {
         </header>
         ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
         ${status === 'reconnecting' && !this.notice ? html`<p class="banner" role="status">${text.reconnecting}</p>` : nothing}
+        ${this.newBelow ? html`<button class="pill" @click=${this.#scrollToEnd}>${text.newMessages}</button>` : nothing}
         <div part="messages" class="log" role="log" aria-label=${heading} @scroll=${this.#onScroll}>
           ${
             this.messages.length === 0
@@ -438,6 +450,7 @@ export class SupportChat extends LitElement {
       if (message.userId !== me) unseen++;
     }
     if (unseen > 0 && this.mode === 'launcher' && !this.open) this.#setUnread(this.unread + unseen);
+    if (unseen > 0 && !this.#atEnd) this.newBelow = true;
   }
 
   #setUnread(count: number) {
@@ -491,6 +504,24 @@ export class SupportChat extends LitElement {
     const log = this.log;
     if (!log) return;
     this.#atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+    if (this.#atEnd) this.newBelow = false;
+    if (log.scrollTop < 40 && this.#session?.hasOlder) void this.#loadOlder(log);
+  }
+
+  /** Near the top: the page before, with the view held where the reader is. */
+  async #loadOlder(log: HTMLElement) {
+    const fromEnd = log.scrollHeight - log.scrollTop;
+    const session = this.#session;
+    if (!session || (await session.loadOlder()) === 0) return;
+    this.#keepFromEnd = fromEnd;
+    this.requestUpdate();
+  }
+
+  #scrollToEnd() {
+    this.#atEnd = true;
+    this.newBelow = false;
+    const log = this.log;
+    if (log) log.scrollTop = log.scrollHeight;
   }
 
   #onInput(event: InputEvent) {

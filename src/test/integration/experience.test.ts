@@ -3,13 +3,16 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
 import {
+  agentSends,
   bubbles,
   historyRequests,
   hubUrl,
   killServer,
   newVisitor,
+  numbered,
   postOk,
   restartServer,
+  shownTexts,
   until,
   useReferenceServer,
   whenConnected,
@@ -216,6 +219,63 @@ describe('the visitor experience, against the real reference server', () => {
     visitorView.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: 'ok' });
     await until(() => typing(agentView) === 'Typer is typing…', 'the agent never saw the visitor typing');
+  });
+
+  it('loads older messages when scrolled to the top without moving the view, and offers a jump to new ones below', async function () {
+    this.timeout(60_000);
+    const visitor = await newVisitor(env.server, 'Long');
+    const texts = numbered('message', 120);
+    await agentSends(env.server, env.agent, visitor.groupId, texts);
+    const page = await fixture<HTMLDivElement>(html`
+      <div style="height: 420px">
+        <support-chat
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+      </div>
+    `);
+    const element = page.querySelector('support-chat')!;
+    await whenConnected(element);
+    await until(() => bubbles(element).length === 50, 'the first page never loaded');
+    await element.updateComplete;
+    expect(shownTexts(element)[0]).to.equal('message 71');
+    const log = element.shadowRoot!.querySelector<HTMLElement>('.log')!;
+    expect(log.scrollTop + log.clientHeight).to.be.closeTo(log.scrollHeight, 2);
+
+    const olderPages = () =>
+      performance.getEntriesByType('resource').filter(e => e.name.includes(`/chats/${visitor.groupId}?beforeId=`)).length;
+    const offset = (text: string) => {
+      const bubble = bubbles(element).find(b => b.querySelector('.text')!.textContent === text)!;
+      return bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    };
+
+    // Measured as the reader reaches the top, while the older page is still on its way.
+    log.scrollTop = 0;
+    const before = offset('message 71');
+    await until(() => bubbles(element).length === 100, 'the older page never loaded');
+    await element.updateComplete;
+    expect(offset('message 71')).to.be.closeTo(before, 2);
+
+    log.scrollTop = 0;
+    await until(() => bubbles(element).length === 120, 'the oldest page never loaded');
+    await element.updateComplete;
+    expect(shownTexts(element)).to.deep.equal(texts);
+    const requested = olderPages();
+    log.scrollTop = 10;
+    log.scrollTop = 0;
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(olderPages()).to.equal(requested);
+
+    // Scrolled up, a new message does not pull the view down: a pill offers to go there.
+    await postOk(env.server, env.agent, visitor.groupId, 'a new one');
+    await until(() => element.shadowRoot!.querySelector('.pill'), 'no new-messages pill');
+    expect(log.scrollTop).to.be.lessThan(50);
+    element.shadowRoot!.querySelector<HTMLButtonElement>('.pill')!.click();
+    await element.updateComplete;
+    expect(log.scrollTop + log.clientHeight).to.be.closeTo(log.scrollHeight, 2);
+    await until(() => !element.shadowRoot!.querySelector('.pill'), 'the pill stayed');
   });
 
   describe('axe finds no violations', () => {
