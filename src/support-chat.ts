@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { AttentionController } from './attention-controller.js';
 import { ChatApi, ChatApiError } from './chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
 import { layoutConversation } from './conversation-layout.js';
@@ -161,6 +162,15 @@ export class SupportChat extends LitElement {
     createConnection: (url, settings) => (this.createConnection ?? createHubConnection)(url, settings),
   });
 
+  readonly #attention = new AttentionController(this, {
+    channelName: () => this.#sessionKey,
+    // Read in another of this visitor's tabs: read here too.
+    onReadElsewhere: () => this.#setUnread(0),
+    onVisible: () => {
+      if (this.#seeing()) this.#read();
+    },
+  });
+
   readonly #sessionCallbacks: ChatSessionCallbacks = {
     onMessages: (messages, live) => this.#arrived(messages, live),
     onChange: () => this.requestUpdate(),
@@ -178,7 +188,7 @@ export class SupportChat extends LitElement {
     return this.#session?.store.messages ?? [];
   }
 
-  /** Messages from others that arrived while the panel was closed. */
+  /** Messages from others that arrived while the visitor could not see them: panel closed, or tab in the background. */
   get unreadCount(): number {
     return this.unread;
   }
@@ -187,7 +197,7 @@ export class SupportChat extends LitElement {
   show() {
     if (this.open) return;
     this.open = true;
-    this.#setUnread(0);
+    this.#read();
     this.dispatchEvent(new SupportChatShowEvent());
     void this.updateComplete.then(() => this.input?.focus());
   }
@@ -449,13 +459,26 @@ export class SupportChat extends LitElement {
       this.dispatchEvent(new SupportChatMessageEvent(message));
       if (message.userId !== me) unseen++;
     }
-    if (unseen > 0 && this.mode === 'launcher' && !this.open) this.#setUnread(this.unread + unseen);
+    if (unseen > 0 && !this.#seeing()) this.#setUnread(this.unread + unseen);
     if (unseen > 0 && !this.#atEnd) this.newBelow = true;
+  }
+
+  /** Whether the visitor can see the messages now: the panel shows and the tab is in front. */
+  #seeing() {
+    return (this.mode === 'inline' || this.open) && this.#attention.pageVisible;
+  }
+
+  /** Seen here: cleared here and in the visitor's other tabs. */
+  #read() {
+    if (this.unread === 0) return;
+    this.#setUnread(0);
+    this.#attention.announceRead();
   }
 
   #setUnread(count: number) {
     if (count === this.unread) return;
     this.unread = count;
+    this.#attention.showUnread(count);
     this.dispatchEvent(new SupportChatUnreadChangeEvent(count));
   }
 

@@ -278,6 +278,46 @@ describe('the visitor experience, against the real reference server', () => {
     await until(() => !element.shadowRoot!.querySelector('.pill'), 'the pill stayed');
   });
 
+  it('puts the unread count before the page title, and reading in one tab clears it in the others', async () => {
+    const visitor = await conversation('Tabs');
+    const title = document.title;
+    document.title = 'Northwind Coffee';
+    try {
+      const page = await fixture<HTMLDivElement>(html`
+        <div>
+          <support-chat
+            id="one"
+            hub-url=${hubUrl(env.server)}
+            group=${visitor.groupId}
+            .tokenProvider=${() => visitor.token}
+          ></support-chat>
+          <support-chat
+            id="two"
+            hub-url=${hubUrl(env.server)}
+            group=${visitor.groupId}
+            .tokenProvider=${() => visitor.token}
+          ></support-chat>
+        </div>
+      `);
+      const [one, two] = ['#one', '#two'].map(id => page.querySelector<SupportChat>(id)!);
+      await loaded(one, visitor);
+      await loaded(two, visitor);
+
+      await postOk(env.server, env.agent, visitor.groupId, 'Your parcel is here.');
+      await postOk(env.server, env.agent, visitor.groupId, 'Anything else?');
+      await until(() => one.unreadCount === 2 && two.unreadCount === 2, 'the messages were not counted as unread');
+      expect(document.title).to.equal('(2) Northwind Coffee');
+
+      // Read in one "tab": the other hears it over the BroadcastChannel.
+      one.show();
+      await until(() => two.unreadCount === 0, 'the other tab kept its unread count');
+      expect(one.unreadCount).to.equal(0);
+      expect(document.title).to.equal('Northwind Coffee');
+    } finally {
+      document.title = title;
+    }
+  });
+
   describe('axe finds no violations', () => {
     const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
       ['closed', v => html`<support-chat hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`],

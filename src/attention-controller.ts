@@ -1,0 +1,99 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** The "(2) " this puts before the title. */
+const UNREAD_PREFIX = /^\(\d+\) /;
+
+export interface AttentionOptions {
+  /** The conversation's key: tabs sharing it share read state. */
+  channelName: () => string | undefined;
+  /** Another tab of this visitor read the conversation. */
+  onReadElsewhere: () => void;
+  /** The tab became visible again. */
+  onVisible: () => void;
+}
+
+/**
+ * What the page around the widget shows of unseen messages: "(2) " before the document title while there
+ * are any, restored once read; and a BroadcastChannel per conversation, so reading in one of the
+ * visitor's tabs clears the count in the others. Everything it adds it removes when the host goes.
+ */
+export class AttentionController implements ReactiveController {
+  #channel?: BroadcastChannel;
+  #channelName?: string;
+  /** The title as the page had it, while ours stands in front of it. */
+  #pageTitle?: string;
+  #shownTitle?: string;
+
+  readonly #onVisibility = () => {
+    if (document.visibilityState === 'visible') this.options.onVisible();
+  };
+
+  readonly #onChannelMessage = (event: MessageEvent) => {
+    if (event.data === 'read') this.options.onReadElsewhere();
+  };
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly options: AttentionOptions,
+  ) {
+    host.addController(this);
+  }
+
+  get pageVisible(): boolean {
+    return document.visibilityState === 'visible';
+  }
+
+  hostConnected() {
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#openChannel();
+  }
+
+  hostDisconnected() {
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#closeChannel();
+    this.showUnread(0);
+  }
+
+  /** The conversation may have changed: follow it with the channel. */
+  hostUpdated() {
+    if (this.options.channelName() !== this.#channelName) {
+      this.#closeChannel();
+      this.#openChannel();
+    }
+  }
+
+  /** Tells the visitor's other tabs this conversation has been read. */
+  announceRead() {
+    this.#channel?.postMessage('read');
+  }
+
+  /** "(n) " before the page's title while n > 0; the page's own title back at 0. */
+  showUnread(count: number) {
+    if (count > 0) {
+      // The page may have changed its title since: that one is the one to keep, without a count that
+      // another widget on the page put in front of it.
+      if (this.#shownTitle === undefined || document.title !== this.#shownTitle)
+        this.#pageTitle = document.title.replace(UNREAD_PREFIX, '');
+      this.#shownTitle = `(${count}) ${this.#pageTitle}`;
+      document.title = this.#shownTitle;
+    } else if (this.#shownTitle !== undefined) {
+      if (document.title === this.#shownTitle) document.title = this.#pageTitle ?? '';
+      this.#shownTitle = undefined;
+    }
+  }
+
+  #openChannel() {
+    const name = this.options.channelName();
+    this.#channelName = name;
+    if (!name || typeof BroadcastChannel === 'undefined') return;
+    this.#channel = new BroadcastChannel(`support-chat:${name}`);
+    this.#channel.addEventListener('message', this.#onChannelMessage);
+  }
+
+  #closeChannel() {
+    this.#channel?.removeEventListener('message', this.#onChannelMessage);
+    this.#channel?.close();
+    this.#channel = undefined;
+    this.#channelName = undefined;
+  }
+}
