@@ -170,3 +170,43 @@ describe('the network goes away and comes back', () => {
     }
   });
 });
+
+describe('on a phone', () => {
+  it('the open panel fills the screen, the page stops scrolling, and the page gets its own setting back on close', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const { page } = await openShop(context);
+      // A page that already set its own overflow must find it as it was.
+      await page.evaluate(() => (document.documentElement.style.overflow = 'clip'));
+      await page.locator('support-chat .launcher').click();
+      await page.waitForFunction(() => document.querySelector('support-chat').open);
+      // Measured once the panel has finished rising into place.
+      await page.evaluate(() =>
+        Promise.all(
+          document
+            .querySelector('support-chat')
+            .shadowRoot.getAnimations()
+            .map(a => a.finished),
+        ),
+      );
+      const panel = await page.evaluate(() => {
+        const box = document.querySelector('support-chat').shadowRoot.querySelector('.panel').getBoundingClientRect();
+        return { top: box.top, left: box.left, width: box.width, height: box.height };
+      });
+      assert.deepEqual(panel, { top: 0, left: 0, width: 390, height: 844 });
+      assert.equal(await page.evaluate(() => document.documentElement.style.overflow), 'hidden');
+      assert.equal(
+        await page.evaluate(() => getComputedStyle(document.querySelector('support-chat').shadowRoot.querySelector('textarea')).fontSize),
+        '16px',
+      );
+
+      await page.locator('support-chat .close').click();
+      await page.waitForFunction(() => !document.querySelector('support-chat').open);
+      assert.equal(await page.evaluate(() => document.documentElement.style.overflow), 'clip');
+      const viewport = await page.evaluate(() => document.querySelector('meta[name=viewport]').content);
+      assert.doesNotMatch(viewport, /user-scalable=no|maximum-scale/);
+    } finally {
+      await context.close();
+    }
+  });
+});

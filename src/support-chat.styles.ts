@@ -123,6 +123,22 @@ export const styles = css`
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);
   }
 
+  /* A phone: the open panel is the whole visible viewport, above the keyboard; 16 px text keeps iOS from zooming. */
+  @media (max-width: 480px) {
+    :host([open]:not([mode='inline'])) .panel {
+      position: fixed;
+      inset: var(--_viewport-top, 0) 0 auto 0;
+      width: 100vw;
+      height: var(--_viewport-height, 100dvh);
+      margin: 0;
+      border-radius: 0;
+    }
+
+    :host([open]:not([mode='inline'])) .launcher {
+      display: none;
+    }
+  }
+
   :host([mode='inline']) .panel {
     width: 100%;
     height: 100%;

@@ -17,6 +17,7 @@ import {
 import { parseTyping } from './hub-protocol.js';
 import { createHubConnection, HubConnectionController, type ConnectionFactory, type TransportName } from './hub-connection-controller.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
+import { SmallScreenController } from './small-screen-controller.js';
 import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
 import { styles } from './support-chat.styles.js';
 import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
@@ -177,6 +178,12 @@ export class SupportChat extends LitElement {
     onError: error => this.#fail(error),
     onSendFailed: error => this.#sendFailed(error),
   };
+
+  constructor() {
+    super();
+    // Registers itself with this element; nothing here talks to it afterwards.
+    new SmallScreenController(this, () => this.mode === 'launcher' && this.open);
+  }
 
   /** The connection state: `disconnected`, `connecting`, `connected` or `reconnecting`. */
   get status(): ChatStatus {
