@@ -11,6 +11,8 @@ export const FULL_SCREEN_QUERY = '(max-width: 480px)';
 export class SmallScreenController implements ReactiveController {
   #lockedOverflow?: string;
   #active = false;
+  /** Made once: the element updates on every message, and the query's answer is read live from it. */
+  #smallScreen?: MediaQueryList;
 
   readonly #onViewport = () => this.#fit();
 
@@ -21,8 +23,12 @@ export class SmallScreenController implements ReactiveController {
     host.addController(this);
   }
 
+  hostConnected() {
+    this.#smallScreen ??= matchMedia(FULL_SCREEN_QUERY);
+  }
+
   hostUpdated() {
-    const active = this.isOpen() && matchMedia(FULL_SCREEN_QUERY).matches;
+    const active = this.isOpen() && this.#smallScreen?.matches === true;
     if (active === this.#active) return;
     this.#active = active;
     if (active) this.#enter();
