@@ -2,21 +2,31 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
 /**
- * The script-tag builds: one self-contained file that defines <support-chat>, as an ES module and as a
- * classic script. npm users get the unbundled modules in dist/lib (built by tsc), where their own
- * bundler shakes the tree.
+ * The script-tag builds. `support-chat.js` defines <support-chat> and draws the launcher; the connection,
+ * the conversation and the panel are a second file it loads when wanted (see `SupportChat#load`). Chunks
+ * carry a content hash, so a CDN may cache them for ever; the entry keeps its name for the pages that
+ * link it. npm users get the unbundled modules in dist/lib (built by tsc), where their own bundler
+ * shakes the tree and splits at the same dynamic import.
  */
 const plugins = [nodeResolve({ browser: true }), terser({ ecma: 2022, module: true, format: { comments: false } })];
 
 export default [
   {
     input: 'dist/lib/define.js',
-    output: { file: 'dist/support-chat.js', format: 'es', sourcemap: true },
+    // The chunk imports Lit and the shared modules from the entry itself: no third file in between.
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: 'support-chat.js',
+      chunkFileNames: 'support-chat-[name]-[hash].js',
+    },
     plugins,
   },
   {
-    // For tag managers and pages that cannot load modules: the same widget as a classic script.
-    input: 'dist/lib/define.js',
+    // A few hundred bytes that load the module build from beside themselves.
+    input: 'dist/lib/classic.js',
     output: { file: 'dist/support-chat.classic.js', format: 'iife', sourcemap: true },
     plugins,
   },

@@ -98,11 +98,11 @@ console.log(status);
     );
   });
 
-  for (const [kind, file, tag] of [
-    ['module', 'dist/support-chat.js', '<script type="module" src="/widget.js"></script>'],
-    ['classic', 'dist/support-chat.classic.js', '<script src="/widget.js"></script>'],
+  for (const [kind, tag] of [
+    ['module', '<script type="module" src="/widget/support-chat.js"></script>'],
+    ['classic', '<script src="/widget/support-chat.classic.js"></script>'],
   ]) {
-    it(`defines <support-chat> in Chromium from the ${kind} script`, async () => {
+    it(`defines <support-chat> in Chromium from the ${kind} script, and loads its panel from the files beside it`, async () => {
       const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
       try {
         const page = await browser.newPage();
@@ -110,11 +110,17 @@ console.log(status);
         page.on('pageerror', error => errors.push(error.message));
         await page.route('http://shop.test/**', route => {
           const path = new URL(route.request().url()).pathname;
-          if (path === '/widget.js') return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(installed, file)) });
+          if (path.startsWith('/widget/')) {
+            const file = join(installed, 'dist', path.slice('/widget/'.length));
+            if (!existsSync(file)) return route.fulfill({ status: 404 });
+            return route.fulfill({ contentType: 'text/javascript', body: readFileSync(file) });
+          }
           return route.fulfill({ contentType: 'text/html', body: `<!doctype html>${tag}<support-chat mode="inline"></support-chat>` });
         });
         await page.goto('http://shop.test/');
         await page.waitForFunction(() => customElements.get('support-chat') && document.querySelector('support-chat').shadowRoot);
+        // Inline, the panel is wanted at once: its file, beside the entry, arrives and draws it.
+        await page.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelector('.panel textarea'));
         assert.equal(await page.evaluate(() => document.querySelector('support-chat').status), 'disconnected');
         assert.deepEqual(errors, []);
       } finally {

@@ -38,13 +38,15 @@ export class ChatSession {
     private readonly callbacks: ChatSessionCallbacks,
   ) {}
 
-  /** A `ReceiveMessage` push: parsed, checked to be for this conversation, added once. */
-  receive(payload: unknown) {
-    const message = parseMessage(payload);
-    if (!message) return;
-    // A push for the group just left can still be on its way.
-    if (message.groupId !== undefined && message.groupId !== this.groupId) return;
-    this.#added(this.store.add([message]), true);
+  /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
+  receive(payloads: readonly unknown[]) {
+    const messages: ChatMessage[] = [];
+    for (const payload of payloads) {
+      const message = parseMessage(payload);
+      // A push for the group just left can still be on its way.
+      if (message && (message.groupId === undefined || message.groupId === this.groupId)) messages.push(message);
+    }
+    if (messages.length > 0) this.#added(this.store.add(messages), true);
   }
 
   /**

@@ -10,15 +10,36 @@ const DAY_MS = 86_400_000;
 
 const startOfDay = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 
+export interface LayoutRange {
+  /** The first message to lay out; the one before it still decides whether it starts a day or a group. */
+  start?: number;
+  /** Where to stop (exclusive). */
+  end?: number;
+  now?: Date;
+}
+
 /**
  * Day separators ("Today", "Yesterday", then dates) and sender groups, in the visitor's time zone and the
- * given language. Messages still on their way have no time yet and count as now.
+ * given language, for the messages from `start` to `end`: the list shows a window of a long conversation,
+ * and laying out only that window keeps a new message from costing the whole conversation.
+ * Messages still on their way have no time yet and count as now.
  */
-export function layoutConversation(messages: readonly ChatMessage[], locale: string | undefined, now = new Date()): LayoutItem[] {
+export function layoutConversation(
+  messages: readonly ChatMessage[],
+  locale: string | undefined,
+  { start = 0, end = messages.length, now = new Date() }: LayoutRange = {},
+): LayoutItem[] {
   const items: LayoutItem[] = [];
   let previous: { userId: number; at: number } | undefined;
   let previousDay: number | undefined;
-  for (const message of messages) {
+  if (start > 0) {
+    const before = messages[start - 1];
+    const at = before.createdAt ?? now;
+    previous = { userId: before.userId, at: at.getTime() };
+    previousDay = startOfDay(at);
+  }
+  for (let index = start; index < end; index++) {
+    const message = messages[index];
     const at = message.createdAt ?? now;
     const day = startOfDay(at);
     if (day !== previousDay) {

@@ -12,7 +12,7 @@ const message = (userId: number, createdAt?: Date): ChatMessage => {
 
 /** The layout as a person reads it: day labels, and each message's sender with "+" when it continues a group. */
 const read = (messages: ChatMessage[], locale = 'en-US') =>
-  layoutConversation(messages, locale, now).map(item =>
+  layoutConversation(messages, locale, { now }).map(item =>
     item.kind === 'day' ? item.label : `${item.continues ? '+' : ''}${item.message.userId}`,
   );
 

@@ -72,6 +72,31 @@ describe('the visitor experience, against the real reference server', () => {
     expect(root.querySelector('textarea')!.value).to.equal('draft kept');
   });
 
+  it('opens its panel in the top layer, above a page element with the highest z-index, and leaves it on close', async () => {
+    const visitor = await conversation('Layers');
+    const page = await fixture<HTMLDivElement>(html`
+      <div>
+        <div style="position: fixed; inset: 0; z-index: 2147483647; background: rgb(0 0 0 / 0.1)">a cookie banner</div>
+        <support-chat hub-url=${hubUrl(env.server)} group=${visitor.groupId} .tokenProvider=${() => visitor.token}></support-chat>
+      </div>
+    `);
+    const element = page.querySelector('support-chat')!;
+    await loaded(element, visitor);
+    element.show();
+    await element.updateComplete;
+    const panel = element.shadowRoot!.querySelector<HTMLElement>('.panel')!;
+    expect(panel.matches(':popover-open')).to.equal(true);
+    const box = panel.getBoundingClientRect();
+    expect(box.width).to.be.greaterThan(200);
+    // What a click in the middle of the panel reaches: the widget, not the banner stacked over everything.
+    expect(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)).to.equal(element);
+
+    element.hide();
+    await element.updateComplete;
+    expect(panel.matches(':popover-open')).to.equal(false);
+    expect(panel.getBoundingClientRect().width).to.equal(0);
+  });
+
   it('says it is reconnecting while the server is away, and stops saying so when it is back', async () => {
     const visitor = await conversation('Banner');
     const element = await fixture<SupportChat>(html`

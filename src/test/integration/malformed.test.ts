@@ -57,7 +57,8 @@ describe('malformed pushes', () => {
 
       for (const payload of malformed) connection.push('ReceiveMessage', payload);
       connection.push('ReceiveMessage', { id: 99, name: 'Agent', message: 'still working', userId: 1, userAvatarUrl: null, isMe: false });
-      await element.updateComplete;
+      // Pushes are applied once per frame: the good one shows when the whole burst has been looked at.
+      await until(() => bubbles(element).length > 0, 'the good message after the malformed ones never showed');
 
       expect(warnings).to.have.length(malformed.length);
       expect(bubbles(element).map(b => b.querySelector('.text')!.textContent)).to.deep.equal(['still working']);

@@ -1,0 +1,37 @@
+/**
+ * Whether this visitor already has a conversation on a support server: a flag in `localStorage`, set once
+ * the conversation holds a message. It tells the launcher to load the connection at once, so the unread
+ * badge works from the first second. It is only a flag; the conversation itself is the server's (its
+ * HttpOnly cookie), and no token is ever stored.
+ */
+const KEY_PREFIX = 'support-chat:conversation:';
+
+/** The REST API's base: the `api-url` attribute, else the hub URL's origin. */
+export function apiBaseOf(hubUrl: string | undefined, apiUrl: string | undefined): string | undefined {
+  if (apiUrl) return apiUrl;
+  if (!hubUrl) return undefined;
+  return `${new URL(hubUrl, document.baseURI).origin}/`;
+}
+
+export function hasConversation(apiBase: string | undefined): boolean {
+  if (!apiBase) return false;
+  try {
+    return localStorage.getItem(KEY_PREFIX + apiBase) !== null;
+  } catch {
+    // Storage refused (a sandboxed frame, blocked cookies): load on idle or first use instead.
+    return false;
+  }
+}
+
+/** Written once per page and base: messages arrive often, and storage writes are synchronous. */
+const remembered = new Set<string>();
+
+export function rememberConversation(apiBase: string | undefined): void {
+  if (!apiBase || remembered.has(apiBase)) return;
+  remembered.add(apiBase);
+  try {
+    localStorage.setItem(KEY_PREFIX + apiBase, '1');
+  } catch {
+    // Nothing lost: the launcher just loads the conversation a little later next time.
+  }
+}

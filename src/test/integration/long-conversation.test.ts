@@ -1,0 +1,122 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { WINDOW_SIZE } from '../../chat-core.js';
+import '../../define.js';
+import type { ConnectionFactory } from '../../hub-connection-controller.js';
+import type { SupportChat } from '../../support-chat.js';
+import { FakeConnection } from '../fake-connection.js';
+import {
+  agentSends,
+  bubbles,
+  hubUrl,
+  newVisitor,
+  numbered,
+  postOk,
+  shownTexts,
+  until,
+  useReferenceServer,
+  whenConnected,
+} from './reference-server.js';
+
+describe('a long conversation, against the real reference server', () => {
+  // An agent may post the whole conversation at once.
+  const env = useReferenceServer({ SUPPORTCHAT_AGENT_SEND_LIMIT: '100000' });
+
+  it(`keeps at most ${WINDOW_SIZE} messages in the DOM of 400, holds the view while paging both ways, and follows new ones at the bottom`, async function () {
+    this.timeout(120_000);
+    const visitor = await newVisitor(env.server, 'Chatty');
+    const texts = numbered('message', 400);
+    await agentSends(env.server, env.agent, visitor.groupId, texts);
+    const page = await fixture<HTMLDivElement>(html`
+      <div style="height: 420px">
+        <support-chat
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+      </div>
+    `);
+    const element = page.querySelector('support-chat')!;
+    await whenConnected(element);
+    await until(() => bubbles(element).length === 50, 'the first page never loaded');
+    const log = element.shadowRoot!.querySelector<HTMLElement>('.log')!;
+    const offset = (text: string) => {
+      const bubble = bubbles(element).find(b => b.querySelector('.text')!.textContent === text)!;
+      return bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    };
+    const atBottom = () => Math.abs(log.scrollTop + log.clientHeight - log.scrollHeight) <= 2;
+    let most = 0;
+    const observer = new MutationObserver(() => (most = Math.max(most, bubbles(element).length)));
+    observer.observe(log, { childList: true, subtree: true });
+
+    // Up to the very first message: older pages from the server, the window sliding over what is held.
+    while (shownTexts(element)[0] !== 'message 1') {
+      const top = shownTexts(element)[0];
+      log.scrollTop = 0;
+      const before = offset(top);
+      await until(() => shownTexts(element)[0] !== top, `nothing came above ${top}`);
+      await element.updateComplete;
+      expect(offset(top), `the view jumped when the list grew above ${top}`).to.be.closeTo(before, 2);
+    }
+    expect(element.messages).to.have.length(400);
+    expect(bubbles(element).length).to.be.at.most(WINDOW_SIZE);
+
+    // Down again to the newest: the window slides back and stays there.
+    while (shownTexts(element).at(-1) !== 'message 400') {
+      const bottom = shownTexts(element).at(-1)!;
+      log.scrollTop = log.scrollHeight;
+      const before = offset(bottom);
+      await until(() => shownTexts(element).at(-1) !== bottom, `nothing came below ${bottom}`);
+      await element.updateComplete;
+      expect(offset(bottom), `the view jumped when the list grew below ${bottom}`).to.be.closeTo(before, 2);
+    }
+    log.scrollTop = log.scrollHeight;
+    await until(atBottom, 'not at the bottom');
+
+    await postOk(env.server, env.agent, visitor.groupId, 'a new one');
+    await until(() => shownTexts(element).at(-1) === 'a new one', 'the new message never showed');
+    await element.updateComplete;
+    expect(atBottom(), 'a new message left the view behind').to.equal(true);
+    observer.disconnect();
+    expect(most).to.be.at.most(WINDOW_SIZE);
+    expect(element.shadowRoot!.querySelector('.pill')).to.equal(null);
+  });
+
+  it('applies a burst of pushes in one render, on the next frame', async () => {
+    const visitor = await newVisitor(env.server, 'Burst');
+    let connection!: FakeConnection;
+    const factory: ConnectionFactory = () => (connection = new FakeConnection());
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .createConnection=${factory}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await whenConnected(element);
+    await element.updateComplete;
+    let renders = 0;
+    element.addController({ hostUpdated: () => renders++ });
+
+    // One task, 300 pushes: what a busy WebSocket frame can deliver at once.
+    for (let id = 1; id <= 300; id++) {
+      connection.push('ReceiveMessage', {
+        id,
+        name: 'Agent',
+        message: `burst ${id}`,
+        userId: 1,
+        userAvatarUrl: null,
+        isMe: false,
+        groupId: visitor.groupId,
+      });
+    }
+    await element.updateComplete;
+    expect(renders, 'rendered before the frame').to.equal(0);
+    await until(() => element.messages.length === 300, 'the burst never arrived');
+    await element.updateComplete;
+    expect(renders).to.equal(1);
+    expect(shownTexts(element).at(-1)).to.equal('burst 300');
+  });
+});
