@@ -25,6 +25,12 @@ export default [
     plugins,
   },
   {
+    // The demo's agent console with its own SignalR connection: served by the reference server, not shipped.
+    input: 'demo/assets/agent.js',
+    output: { file: 'dist/demo/agent.js', format: 'es', sourcemap: true },
+    plugins,
+  },
+  {
     // A few hundred bytes that load the module build from beside themselves.
     input: 'dist/lib/classic.js',
     output: { file: 'dist/support-chat.classic.js', format: 'iife', sourcemap: true },

@@ -133,4 +133,31 @@ public sealed class HubTests(ServerFactory server) : IClassFixture<ServerFactory
         // Pushed in order over one connection: had the first arrived, it would be in the list already.
         lock (received) Assert.Equal([stayed.GroupId], received);
     }
+
+    [Fact]
+    public async Task An_agent_watching_hears_of_each_new_conversation_and_each_message_in_any_and_a_visitor_may_not_watch()
+    {
+        await using var console = server.Hub(await server.AgentToken());
+        var started = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        console.On<JsonElement>("ConversationStarted", group => started.TrySetResult(group));
+        console.On<JsonElement>("ConversationMessage", chat => message.TrySetResult(chat));
+        await console.StartAsync();
+        await console.InvokeAsync("WatchConversations");
+
+        var visitor = await server.NewVisitor("Nora");
+        var group = await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(visitor.GroupId, group.GetProperty("id").GetInt32());
+        Assert.Equal("Conversation with Nora", group.GetProperty("name").GetString());
+
+        // Not joined to the conversation, the console still hears of its messages.
+        await server.ClientWith(visitor.Token).PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "My grinder is jammed" });
+        var chat = await message.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(visitor.GroupId, chat.GetProperty("groupId").GetInt32());
+        Assert.Equal("My grinder is jammed", chat.GetProperty("message").GetString());
+
+        await using var visitorHub = server.Hub(visitor.Token);
+        await visitorHub.StartAsync();
+        await Assert.ThrowsAsync<HubException>(() => visitorHub.InvokeAsync("WatchConversations"));
+    }
 }

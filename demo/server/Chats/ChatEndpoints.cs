@@ -118,8 +118,9 @@ public static class ChatEndpoints
 
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
         // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
-        await hub.Clients.Group(GroupChatHub.GroupName(groupId))
-            .SendAsync(GroupChatHub.ReceiveMessage, ChatDto.From(chat, viewerId: null), cancel);
+        var pushed = ChatDto.From(chat, viewerId: null);
+        await hub.Clients.Group(GroupChatHub.GroupName(groupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, cancel);
+        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, cancel);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
     }

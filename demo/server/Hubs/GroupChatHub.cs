@@ -14,6 +14,11 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
     public const string UserTyping = "UserTyping";
+    public const string ConversationStarted = "ConversationStarted";
+    public const string ConversationMessage = "ConversationMessage";
+
+    /// <summary>Not a number, so no conversation's group can have this name.</summary>
+    public const string AgentsGroup = "agents";
 
     public sealed record TypingDto(int GroupId, int UserId, string Name);
 
@@ -40,6 +45,17 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
         var user = Context.User!;
         await Clients.OthersInGroup(GroupName(id))
             .SendAsync(UserTyping, new TypingDto(id, user.UserId()!.Value, user.Identity?.Name ?? ""), Context.ConnectionAborted);
+    }
+
+    /// <summary>
+    /// The extension for the agent console: from now on this connection hears of every conversation that
+    /// starts (<c>ConversationStarted</c>, the listed group) and every message in any (<c>ConversationMessage</c>,
+    /// the message). Opt-in, so an agent's widget is not sent pushes it has no use for. Agents only.
+    /// </summary>
+    public async Task WatchConversations()
+    {
+        if (!Context.User!.IsAgent()) throw new HubException("Only agents may watch every conversation.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, AgentsGroup);
     }
 
     public Task LeaveGroup(string groupId) =>

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
+using SupportChat.Server.Groups;
+using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Visitors;
 
@@ -27,7 +30,7 @@ public static class VisitorEndpoints
             .Accepts<VisitorRequest>("application/json");
 
     private static async Task<VisitorResponse> Start(
-        HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, CancellationToken cancel)
+        HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, IHubContext<GroupChatHub> hub, CancellationToken cancel)
     {
         // The body is optional: a token-url call from the widget sends none.
         var name = await ReadName(http, cancel);
@@ -59,12 +62,19 @@ public static class VisitorEndpoints
         }
 
         var group = await db.Groups.Where(g => g.OwnerUserId == user.Id).OrderByDescending(g => g.Id).FirstOrDefaultAsync(cancel);
+        var started = group is null;
         if (group is null)
         {
             group = new Group { Name = $"Conversation with {user.Name}", OwnerUserId = user.Id, CreatedAt = clock.GetUtcNow().UtcDateTime };
             db.Groups.Add(group);
         }
         await db.SaveChangesAsync(cancel);
+        if (started)
+        {
+            // The agent consoles list it at once.
+            await hub.Clients.Group(GroupChatHub.AgentsGroup)
+                .SendAsync(GroupChatHub.ConversationStarted, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null), cancel);
+        }
 
         return new VisitorResponse(tokens.Issue(user), user.Id, group.Id);
     }
