@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { AttentionController } from './attention-controller.js';
 import { ChatApi, ChatApiError } from './chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
+import { chime } from './chime.js';
 import { layoutConversation } from './conversation-layout.js';
 import {
   SupportChatErrorEvent,
@@ -62,9 +63,12 @@ export class ChatCore implements ReactiveController {
   #incoming: unknown[] = [];
   #frame?: number;
   #flushTimer?: ReturnType<typeof setTimeout>;
+  #flushedAt = -Infinity;
   #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
   #cooldownTimer?: ReturnType<typeof setTimeout>;
   readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Sends waiting for the conversation to be known. */
+  readonly #sessionWaiters = new Set<(session: ChatSession) => void>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
 
@@ -182,14 +186,32 @@ export class ChatCore implements ReactiveController {
     this.#attention.announceRead();
   }
 
-  async send(message: string) {
-    if (!this.#session) {
+  /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
+  async send(message: string): Promise<boolean> {
+    // Typed the moment the panel opened: the token URL may not have named the conversation yet.
+    const session = this.#session ?? (await this.#sessionSoon());
+    if (!session) {
       // No bubble to mark: the banner says it.
       this.#fail(new Error('There is no conversation to send to yet.'));
-      return;
+      return false;
     }
     this.#follow();
-    await this.#session.send(message);
+    await session.send(message);
+    return true;
+  }
+
+  #sessionSoon(): Promise<ChatSession | undefined> {
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        this.#sessionWaiters.delete(waiter);
+        resolve(undefined);
+      }, this.host.requestTimeout);
+      const waiter = (session: ChatSession) => {
+        clearTimeout(timer);
+        resolve(session);
+      };
+      this.#sessionWaiters.add(waiter);
+    });
   }
 
   reconnect() {
@@ -351,6 +373,10 @@ export class ChatCore implements ReactiveController {
     this.#sessionKey = key;
     const api = base ? new ChatApi(base, this.#tokens, () => host.requestTimeout) : undefined;
     this.#session = group && api ? new ChatSession(group, api, this.#tokens, this.#sessionCallbacks) : undefined;
+    if (this.#session) {
+      for (const waiter of this.#sessionWaiters) waiter(this.#session);
+      this.#sessionWaiters.clear();
+    }
     this.#incoming = [];
     this.#windowStart = undefined;
     this.notice = undefined;
@@ -383,12 +409,21 @@ export class ChatCore implements ReactiveController {
     return token;
   }
 
-  /** A push: kept until the next frame, when everything that came meanwhile is added at once. */
+  /**
+   * A push. The first after a quiet frame is applied at once (after the task that brought it, which may
+   * hold more); any that follow within the same frame wait for the next one. So one message shows without
+   * delay, and a burst is added and rendered at most once per frame, not once per message.
+   */
   #queue(payload: unknown) {
     this.#incoming.push(payload);
+    if (this.#incoming.length > 1) return;
+    if (performance.now() - this.#flushedAt >= FRAME_MS) {
+      queueMicrotask(() => this.#flush());
+      return;
+    }
+    this.#frame = requestAnimationFrame(() => this.#flush());
     // Frames stop in a hidden tab; the timer still delivers there (at most once a second), for the unread count.
-    this.#frame ??= requestAnimationFrame(() => this.#flush());
-    this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_LATEST_MS);
+    this.#flushTimer = setTimeout(() => this.#flush(), FLUSH_LATEST_MS);
   }
 
   #flush() {
@@ -396,8 +431,10 @@ export class ChatCore implements ReactiveController {
     clearTimeout(this.#flushTimer);
     this.#frame = this.#flushTimer = undefined;
     const payloads = this.#incoming;
+    if (payloads.length === 0) return;
     this.#incoming = [];
-    if (payloads.length > 0) this.#session?.receive(payloads);
+    this.#flushedAt = performance.now();
+    this.#session?.receive(payloads);
   }
 
   #arrived(messages: ChatMessage[], live: boolean) {
@@ -411,7 +448,10 @@ export class ChatCore implements ReactiveController {
       this.host.dispatchEvent(new SupportChatMessageEvent(message));
       if (message.userId !== me) unseen++;
     }
-    if (unseen > 0 && !this.#seeing()) this.#setUnread(this.unread + unseen);
+    if (unseen > 0 && !this.#seeing()) {
+      this.#setUnread(this.unread + unseen);
+      if (this.host.sound) chime();
+    }
     if (unseen > 0 && !this.#atEnd) this.newBelow = true;
     this.host.requestUpdate();
   }
@@ -588,12 +628,20 @@ export class ChatCore implements ReactiveController {
     if (!this.host.dispatchEvent(new SupportChatSendEvent(text))) return;
     this.draft = '';
     this.host.requestUpdate();
-    void this.send(text);
+    void this.send(text).then(sent => {
+      // Never sent: the words go back into the text box, unless the visitor has started anew.
+      if (sent || this.draft) return;
+      this.draft = text;
+      this.host.requestUpdate();
+    });
   }
 }
 
 /** How long "… is typing" stays after the last notice: a little more than the senders' interval. */
 const TYPING_SHOWN_MS = 4000;
+
+/** One frame at 60 Hz. */
+const FRAME_MS = 1000 / 60;
 
 /** The longest a push waits for a frame: frames stop in hidden tabs. */
 const FLUSH_LATEST_MS = 100;

@@ -75,6 +75,9 @@ export class SupportChat extends LitElement {
   /** `light` or `dark`; without it, the visitor's system setting (`prefers-color-scheme`) decides. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
+  /** Plays a short chime when a message arrives unseen (panel closed or tab hidden). Off by default. */
+  @property({ type: Boolean }) sound = false;
+
   /**
    * Forces the transport: `websockets`, `server-sent-events` or `long-polling`, or several separated by
    * spaces. By default SignalR picks the best the browser and server share.
@@ -180,9 +183,9 @@ export class SupportChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('strings')) this.#text = mergeStrings(this.strings);
     // Wanted now: the panel shows, or the page names a conversation, or this visitor has one (for its badge).
-    if (this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl))) {
-      this.#loadQuietly();
-    }
+    const wanted = () =>
+      this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl));
+    if (!this.#loading && wanted()) this.#loadQuietly();
     this.#core?.willUpdate(changed);
   }
 

@@ -97,6 +97,51 @@ describe('the visitor experience, against the real reference server', () => {
     expect(panel.getBoundingClientRect().width).to.equal(0);
   });
 
+  it('chimes for a message that arrives unseen only when the page asked for sound, and never while the panel is read', async () => {
+    const notes: number[] = [];
+    const createOscillator = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function (this: AudioContext) {
+      const oscillator = createOscillator.call(this);
+      notes.push(this.currentTime);
+      return oscillator;
+    };
+    try {
+      const quiet = await conversation('Quiet');
+      const loud = await conversation('Loud');
+      const page = await fixture<HTMLDivElement>(html`
+        <div>
+          <support-chat id="quiet" hub-url=${hubUrl(env.server)} group=${quiet.groupId} .tokenProvider=${() => quiet.token}></support-chat>
+          <support-chat
+            id="loud"
+            sound
+            hub-url=${hubUrl(env.server)}
+            group=${loud.groupId}
+            .tokenProvider=${() => loud.token}
+          ></support-chat>
+        </div>
+      `);
+      const [quietChat, loudChat] = [page.querySelector<SupportChat>('#quiet')!, page.querySelector<SupportChat>('#loud')!];
+      await loaded(quietChat, quiet);
+      await loaded(loudChat, loud);
+
+      await postOk(env.server, env.agent, quiet.groupId, 'for the quiet one');
+      await until(() => quietChat.unreadCount === 1, 'the quiet one did not count it');
+      expect(notes).to.have.length(0);
+
+      await postOk(env.server, env.agent, loud.groupId, 'for the loud one');
+      await until(() => loudChat.unreadCount === 1, 'the loud one did not count it');
+      expect(notes).to.have.length(2);
+
+      loudChat.show();
+      await loudChat.updateComplete;
+      await postOk(env.server, env.agent, loud.groupId, 'read as it comes');
+      await until(() => shownTexts(loudChat).includes('read as it comes'), 'the open panel missed it');
+      expect(notes).to.have.length(2);
+    } finally {
+      AudioContext.prototype.createOscillator = createOscillator;
+    }
+  });
+
   it('says it is reconnecting while the server is away, and stops saying so when it is back', async () => {
     const visitor = await conversation('Banner');
     const element = await fixture<SupportChat>(html`
