@@ -113,6 +113,115 @@ describe('the demo pages under a strict Content Security Policy', () => {
   });
 });
 
+describe('the agent console', () => {
+  it('lists a conversation the moment a visitor starts it, counts what the agent has not read, and clears it on opening', async () => {
+    const agentContext = await browser.newContext();
+    const visitorContext = await browser.newContext();
+    try {
+      const agent = await agentContext.newPage();
+      const problems = [];
+      agent.on('pageerror', error => problems.push(error.message));
+      await agent.goto(`${server.url}/agent.html`);
+      await agent.fill('input[name=email]', AGENT.email);
+      await agent.fill('input[name=password]', AGENT.password);
+      await agent.click('button[type=submit]');
+      await agent.locator('#console').waitFor();
+      // Signed in, watching: everything from here on comes by push, the page asks for nothing more.
+      await agent.waitForTimeout(500);
+
+      const { page: shop } = await openShop(visitorContext);
+      const groupId = await conversationOf(shop);
+      const entry = agent.locator(`#conversations button[data-group="${groupId}"]`);
+      await entry.waitFor({ timeout: 3000 });
+      await agent.waitForFunction(id => document.querySelector(`[data-group="${id}"] .unread`)?.textContent === '1', groupId);
+      assert.equal(await entry.locator('.last').textContent(), 'Hello from the shop');
+      assert.equal(await entry.locator('.unread').getAttribute('aria-label'), '1 unread message');
+      assert.equal(await agent.locator('#conversations button').first().getAttribute('data-group'), String(groupId));
+      assert.match(await agent.locator('#live').textContent(), /^New conversation: Conversation with /);
+
+      await shop.locator('support-chat textarea').fill('Are you there?');
+      await shop.keyboard.press('Enter');
+      await agent.waitForFunction(id => document.querySelector(`[data-group="${id}"] .unread`)?.textContent === '2', groupId);
+      assert.equal(await entry.locator('.last').textContent(), 'Are you there?');
+
+      await entry.click();
+      await agent.waitForFunction(() => document.querySelector('#chat').messages.length === 2);
+      assert.equal(await entry.locator('.unread').count(), 0);
+      // Open, its messages are read as they come.
+      await shop.locator('support-chat textarea').fill('Thanks!');
+      await shop.keyboard.press('Enter');
+      await agent.waitForFunction(id => document.querySelector(`[data-group="${id}"] .last`)?.textContent === 'Thanks!', groupId);
+      assert.equal(await entry.locator('.unread').count(), 0);
+      const groupRequests = [];
+      agent.on('request', request => request.url().endsWith('/groups') && groupRequests.push(request.url()));
+      await agent.waitForTimeout(6000);
+      assert.deepEqual(groupRequests, [], 'the console polled the conversation list');
+      assert.deepEqual(problems, []);
+    } finally {
+      await agentContext.close();
+      await visitorContext.close();
+    }
+  });
+});
+
+describe('the demo in Arabic and in three themes', () => {
+  it('the Arabic shop mirrors the widget: launcher and panel on the left, my messages on the left, its words in Arabic', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const problems = [];
+      page.on('pageerror', error => problems.push(error.message));
+      await page.goto(`${server.url}/ar.html`);
+      const launcher = page.locator('support-chat').locator('.launcher');
+      assert.equal(await launcher.getAttribute('aria-label'), 'افتح محادثة الدعم');
+      await launcher.click();
+      await page.locator('support-chat textarea').fill('مرحبا');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+      const boxes = await page.evaluate(() => {
+        const root = document.querySelector('support-chat').shadowRoot;
+        const box = selector => root.querySelector(selector).getBoundingClientRect().toJSON();
+        return {
+          launcher: box('.launcher'),
+          panel: box('.panel'),
+          mine: box('.message.mine .text'),
+          send: box('form button'),
+          log: box('.log'),
+        };
+      });
+      assert.ok(boxes.launcher.right < 200, `launcher at ${boxes.launcher.left}`);
+      assert.ok(boxes.panel.left < 100, `panel at ${boxes.panel.left}`);
+      // Mine sit at the line's end, which is the left in Arabic; the send button after the text box, also left.
+      assert.ok(boxes.mine.left - boxes.log.left < 40, 'my message is not on the left');
+      assert.ok(boxes.send.left - boxes.panel.left < 100, 'the send button is not on the left');
+      assert.equal(await page.locator('support-chat').locator('.message.mine .name').textContent(), 'أنت');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the themes page shows one conversation in three looks, set by the page alone', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/themes.html`);
+      await page.waitForFunction(() => [...document.querySelectorAll('support-chat')].every(chat => chat.status === 'connected'));
+      const looks = await page.evaluate(() =>
+        [...document.querySelectorAll('support-chat')].map(chat => {
+          const root = chat.shadowRoot;
+          const header = getComputedStyle(root.querySelector('header'));
+          const panel = getComputedStyle(root.querySelector('.panel'));
+          return `${header.backgroundColor} ${panel.backgroundColor} ${panel.fontFamily.split(',')[0]}`;
+        }),
+      );
+      assert.equal(new Set(looks).size, 3, looks.join(' | '));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('a returning visitor in two tabs', () => {
   it('one tab frozen by the browser while the agent writes: both end with the same messages, once each', async () => {
     const context = await browser.newContext();

@@ -1,5 +1,5 @@
 // `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
-// and dark, left-to-right and right-to-left, and the agent console) and writes PNGs to screenshots/.
+// and dark, left-to-right and the Arabic page right-to-left, the agent console, and the three-theme page) and writes PNGs to screenshots/.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -7,7 +7,6 @@ import { AGENT, ReferenceServer } from './reference-server.mjs';
 
 const OUT = 'screenshots';
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
-const ARABIC = { heading: 'الدعم', placeholder: 'اكتب رسالة…', send: 'إرسال', open: 'افتح الدردشة', close: 'أغلق الدردشة', you: 'أنت' };
 
 mkdirSync(OUT, { recursive: true });
 const server = await new ReferenceServer().start();
@@ -26,14 +25,8 @@ async function agentToken() {
 /** A visitor's conversation on the shop page: their question, and the agent's two answers. */
 async function shopWithConversation(context, { rtl }) {
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  if (rtl) {
-    await page.evaluate(strings => {
-      document.documentElement.dir = 'rtl';
-      document.documentElement.lang = 'ar';
-      document.querySelector('support-chat').strings = strings;
-    }, ARABIC);
-  }
+  // Right to left is the shipped Arabic page: dir="rtl", and the widget's strings in Arabic.
+  await page.goto(`${server.url}/${rtl ? 'ar.html' : ''}`);
   await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
   await page.locator('support-chat .launcher').click();
   await page.locator('support-chat textarea').fill(rtl ? 'مرحبا، لم يصل طلبي بعد.' : 'Hi! My parcel has not arrived yet.');
@@ -92,6 +85,11 @@ try {
   await agent.waitForFunction(() => document.querySelector('#chat').messages.length >= 3);
   await agent.screenshot({ path: `${OUT}/desktop-agent-console.png` });
   written.push(`${OUT}/desktop-agent-console.png`);
+  const themes = await context.newPage();
+  await themes.goto(`${server.url}/themes.html`);
+  await themes.waitForFunction(() => [...document.querySelectorAll('support-chat')].every(chat => chat.status === 'connected'));
+  await themes.screenshot({ path: `${OUT}/desktop-three-themes.png`, fullPage: true });
+  written.push(`${OUT}/desktop-three-themes.png`);
   await context.close();
 } finally {
   await browser.close();

@@ -1,0 +1,22 @@
+// The shop's widget in Arabic. The layout mirrors by itself from dir="rtl"; only the words are given here.
+const chat = document.querySelector('support-chat');
+const arabicCount = count => (count === 1 ? 'رسالة واحدة غير مقروءة' : count === 2 ? 'رسالتان غير مقروءتين' : `${count} رسائل غير مقروءة`);
+
+chat.strings = {
+  send: 'إرسال',
+  open: 'افتح محادثة الدعم',
+  close: 'أغلق المحادثة',
+  retry: 'أعد المحاولة',
+  sending: 'جارٍ الإرسال…',
+  failed: 'لم تُرسَل',
+  you: 'أنت',
+  empty: 'اسألنا عن أي شيء. نجيب عادةً خلال دقائق.',
+  status: { connected: 'متصل', connecting: 'جارٍ الاتصال…', reconnecting: 'جارٍ إعادة الاتصال…', disconnected: 'غير متصل' },
+  unread: arabicCount,
+  reconnecting: 'جارٍ إعادة الاتصال… ستظهر الرسائل المرسلة في الأثناء عند عودة الاتصال.',
+  offline: 'أنت غير متصل بالإنترنت. ستظهر الرسائل الجديدة عند عودة الاتصال.',
+  unreachable: 'تعذّر الوصول إلى خادم الدعم. نحاول مجددًا…',
+  newMessages: 'رسائل جديدة ↓',
+  typing: names => `${names.join('، ')} يكتب…`,
+  cooldown: seconds => `ترسل الرسائل بسرعة كبيرة. يمكنك الإرسال مجددًا بعد ${seconds} ث.`,
+};
