@@ -12,16 +12,20 @@ import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
 import { startPostgres, startRedis } from '../scripts/services.mjs';
 import { randomBytes } from 'node:crypto';
 import { fanOut } from './fanout.mjs';
+import { renderRuns } from './render.mjs';
+import { allFiles, firstPayload, gzipBytes, minifiedBytes } from '../scripts/size.mjs';
 
-const LATENCY_MESSAGES = 200;
+const LATENCY_MESSAGES = 500;
+const BURST = 1000;
+const HISTORY = 10_000;
 const FAN_OUT_CLIENTS = [200, 500, 1000];
 const WARM_UP = 10;
 
 const kb = bytes => `${(bytes / 1024).toFixed(1)} KB`;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** The dependencies alone (Lit, SignalR), bundled and minified exactly as the widget is: the floor. */
-async function dependencyFloor() {
+/** Dependencies alone, bundled and minified exactly as the widget is: the floor under what it can weigh. */
+async function dependencyFloor(source) {
   const bundle = await rollup({
     input: 'floor',
     // The same notice the widget build prints about a comment in SignalR's sources; it changes nothing.
@@ -30,7 +34,7 @@ async function dependencyFloor() {
       {
         name: 'floor-entry',
         resolveId: id => (id === 'floor' ? id : null),
-        load: id => (id === 'floor' ? "export * from 'lit'; export * from '@microsoft/signalr';" : null),
+        load: id => (id === 'floor' ? source : null),
       },
       nodeResolve({ browser: true }),
       terser({ ecma: 2022, module: true, format: { comments: false } }),
@@ -48,6 +52,20 @@ async function latency(server) {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const page = await browser.newPage();
+    // When each probe's push reaches the page: its WebSocket frame, before SignalR parses it.
+    await page.addInitScript(() => {
+      window.__frames = new Map();
+      const Native = WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', event => {
+            if (typeof event.data !== 'string') return;
+            for (const [probe] of event.data.matchAll(/latency probe \d+/g)) window.__frames.set(probe, performance.now());
+          });
+        }
+      };
+    });
     // The demo shop: the widget as a customer's site embeds it, token from POST /visitors.
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
@@ -96,7 +114,7 @@ async function latency(server) {
             body: JSON.stringify({ groupId: String(groupId), message: text }),
           });
           const end = await arrived;
-          if (n >= warmUp) samples.push(end - start);
+          if (n >= warmUp) samples.push({ post: end - start, push: end - window.__frames.get(text) });
         }
         return samples;
       },
@@ -107,17 +125,46 @@ async function latency(server) {
   }
 }
 
-const widget = sizeRow('dist/support-chat.js (the script-tag widget)', readFileSync('dist/support-chat.js'));
-const floor = sizeRow('Lit + @microsoft/signalr alone (the floor)', await dependencyFloor());
+const deepChatVersion = JSON.parse(readFileSync('node_modules/deep-chat/package.json', 'utf8')).version;
+const fileRows = [...allFiles(), 'support-chat.classic.js'].map(file => ({
+  name: `dist/${file}`,
+  minified: minifiedBytes(file),
+  gzip: gzipBytes(file),
+}));
+const totalRow = (name, files) => ({
+  name,
+  minified: files.reduce((sum, file) => sum + minifiedBytes(file), 0),
+  gzip: files.reduce((sum, file) => sum + gzipBytes(file), 0),
+});
+const firstRow = totalRow('**first payload** (script tag, launcher drawn)', firstPayload());
+const allRow = totalRow('**everything** the widget can load', allFiles());
+const litFloor = sizeRow('floor of the first payload: Lit alone', await dependencyFloor("export * from 'lit';"));
+const floor = sizeRow(
+  'floor of everything: Lit + @microsoft/signalr',
+  await dependencyFloor("export * from 'lit'; export * from '@microsoft/signalr';"),
+);
 
-const server = await new ReferenceServer().start();
-let samples;
+// Agents may post a burst and a long history at once here.
+const server = await new ReferenceServer({ env: { SUPPORTCHAT_AGENT_SEND_LIMIT: '1000000' } }).start();
+let latencySamples;
+let rendering;
 try {
-  samples = (await latency(server)).sort((a, b) => a - b);
+  latencySamples = await latency(server);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    rendering = await renderRuns({ browser, server, agent: AGENT, burst: BURST, history: HISTORY });
+  } finally {
+    await browser.close();
+  }
 } finally {
   await server.stop();
 }
-const [p50, p95, p99] = [50, 95, 99].map(p => percentile(samples, p));
+const spread = values => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
+};
+const postLatency = spread(latencySamples.map(s => s.post));
+const pushLatency = spread(latencySamples.map(s => s.push));
 
 /** A page on the server's origin with the built widget watching the fan-out conversation as an agent. */
 async function watcher(browser, server) {
@@ -171,7 +218,14 @@ async function fanOutRuns() {
 
 const fanOutResults = await fanOutRuns();
 
-const sizeTable = [widget, floor].map(r => `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} |`).join('\n');
+const ms = value => `${value.toFixed(1)} ms`;
+const sizeTable = [...fileRows, firstRow, litFloor, allRow, floor].map(r => `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} |`).join('\n');
+const latencyRow = (what, l) => `| ${what} | ${latencySamples.length} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} |`;
+const burstRow = (name, b) =>
+  `| ${name} | ${b.count} in ${ms(b.postedIn)} | ${ms(b.renderedIn)} | ${ms(b.longestTask)} (${b.longTasks}) | ${b.dropped} of ${b.frames + b.dropped} | ${b.dom} |`;
+const mib = bytes => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const ours = rendering['support-chat'];
+const peer = rendering['Deep Chat'];
 const report = `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Everything below was measured in one run.
@@ -180,23 +234,58 @@ Machine: ${cpus().length} cores (${cpus()[0].model.trim()}), ${(totalmem() / 2 *
 
 ## Size
 
-Built files, minified by terser, gzip level 9. The floor is Lit and the SignalR client alone, bundled the same way.
+Built files, minified by terser, gzip level 9. The script tag loads \`support-chat.js\`, which draws the launcher;
+the chunk with the connection, the conversation and the panel follows on idle, hover, focus or open (at once for
+a visitor who has a conversation). \`support-chat.classic.js\` only loads the module build beside it. The floors
+are the dependencies alone, bundled the same way. No message needs HTML yet, so DOMPurify is not in any file.
 
 | file | minified | gzip |
 | --- | --- | --- |
 ${sizeTable}
 
-## Delivery latency: agent POST → message in the widget's shadow DOM
+## Delivery latency
 
 The demo shop page (\`/\`), served by the reference server on 127.0.0.1 with its SQLite database, its widget
 connected over WebSockets. From inside that page an agent posts ${LATENCY_MESSAGES} messages one after another
-(${WARM_UP} more before them as warm-up, not counted); each sample runs from just before the \`fetch\` to the
-moment a \`MutationObserver\` on the widget's shadow root sees the bubble with that text added. Both ends read the
-same clock (\`performance.now()\`).
+(${WARM_UP} more before them as warm-up, not counted). Each sample ends when a \`MutationObserver\` on the
+widget's shadow root sees the bubble with that text added. *POST → DOM* starts just before the \`fetch\`;
+*push → DOM* starts when the push's WebSocket frame reaches the page (a listener on the socket, before
+SignalR's own). All times on the page's clock (\`performance.now()\`).
 
-| messages | p50 | p95 | p99 | max |
+| path | messages | p50 | p95 | p99 | max |
+| --- | --- | --- | --- | --- | --- |
+${latencyRow('agent POST → DOM', postLatency)}
+${latencyRow('hub push → DOM', pushLatency)}
+
+## A burst of ${BURST} messages
+
+Each widget alone in a 420 × 640 page on the server's origin, in its own conversation. The bench process posts
+${BURST} agent messages spread over one second (the server's SQLite takes what it can; the first column says
+how long the posting took). Measured in the page from the first post until the frame after the last message
+is in the DOM: the longest main-thread task (\`PerformanceObserver\`, long tasks over 50 ms, with their number)
+and the frames dropped (gaps in a \`requestAnimationFrame\` loop, counted at 60 Hz). The peer is Deep Chat
+${deepChatVersion} (npm \`deep-chat\`, its bundle), fed by a plain SignalR connection in the page, one
+\`addMessage\` per push. Same browser, same server, same run.
+
+| widget | posted | all rendered after | longest task (count) | frames dropped | DOM elements after |
+| --- | --- | --- | --- | --- | --- |
+${burstRow('support-chat', ours.burst)}
+${burstRow(`Deep Chat ${deepChatVersion}`, peer.burst)}
+
+## A conversation of ${HISTORY.toLocaleString('en')} messages
+
+One conversation with ${HISTORY.toLocaleString('en')} messages. *First paint* runs from adding the element to the
+frame after the first bubbles are in the DOM (connecting and the history request included). The heap is
+Chromium's used JS heap after a forced garbage collection. support-chat asks for the newest page (50) and pages
+back on scrolling up (\`beforeId\`, 50 at a time); the bench then scrolls to the top again and again until it
+holds all ${HISTORY.toLocaleString('en')} messages. Deep Chat takes the whole conversation as its \`history\`,
+fetched in pages of 200 before it is created; its first paint includes that fetching (${ms(peer.history.opened.fetchedIn)} of it here).
+
+| widget | messages held | first paint | DOM elements | JS heap |
 | --- | --- | --- | --- | --- |
-| ${samples.length} | ${p50.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${p99.toFixed(1)} ms | ${samples.at(-1).toFixed(1)} ms |
+| support-chat, opened | ${ours.history.opened.held} | ${ms(ours.history.opened.firstPaint)} | ${ours.history.opened.dom} | ${mib(ours.history.opened.heap)} |
+| support-chat, paged back to the first message | ${HISTORY} (in ${(ours.history.all.pagedIn / 1000).toFixed(1)} s) | | ${ours.history.all.dom} (at most ${ours.history.all.maxDom} on the way) | ${mib(ours.history.all.heap)} |
+| Deep Chat ${deepChatVersion}, opened | ${peer.history.opened.held} | ${ms(peer.history.opened.firstPaint)} | ${peer.history.opened.dom} | ${mib(peer.history.opened.heap)} |
 
 ## Fan-out: one conversation, many connections
 
