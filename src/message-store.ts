@@ -11,10 +11,14 @@ export class MessageStore {
   readonly #sent: StoredMessage[] = [];
   readonly #ids = new Set<number>();
   readonly #outbox = new Map<string, ChatMessage>();
+  /** Both lists in one, made when read after a change while messages of mine are on their way. */
+  #joined?: readonly ChatMessage[];
 
   /** Server messages in id order, then pending and failed ones. */
   get messages(): readonly ChatMessage[] {
-    return this.#outbox.size === 0 ? this.#sent : [...this.#sent, ...this.#outbox.values()];
+    if (this.#outbox.size === 0) return this.#sent;
+    this.#joined ??= [...this.#sent, ...this.#outbox.values()];
+    return this.#joined;
   }
 
   /** The lowest id held: where loading older messages resumes. */
@@ -34,6 +38,7 @@ export class MessageStore {
   /** Adds server messages; returns those that were new, in id order. */
   add(messages: Iterable<ChatMessage>): ChatMessage[] {
     const added: StoredMessage[] = [];
+    this.#joined = undefined;
     for (const message of messages) {
       if (!isStored(message)) continue;
       const pending = message.clientMessageId ? this.#outbox.get(message.clientMessageId) : undefined;
@@ -52,6 +57,7 @@ export class MessageStore {
   addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
     const message: ChatMessage = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' };
     this.#outbox.set(clientMessageId, message);
+    this.#joined = undefined;
     return message;
   }
 
@@ -69,6 +75,7 @@ export class MessageStore {
    */
   settle(clientMessageId: string): void {
     this.#outbox.delete(clientMessageId);
+    this.#joined = undefined;
   }
 
   getPending(clientMessageId: string): ChatMessage | undefined {
@@ -80,6 +87,7 @@ export class MessageStore {
     if (!current) return undefined;
     const next = { ...current, ...change };
     this.#outbox.set(clientMessageId, next);
+    this.#joined = undefined;
     return next;
   }
 

@@ -24,6 +24,22 @@ describe('MessageStore', () => {
     expect(store.lastId).to.equal(5);
   });
 
+  it('does not copy the conversation to add a message, nor to read it again while one of mine is pending', () => {
+    const store = new MessageStore();
+    store.add(Array.from({ length: 1000 }, (_, i) => message(i + 1)));
+    const list = store.messages;
+    store.add([message(1001)]);
+    expect(store.messages).to.equal(list);
+    expect(list).to.have.length(1001);
+
+    store.addPending('c1', 'mine', 2, 'Me');
+    const withMine = store.messages;
+    expect(store.messages).to.equal(withMine);
+    expect(withMine.at(-1)!.text).to.equal('mine');
+    store.markFailed('c1', 'offline');
+    expect(store.messages.at(-1)!.state).to.equal('failed');
+  });
+
   it('keeps each id once when history and pushes overlap', () => {
     const store = new MessageStore();
     expect(store.add([message(1), message(2)]).map(m => m.id)).to.deep.equal([1, 2]);
