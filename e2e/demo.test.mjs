@@ -265,6 +265,16 @@ describe('the network goes away and comes back', () => {
         await page.locator('support-chat [role="alert"]').textContent(),
         'You are offline. New messages will appear when the connection is back.',
       );
+      // The composer rests, says why, and keeps what the visitor writes meanwhile, Enter or not.
+      const composer = page.locator('support-chat textarea');
+      await composer.fill('Still there?');
+      await page.keyboard.press('Enter');
+      assert.equal(await composer.inputValue(), 'Still there?');
+      assert.equal(await page.locator('support-chat form button').isDisabled(), true);
+      assert.equal(
+        await page.locator('support-chat #composer-note').textContent(),
+        'You are offline. Your text stays here; you can send it when the connection is back.',
+      );
       const texts = ['offline 1', 'offline 2', 'offline 3'];
       for (const text of texts) await agentPost(groupId, text);
       await new Promise(resolve => setTimeout(resolve, 1000));
@@ -274,6 +284,10 @@ describe('the network goes away and comes back', () => {
       assert.deepEqual(await shownTexts(page), ['Hello from the shop', ...texts]);
       await page.waitForFunction(() => document.querySelector('support-chat').status === 'connected');
       assert.equal(await page.locator('support-chat [role="alert"]').count(), 0);
+      assert.equal(await page.locator('support-chat #composer-note').count(), 0);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('support-chat').messages.at(-1)?.state === 'sent');
+      assert.equal((await shownTexts(page)).at(-1), 'Still there?');
     } finally {
       await context.close();
     }

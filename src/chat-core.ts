@@ -123,7 +123,14 @@ export class ChatCore implements ReactiveController {
     return this.#session?.store.messages ?? [];
   }
 
+  hostConnected() {
+    window.addEventListener('online', this.#onNetwork);
+    window.addEventListener('offline', this.#onNetwork);
+  }
+
   hostDisconnected() {
+    window.removeEventListener('online', this.#onNetwork);
+    window.removeEventListener('offline', this.#onNetwork);
     clearTimeout(this.#cooldownTimer);
     for (const userId of [...this.#typingTimers.keys()]) this.#stoppedTyping(userId);
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
@@ -224,7 +231,7 @@ export class ChatCore implements ReactiveController {
     const status = this.status;
     const inline = host.mode === 'inline';
     const heading = host.heading ?? text.heading;
-    const cooling = this.cooldownUntil > Date.now();
+    const cannotSend = this.#cannotSend();
     const placeholder = host.placeholder ?? text.placeholder;
     return html`
       <section
@@ -257,11 +264,11 @@ export class ChatCore implements ReactiveController {
             @input=${this.#onInput}
             @keydown=${this.#onKeydown}
           ></textarea>
-          <button type="submit" ?disabled=${!this.draft.trim() || cooling} aria-describedby=${cooling ? 'composer-note' : nothing}>
+          <button type="submit" ?disabled=${!this.draft.trim() || !!cannotSend} aria-describedby=${cannotSend ? 'composer-note' : nothing}>
             ${text.send}
           </button>
         </form>
-        ${cooling ? html`<p id="composer-note" class="composer-note" role="status">${text.cooldown(this.#cooldownSeconds())}</p>` : nothing}
+        ${cannotSend ? html`<p id="composer-note" class="composer-note" role="status">${cannotSend}</p>` : nothing}
       </section>
     `;
   }
@@ -507,6 +514,16 @@ export class ChatCore implements ReactiveController {
     }, seconds * 1000);
   }
 
+  /** Online or offline: the composer says whether it can send. */
+  readonly #onNetwork = () => this.host.requestUpdate();
+
+  /** Why the visitor cannot send right now, in words for the composer; undefined when they can. */
+  #cannotSend(): string | undefined {
+    if (this.cooldownUntil > Date.now()) return this.#text.cooldown(this.#cooldownSeconds());
+    if (!navigator.onLine) return this.#text.sendOffline;
+    return undefined;
+  }
+
   #cooldownSeconds() {
     return Math.max(1, Math.ceil((this.cooldownUntil - Date.now()) / 1000));
   }
@@ -624,7 +641,8 @@ export class ChatCore implements ReactiveController {
 
   #submit() {
     const text = this.draft.trim();
-    if (!text) return;
+    // Enter as much as the button: the note under the text box says why not, and the text stays.
+    if (!text || this.#cannotSend()) return;
     if (!this.host.dispatchEvent(new SupportChatSendEvent(text))) return;
     this.draft = '';
     this.host.requestUpdate();

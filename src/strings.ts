@@ -27,6 +27,8 @@ export interface SupportChatStrings {
   typing: (names: string[]) => string;
   /** Why the send button is off after the server said "too many messages". */
   cooldown: (seconds: number) => string;
+  /** Why the send button is off while the browser has no network. */
+  sendOffline: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -53,6 +55,7 @@ export const defaultStrings: SupportChatStrings = {
   newMessages: 'New messages ↓',
   typing: names => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
+  sendOffline: 'You are offline. Your text stays here; you can send it when the connection is back.',
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {

@@ -19,4 +19,5 @@ chat.strings = {
   newMessages: 'رسائل جديدة ↓',
   typing: names => `${names.join('، ')} يكتب…`,
   cooldown: seconds => `ترسل الرسائل بسرعة كبيرة. يمكنك الإرسال مجددًا بعد ${seconds} ث.`,
+  sendOffline: 'أنت غير متصل. يبقى نصك هنا ويمكنك إرساله عند عودة الاتصال.',
 };

@@ -17,6 +17,7 @@ import {
   useReferenceServer,
   whenConnected,
   type Visitor,
+  offsetInList,
 } from './reference-server.js';
 
 describe('the visitor experience, against the real reference server', () => {
@@ -316,10 +317,7 @@ describe('the visitor experience, against the real reference server', () => {
 
     const olderPages = () =>
       performance.getEntriesByType('resource').filter(e => e.name.includes(`/chats/${visitor.groupId}?beforeId=`)).length;
-    const offset = (text: string) => {
-      const bubble = bubbles(element).find(b => b.querySelector('.text')!.textContent === text)!;
-      return bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    };
+    const offset = (text: string) => offsetInList(element, text);
 
     // Measured as the reader reaches the top, while the older page is still on its way.
     log.scrollTop = 0;

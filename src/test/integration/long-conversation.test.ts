@@ -15,6 +15,7 @@ import {
   until,
   useReferenceServer,
   whenConnected,
+  offsetInList,
 } from './reference-server.js';
 
 describe('a long conversation, against the real reference server', () => {
@@ -40,10 +41,7 @@ describe('a long conversation, against the real reference server', () => {
     await whenConnected(element);
     await until(() => bubbles(element).length === 50, 'the first page never loaded');
     const log = element.shadowRoot!.querySelector<HTMLElement>('.log')!;
-    const offset = (text: string) => {
-      const bubble = bubbles(element).find(b => b.querySelector('.text')!.textContent === text)!;
-      return bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    };
+    const offset = (text: string) => offsetInList(element, text);
     const atBottom = () => Math.abs(log.scrollTop + log.clientHeight - log.scrollHeight) <= 2;
     let most = 0;
     const observer = new MutationObserver(() => (most = Math.max(most, bubbles(element).length)));

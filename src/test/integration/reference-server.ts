@@ -168,6 +168,13 @@ export function bubbles(element: SupportChat): HTMLElement[] {
   return [...element.shadowRoot!.querySelectorAll<HTMLElement>('.message')];
 }
 
+/** How far below the top of the visible list the bubble with this text is, in pixels: where the reader sees it. */
+export function offsetInList(element: SupportChat, text: string): number {
+  const log = element.shadowRoot!.querySelector('.log')!;
+  const bubble = bubbles(element).find(b => b.querySelector('.text')!.textContent === text)!;
+  return bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
+}
+
 export const until = (predicate: () => unknown, message: string, timeout = 15_000) =>
   waitUntil(predicate, message, { timeout, interval: 20 });
 

@@ -151,6 +151,11 @@ describe('sending too fast, against a real reference server that allows 3 messag
     const sendButton = element.shadowRoot!.querySelector<HTMLButtonElement>('form button')!;
     expect(sendButton.disabled).to.equal(true);
     expect(sendButton.getAttribute('aria-describedby')).to.equal('composer-note');
+    // Enter rests too: the text stays in the box, nothing is sent to be refused again.
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('textarea')!.value).to.equal('five');
+    expect(bubbles(element)).to.have.length(4);
 
     await until(() => !element.shadowRoot!.querySelector('#composer-note'), 'the cooldown never ended', 5000);
     expect(sendButton.disabled).to.equal(false);
