@@ -49,6 +49,8 @@ export class ChatCore implements ReactiveController {
   #text = mergeStrings(undefined);
   #session?: ChatSession;
   #sessionKey?: string;
+  /** The REST base of the open session: worked out once, not on every arrival. */
+  #apiBase?: string;
   /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
   #atEnd = true;
   /**
@@ -378,6 +380,7 @@ export class ChatCore implements ReactiveController {
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
     this.#sessionKey = key;
+    this.#apiBase = base;
     const api = base ? new ChatApi(base, this.#tokens, () => host.requestTimeout) : undefined;
     this.#session = group && api ? new ChatSession(group, api, this.#tokens, this.#sessionCallbacks) : undefined;
     if (this.#session) {
@@ -445,7 +448,7 @@ export class ChatCore implements ReactiveController {
   }
 
   #arrived(messages: ChatMessage[], live: boolean) {
-    if (messages.length > 0) rememberConversation(apiBaseOf(this.host.hubUrl, this.host.apiUrl));
+    if (messages.length > 0) rememberConversation(this.#apiBase);
     if (!live) return;
     const me = this.#tokens.identity.userId;
     let unseen = 0;
