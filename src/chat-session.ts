@@ -192,10 +192,8 @@ export class ChatSession {
       }
       this.store.posting(clientMessageId);
       const stored = await this.api.send(this.groupId, text, clientMessageId);
-      if (stored) {
-        this.store.confirm(clientMessageId);
-        this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
-      } else if (this.store.accept(clientMessageId)) {
+      if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
+      else if (this.store.accept(clientMessageId)) {
         // Stored, but its echo has not come (it may never: sent while reconnecting): the history has it.
         void this.catchUp();
       }

@@ -71,8 +71,8 @@ export class MessageStore {
   add(messages: Iterable<ChatMessage>): ChatMessage[] {
     const added: StoredMessage[] = [];
     this.#joined = undefined;
-    for (const message of messages) {
-      if (!isStored(message)) continue;
+    // In id order (the seed's history has none), so copies meet my messages in the order both were made.
+    for (const message of Array.from(messages).filter(isStored).sort(byId)) {
       if (this.#ids.has(message.id)) {
         if (message.clientMessageId) this.#identified(message.clientMessageId, message.id);
         continue;
@@ -84,7 +84,7 @@ export class MessageStore {
       this.#insert(stored);
       added.push(stored);
     }
-    return added.sort((a, b) => a.id - b.id);
+    return added;
   }
 
   /** Shows a message of mine before the server has it. */
@@ -118,11 +118,6 @@ export class MessageStore {
     this.#outbox.set(clientMessageId, { ...entry, accepted: true, message: { ...entry.message, state: 'sent', error: undefined } });
     this.#joined = undefined;
     return true;
-  }
-
-  /** The send answered with the stored message (an extension): nothing was guessed. */
-  confirm(clientMessageId: string): void {
-    this.#guesses.delete(clientMessageId);
   }
 
   /**
@@ -168,14 +163,15 @@ export class MessageStore {
       return entry.message.key;
     }
     // This message's bubble went to a copy without `clientMessageId` that was another's (a server that
-    // answers a send with its message but echoes none): this copy takes the bubble that copy belongs to.
+    // answers a send with its message but echoes none): this copy takes the bubble that copy belongs to,
+    // a failed one too (its answer was lost after it was stored).
     const guess = this.#guesses.get(clientMessageId);
     if (!guess) return undefined;
     this.#guesses.delete(clientMessageId);
-    const owner = this.#candidate(guess.copy, false);
+    const owner = this.#candidate(guess.copy, true);
     if (!owner) return undefined;
     const ownerId = owner.message.clientMessageId;
-    if (!owner.accepted) this.#guesses.set(ownerId, { copy: guess.copy, above: owner.above });
+    if (owner.message.state === 'pending') this.#guesses.set(ownerId, { copy: guess.copy, above: owner.above });
     this.#outbox.delete(ownerId);
     return owner.message.key;
   }
@@ -252,3 +248,4 @@ export class MessageStore {
 }
 
 const isStored = (message: ChatMessage): message is StoredMessage => message.id !== undefined;
+const byId = (a: StoredMessage, b: StoredMessage) => a.id - b.id;

@@ -250,12 +250,12 @@ const text = fc.constantFrom(...TEXTS);
 const fate = fc.constantFrom<Fate>('ok', 'ok', 'ok', 'lost', 'failed');
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), text, fate }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('agent' as const), text }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('agent' as const), text }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'elsewhere' as const }) },
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('run' as const), pick: fc.nat(), fail: fc.nat(9).map(n => n === 0) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'drop' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'reconnect' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'drop' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'reconnect' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'older' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat(), fate }) },
 );

@@ -208,6 +208,22 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
     expect(store.size).to.equal(2);
   });
 
+  it('copies in a history page in no order meet my messages in the order both were made', () => {
+    const store = new MessageStore();
+    store.add([message(2)]);
+    send(store, 'c-1', 'ok');
+    store.add([message(4)]);
+    send(store, 'c-2', 'ok');
+    // The first can only be 3, the second 5: matched the other way round, 3 would have no message.
+    store.add([message(4), mine(5, 'ok'), message(2), mine(3, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['m2', 'sent', 2],
+      ['c-1', 'sent', 3],
+      ['m4', 'sent', 4],
+      ['c-2', 'sent', 5],
+    ]);
+  });
+
   it('when a send whose copy was guessed by text fails, the other message of that text keeps the copy', () => {
     const store = new MessageStore();
     send(store, 'c-1', 'ok');
@@ -252,6 +268,25 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
     expect(shown(store)).to.deep.equal([
       ['c-1', 'sent', 3],
       ['c-2', 'sent', 4],
+    ]);
+  });
+
+  it('a send answered with a new copy, after its bubble went to a failed message’s copy by text', () => {
+    const store = new MessageStore();
+    send(store, 'c-1', 'ok');
+    send(store, 'c-2', 'ok');
+    // The second was stored as 1 but its answer was lost; then 1 comes by history and goes to the first.
+    store.markFailed('c-2', 'The server did not answer within 15 s.');
+    store.add([mine(1, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 1],
+      ['c-2', 'failed', null],
+    ]);
+    // The first send's answer names 2: copy 1 was the failed one's, which was stored after all.
+    store.add([{ ...mine(2, 'ok'), clientMessageId: 'c-1' }]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 1],
+      ['c-2', 'sent', 2],
     ]);
   });
 
