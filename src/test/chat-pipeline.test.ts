@@ -334,6 +334,7 @@ function checkAlways(world: World, seenMine: Set<string>, initialMine: Map<strin
 
   const mine = shown.filter(m => m.userId === ME);
   for (const key of seenMine) expect(keys, `a message of mine disappeared (${key})`).to.include(key);
+  for (const m of shown) if (seenMine.has(m.key)) expect(m.userId, `a bubble of mine no longer marked mine (${m.key})`).to.equal(ME);
   for (const m of mine) seenMine.add(m.key);
   for (const t of TEXTS) {
     const posted = (world.attempts.get(t) ?? 0) + (initialMine.get(t) ?? 0);
