@@ -80,13 +80,19 @@ class World implements ChatRest {
   readonly attempts = new Map<string, number>();
   #nextId = 1;
   #random: number;
+  /**
+   * My sends the server has numbered but not committed yet: history does not see them and nobody has
+   * been pushed them, while later ones may be committed (PostgreSQL's commit order is not id order).
+   * One may stay so across one history read, not two: the bound under which the session's catch-up,
+   * one catch-up behind, cannot skip it.
+   */
+  readonly #uncommitted: { id: number; sentAs: string; readPast: boolean; commit: () => void }[] = [];
 
   constructor(
     readonly mode: Mode,
     initial: readonly { text: string; userId: number; late: boolean }[],
   ) {
     this.#random = mode.shuffle;
-    // From before this widget joined: in the history, never pushed to it.
     // From before this widget joined: in the history, and some of their pushes still on the way.
     for (const { text, userId, late } of initial) {
       if (late) this.#store(text, userId, GROUP);
@@ -106,7 +112,9 @@ class World implements ChatRest {
       this.pool.push({
         name: `GET ${JSON.stringify(query)}`,
         run: () => {
+          for (const late of this.#uncommitted.filter(u => u.readPast)) late.commit();
           const page = this.#page(groupId, query);
+          for (const late of this.#uncommitted) late.readPast = true;
           this.pool.push({
             name: 'GET answer',
             run: fail => {
@@ -128,14 +136,17 @@ class World implements ChatRest {
       this.pool.push({
         name: `POST ${text} (${fate})`,
         run: () => {
-          const stored = fate === 'failed' ? undefined : this.#storeOnce(text, groupId, clientMessageId);
-          this.pool.push({
-            name: `POST answer ${text}`,
-            run: () => {
-              if (fate !== 'ok') reject(new Error(fate === 'lost' ? 'The server did not answer within 15 s.' : 'The server answered 500.'));
-              else resolve(stored && this.mode.answerWithMessage ? parseMessage(this.#wire(stored)) : undefined);
-            },
-          });
+          const answer = (stored?: Stored) =>
+            this.pool.push({
+              name: `POST answer ${text}`,
+              run: () => {
+                if (fate !== 'ok')
+                  reject(new Error(fate === 'lost' ? 'The server did not answer within 15 s.' : 'The server answered 500.'));
+                else resolve(stored && this.mode.answerWithMessage ? parseMessage(this.#wire(stored)) : undefined);
+              },
+            });
+          if (fate === 'failed') answer();
+          else this.#storeOnce(text, groupId, clientMessageId, answer);
         },
       });
     });
@@ -165,9 +176,9 @@ class World implements ChatRest {
     if (this.pushes.length > 0) this.#push(this.pushes[pick % this.pushes.length]);
   }
 
-  #message(text: string, userId: number, groupId: string, sentAs?: string): Stored {
+  #message(text: string, userId: number, groupId: string, sentAs?: string, id = this.#nextId++): Stored {
     return {
-      id: this.#nextId++,
+      id,
       name: userId === ME ? 'Ann' : 'Agent',
       message: text,
       userId,
@@ -182,16 +193,33 @@ class World implements ChatRest {
    * The reference server keeps a retried message once, answers the stored one and pushes it again; the
    * seed knows no `clientMessageId` and stores every try.
    */
-  #storeOnce(text: string, groupId: string, clientMessageId: string): Stored {
+  #storeOnce(text: string, groupId: string, clientMessageId: string, answer: (stored: Stored) => void) {
     const extended = this.mode.echoClientId || this.mode.answerWithMessage;
+    if (extended) this.#uncommitted.find(u => u.sentAs === clientMessageId)?.commit();
     const earlier = extended ? this.stored.find(m => m.sentAs === clientMessageId) : undefined;
-    if (!earlier) return this.#store(text, ME, groupId, clientMessageId);
-    this.#push(this.#wire(earlier, this.mode.pushGroupId));
-    return earlier;
+    if (earlier) {
+      this.#push(this.#wire(earlier, this.mode.pushGroupId));
+      answer(earlier);
+      return;
+    }
+    // Numbered now, committed (seen by history, pushed, answered) when its task runs.
+    const late = {
+      id: this.#nextId++,
+      sentAs: clientMessageId,
+      readPast: false,
+      commit: () => {
+        const index = this.#uncommitted.indexOf(late);
+        if (index < 0) return;
+        this.#uncommitted.splice(index, 1);
+        answer(this.#store(text, ME, groupId, clientMessageId, late.id));
+      },
+    };
+    this.#uncommitted.push(late);
+    this.pool.push({ name: `commit ${late.id}`, run: () => late.commit() });
   }
 
-  #store(text: string, userId: number, groupId: string, sentAs?: string): Stored {
-    const message = this.#message(text, userId, groupId, sentAs);
+  #store(text: string, userId: number, groupId: string, sentAs?: string, id?: number): Stored {
+    const message = this.#message(text, userId, groupId, sentAs, id);
     this.stored.push(message);
     if (groupId === GROUP) this.#push(this.#wire(message, this.mode.pushGroupId));
     return message;
@@ -224,7 +252,10 @@ class World implements ChatRest {
   }
 
   #page(groupId: string, { afterId, beforeId, limit }: HistoryQuery): WireMessage[] {
-    const all = this.stored.filter(m => m.groupId === groupId).map(m => this.#wire(m));
+    const all = this.stored
+      .filter(m => m.groupId === groupId)
+      .sort((a, b) => a.id - b.id)
+      .map(m => this.#wire(m));
     if (!this.mode.paging) return this.#shuffled(all);
     if (afterId !== undefined) return all.filter(m => m.id > afterId).slice(0, limit);
     const older = beforeId === undefined ? all : all.filter(m => m.id < beforeId);
@@ -242,7 +273,7 @@ class World implements ChatRest {
 
   /** The group as the server has it, in id order. */
   get conversation(): Stored[] {
-    return this.stored.filter(m => m.groupId === GROUP);
+    return this.stored.filter(m => m.groupId === GROUP).sort((a, b) => a.id - b.id);
   }
 }
 
@@ -259,8 +290,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'older' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat(), fate }) },
 );
+// The seed; a server that pages its history but answers sends as the seed does (where a catch-up that
+// skips shows most); and any mix of the extensions.
 const mode: fc.Arbitrary<Mode> = fc.oneof(
   fc.nat().map(shuffle => ({ ...seedMode, shuffle })),
+  fc.nat().map(shuffle => ({ ...seedMode, paging: true, shuffle })),
   fc.record({
     echoClientId: fc.boolean(),
     answerWithMessage: fc.boolean(),
