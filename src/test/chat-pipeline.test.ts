@@ -404,11 +404,13 @@ function checkSettled(world: World) {
   }
 }
 
-async function quiesce(world: World) {
+/** Runs every task left, in the order they were made, checking after each as after every step. */
+async function quiesce(world: World, check: () => void) {
   for (let turns = 0; world.pool.length > 0; turns++) {
     if (turns > 10_000) throw new Error('the pipeline never went quiet');
     world.pool.shift()!.run(false);
     await settle();
+    check();
   }
 }
 
@@ -422,29 +424,29 @@ describe('the message pipeline, under random interleavings (fast-check)', () => 
           const initialMine = new Map<string, number>();
           for (const m of initial) if (m.userId === ME) initialMine.set(m.text, (initialMine.get(m.text) ?? 0) + 1);
           const seenMine = new Set<string>();
+          const check = () => checkAlways(world, seenMine, initialMine);
           // The join's first catch-up.
           void world.session.catchUp();
           await settle();
           for (const act of actions) {
             await step(world, act);
-            checkAlways(world, seenMine, initialMine);
+            check();
           }
-          await quiesce(world);
+          await quiesce(world, check);
           if (!world.connected || world.missed) {
             // What the next join does: it catches up.
             world.connected = true;
             void world.session.catchUp();
             await settle();
-            await quiesce(world);
+            await quiesce(world, check);
           }
           // The reader scrolls to the start.
           for (let pages = 0; world.session.hasOlder; pages++) {
             if (pages > 100) throw new Error('loading older messages never reached the start');
             void world.session.loadOlder();
             await settle();
-            await quiesce(world);
+            await quiesce(world, check);
           }
-          checkAlways(world, seenMine, initialMine);
           checkSettled(world);
         }),
         { numRuns: 5000 },
