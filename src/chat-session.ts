@@ -97,11 +97,16 @@ export class ChatSession {
     const before = this.#watermark;
     try {
       let after = this.#resumeFrom;
+      /** Where the next catch-up starts after a first page: just below it, or the start if it was all. */
+      let below: number | undefined;
       if (after === undefined) {
         const page = await this.api.history(this.groupId, { limit: this.pages.first });
         // Said again on every first page: an empty conversation read first may have grown since.
         this.#hasOlder = page.length >= this.pages.first;
         this.#added(this.#read(page), live);
+        // A short page is the whole conversation, but a message numbered below it may still have been
+        // committing: the next catch-up reads from the start, as older pages will not be asked for.
+        below = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
       } else {
         for (;;) {
           const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp });
@@ -111,8 +116,7 @@ export class ChatSession {
           after = top;
         }
       }
-      // The first page is read again next time, from just below it.
-      this.#resumeFrom = before ?? (this.#oldest === undefined ? undefined : this.#oldest - 1);
+      this.#resumeFrom = before ?? below;
     } catch (error) {
       this.#historyError = error instanceof Error ? error : new Error(String(error));
       this.callbacks.onError(this.#historyError);

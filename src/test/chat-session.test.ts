@@ -160,6 +160,17 @@ describe('ChatSession', () => {
     expect(shown(chat)).to.deep.equal(['1:a:sent', '2:b:sent', '3:c:sent']);
   });
 
+  it('a short first page is the whole conversation, but the next catch-up reads from the start', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    // 1 is still being committed when the first read sees 2; the push of 1 is then lost.
+    await rest.page(wire(2, 'b'));
+    expect(chat.hasOlder).to.equal(false);
+    void chat.catchUp();
+    expect(await rest.page(wire(1, 'a'), wire(2, 'b'))).to.deep.equal({ afterId: 0, limit: 3 });
+    expect(chat.store.messages.map(m => m.id)).to.deep.equal([1, 2]);
+  });
+
   it('catches up page after page until a short page', async () => {
     const { rest, chat } = session();
     void chat.catchUp();
