@@ -1,0 +1,321 @@
+// The widget, unchanged (the script-tag build from dist/), against a server with only the seed's contract
+// (src/test/seed-server): no clientMessageId echoed, a send answered without an id, history in no
+// particular order with paging ignored, no groupId or createdAt on pushes. In real Chromium, the page on
+// the seed server's own origin, logged in by a token provider.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { SeedServer } from '../scripts/seed-server.mjs';
+
+const seed = new SeedServer();
+let browser;
+let nextGroup = 1;
+let nextUser = 1;
+
+before(async () => {
+  await seed.start();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+});
+
+after(async () => {
+  await browser?.close();
+  await seed.stop();
+});
+
+async function call(path, { token, body } = {}) {
+  const response = await fetch(`${seed.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** A registered user of the seed server: its token, and the credentials the test page logs in with. */
+async function newUser(name) {
+  const credentials = { email: `user${nextUser++}@example.com`, password: 'seed-test-password' };
+  const { token } = await call('/users/register', { body: { name, ...credentials } });
+  return { name, token, ...credentials };
+}
+
+/** Posts as the seed's own clients do: `groupId` a JSON number. */
+const postAs = (user, group, message) => call(`/chats/${group}`, { token: user.token, body: { groupId: group, message } });
+
+/** The server's messages of a group, in id order. */
+async function serverMessages(user, group) {
+  const { chats } = await call(`/chats/${group}`, { token: user.token });
+  return chats.sort((a, b) => a.id - b.id).map(chat => ({ id: chat.id, text: chat.message, mine: chat.isMe }));
+}
+
+/**
+ * The test page as `user` in `group`, connected and showing `count` messages. Records every console
+ * error, uncaught exception and support-chat warning in `problems`.
+ */
+async function openWidget(user, group, count = 0) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', message => {
+    if (message.type() === 'error' || message.text().startsWith('support-chat:')) problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', error => problems.push(`pageerror: ${error.message}`));
+  const query = new URLSearchParams({ group: String(group), email: user.email, password: user.password });
+  await page.goto(`${seed.url}/?${query}`);
+  await whenShowing(page, count);
+  return { page, problems, close: () => context.close() };
+}
+
+/** Waits until the widget is connected and its list holds `count` messages, none of them on its way. */
+async function whenShowing(page, count) {
+  await page.waitForFunction(n => {
+    const chat = document.querySelector('support-chat');
+    return chat?.status === 'connected' && chat.messages.length === n && chat.messages.every(m => m.state === 'sent');
+  }, count);
+}
+
+/** What the page shows, top to bottom: each bubble's id, text and whether it is marked mine. */
+const shown = page =>
+  page.evaluate(() =>
+    [...document.querySelector('support-chat').shadowRoot.querySelectorAll('.message')].map(bubble => ({
+      id: Number(bubble.dataset.id),
+      text: bubble.querySelector('.text').textContent,
+      mine: bubble.classList.contains('mine'),
+    })),
+  );
+
+/**
+ * Starts recording, at every mutation of the widget's shadow root, how many bubbles show each of
+ * `texts` and how many of those are marked mine. `stopWatching` ends it and answers the samples.
+ */
+function watch(page, texts) {
+  return page.evaluate(watched => {
+    const root = document.querySelector('support-chat').shadowRoot;
+    const samples = [];
+    const sample = () => {
+      const bubbles = [...root.querySelectorAll('.message')];
+      samples.push(
+        watched.map(text => {
+          const showing = bubbles.filter(bubble => bubble.querySelector('.text')?.textContent === text);
+          return { count: showing.length, mine: showing.filter(bubble => bubble.classList.contains('mine')).length };
+        }),
+      );
+    };
+    const observer = new MutationObserver(sample);
+    observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    sample();
+    window.stopWatching = () => {
+      observer.disconnect();
+      return samples;
+    };
+  }, texts);
+}
+
+/**
+ * Checks the samples of `watch`: each text's count never falls, never passes how often it was sent,
+ * and ends there; every bubble of it is marked mine (or none is, for others' messages) in every sample.
+ */
+async function assertShownOnceEach(page, expected, { mine }) {
+  const samples = await page.evaluate(() => window.stopWatching());
+  const texts = Object.keys(expected);
+  texts.forEach((text, index) => {
+    const counts = samples.map(row => row[index].count);
+    assert.ok(Math.max(...counts) <= expected[text], `"${text}" was shown ${Math.max(...counts)} times (samples ${counts.join(' ')})`);
+    for (let i = 1; i < counts.length; i++) {
+      assert.ok(
+        counts[i] >= counts[i - 1],
+        `"${text}" vanished: shown ${counts[i - 1]} then ${counts[i]} times (samples ${counts.join(' ')})`,
+      );
+    }
+    assert.equal(counts.at(-1), expected[text], `"${text}" ends shown ${counts.at(-1)} times`);
+    for (const row of samples) {
+      assert.equal(row[index].mine, mine ? row[index].count : 0, `"${text}" was ${mine ? 'not ' : ''}marked mine while shown`);
+    }
+  });
+  return samples.length;
+}
+
+/** Types a message into the widget and presses Enter, as a visitor does. */
+async function typeAndSend(page, text) {
+  await page.locator('support-chat textarea').fill(text);
+  await page.locator('support-chat textarea').press('Enter');
+}
+
+/**
+ * Holds the widget's hub negotiations in the browser until `release()`: while held, the widget is off
+ * the hub (its group gets pushes it never hears), however fast it would reconnect by itself.
+ */
+async function holdNegotiation(page) {
+  let release;
+  const released = new Promise(resolve => (release = resolve));
+  let arrived;
+  const firstArrived = new Promise(resolve => (arrived = resolve));
+  await page.route(
+    url => url.pathname === '/hubs/groupchat/negotiate',
+    async route => {
+      arrived();
+      await released;
+      await route.continue();
+    },
+  );
+  return {
+    firstArrived,
+    async release() {
+      release();
+      await page.unrouteAll({ behavior: 'wait' });
+    },
+  };
+}
+
+describe("the widget against a server with only the seed's contract", () => {
+  it('shows history in id order, whatever order the server answers in, and each push once', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Ann'), newUser('Support')]);
+    const earlier = Array.from({ length: 8 }, (_, i) => `Earlier message ${i + 1}`);
+    for (const text of earlier) await postAs(agent, group, text);
+
+    const { page, problems, close } = await openWidget(visitor, group, earlier.length);
+    try {
+      assert.deepEqual(await shown(page), await serverMessages(visitor, group));
+      assert.deepEqual(
+        (await shown(page)).map(m => m.text),
+        earlier,
+      );
+
+      const live = ['Live 1', 'Live 2', 'Live 3'];
+      await watch(page, live);
+      for (const text of live) await postAs(agent, group, text);
+      await whenShowing(page, earlier.length + live.length);
+      await assertShownOnceEach(page, Object.fromEntries(live.map(text => [text, 1])), { mine: false });
+
+      assert.deepEqual(await shown(page), await serverMessages(visitor, group));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows each of my sends exactly once and marked mine at every moment from Enter to settled, two identical ones in a row too', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Ben'), newUser('Support')]);
+    await postAs(agent, group, 'How can we help?');
+
+    const { page, problems, close } = await openWidget(visitor, group, 1);
+    try {
+      const sends = ['Where is my order?', 'Same again', 'Same again', 'It was due on Monday.'];
+      await watch(page, ['Where is my order?', 'Same again', 'It was due on Monday.']);
+      for (const text of sends) await typeAndSend(page, text);
+      await whenShowing(page, 1 + sends.length);
+      const samples = await assertShownOnceEach(
+        page,
+        { 'Where is my order?': 1, 'Same again': 2, 'It was due on Monday.': 1 },
+        { mine: true },
+      );
+      // The watch saw the sends happen, not only their end.
+      assert.ok(samples > sends.length, `only ${samples} samples`);
+
+      const server = await serverMessages(visitor, group);
+      assert.deepEqual(
+        server.map(m => m.text),
+        ['How can we help?', ...sends],
+      );
+      assert.deepEqual(await shown(page), server);
+      assert.equal(await page.locator('support-chat textarea').inputValue(), '');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps everything over a reload: the same messages, in the same order, once each', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Cem'), newUser('Support')]);
+    await postAs(agent, group, 'Hello Cem');
+    const { page, problems, close } = await openWidget(visitor, group, 1);
+    try {
+      await typeAndSend(page, 'Hello');
+      await whenShowing(page, 2);
+      await postAs(agent, group, 'What can we do for you?');
+      await typeAndSend(page, 'Nothing, thanks');
+      await whenShowing(page, 4);
+      const before = await shown(page);
+      assert.deepEqual(before, await serverMessages(visitor, group));
+
+      await page.reload();
+      await whenShowing(page, 4);
+      assert.deepEqual(await shown(page), before);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('catches up, once each and in order, what was sent while a forced reconnect was under way', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Dee'), newUser('Support')]);
+    await postAs(agent, group, 'Before');
+    const { page, problems, close } = await openWidget(visitor, group, 1);
+    try {
+      await typeAndSend(page, 'Mine before');
+      await whenShowing(page, 2);
+
+      const held = await holdNegotiation(page);
+      await page.evaluate(() => void document.querySelector('support-chat').reconnect());
+      await held.firstArrived;
+      assert.notEqual(await page.evaluate(() => document.querySelector('support-chat').status), 'connected');
+      await postAs(agent, group, 'While reconnecting 1');
+      await postAs(agent, group, 'While reconnecting 2');
+      await held.release();
+
+      await whenShowing(page, 4);
+      assert.deepEqual(await shown(page), await serverMessages(visitor, group));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('catches up after the server is killed and restarted, keeping what it had', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Eve'), newUser('Support')]);
+    await postAs(agent, group, 'Before the crash');
+    const { page, problems, close } = await openWidget(visitor, group, 1);
+    try {
+      await typeAndSend(page, 'Mine before the crash');
+      await whenShowing(page, 2);
+
+      // Held from before the kill, so the widget's reconnect attempts wait in the browser for the
+      // server to be back instead of failing against a closed port.
+      const held = await holdNegotiation(page);
+      await seed.kill();
+      await page.waitForFunction(() => document.querySelector('support-chat').status === 'reconnecting');
+      await seed.start();
+      await held.firstArrived;
+      // The token issued before the crash still works: the signing key and the users survived it.
+      await postAs(agent, group, 'While the widget was away');
+      await held.release();
+
+      await whenShowing(page, 3);
+      const server = await serverMessages(visitor, group);
+      assert.deepEqual(
+        server.map(m => m.text),
+        ['Before the crash', 'Mine before the crash', 'While the widget was away'],
+      );
+      assert.deepEqual(await shown(page), server);
+      // The SignalR client reports the dropped WebSocket at its error level (the widget logs warnings and
+      // up); that one line is the crash itself. Nothing else may be reported.
+      assert.deepEqual(
+        problems.filter(
+          problem =>
+            !/^error: \[[^\]]+\] Error: Connection disconnected with error 'Error: WebSocket closed with status code: 1006/.test(problem),
+        ),
+        [],
+      );
+      assert.ok(problems.length <= 1, problems.join('\n'));
+    } finally {
+      await close();
+    }
+  });
+});
