@@ -4,6 +4,7 @@
 // the seed server's own origin, logged in by a token provider.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { HubConnectionBuilder, HttpTransportType, LogLevel } from '@microsoft/signalr';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { SeedServer } from '../scripts/seed-server.mjs';
@@ -144,16 +145,17 @@ async function typeAndSend(page, text) {
 }
 
 /**
- * Holds the widget's hub negotiations in the browser until `release()`: while held, the widget is off
- * the hub (its group gets pushes it never hears), however fast it would reconnect by itself.
+ * Holds the page's requests whose path `matches` in the browser until `release()`. Holding the hub's
+ * negotiation keeps the widget off the hub (its group gets pushes it never hears), however fast it would
+ * reconnect by itself.
  */
-async function holdNegotiation(page) {
+async function holdRequests(page, matches) {
   let release;
   const released = new Promise(resolve => (release = resolve));
   let arrived;
   const firstArrived = new Promise(resolve => (arrived = resolve));
   await page.route(
-    url => url.pathname === '/hubs/groupchat/negotiate',
+    url => matches(url.pathname),
     async route => {
       arrived();
       await released;
@@ -168,6 +170,72 @@ async function holdNegotiation(page) {
     },
   };
 }
+
+const NEGOTIATE = '/hubs/groupchat/negotiate';
+
+describe("the seed-contract server has the seed's contract and nothing more", () => {
+  it('answers a send with { success: true } only, takes groupId as a number or a numeric string, and pushes the bare DTO', async () => {
+    const group = nextGroup++;
+    const user = await newUser('Sam');
+    // The hub is anonymous: no token.
+    const hub = new HubConnectionBuilder()
+      .withUrl(`${seed.url}/hubs/groupchat`, { transport: HttpTransportType.WebSockets })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    const pushes = [];
+    hub.on('ReceiveMessage', (...args) => {
+      pushes.push(args);
+    });
+    await hub.start();
+    try {
+      await hub.invoke('JoinGroup', String(group));
+      assert.deepEqual(await postAs(user, group, 'as a number'), { success: true });
+      const asString = await call(`/chats/${group}`, {
+        token: user.token,
+        body: { groupId: String(group), message: 'as a string', clientMessageId: 'f6a1c2d0-0000-4000-8000-000000000000' },
+      });
+      assert.deepEqual(asString, { success: true });
+
+      // Another push after the two, so waiting for it is waiting for them.
+      await postAs(user, group, 'marker');
+      const deadline = Date.now() + 10_000;
+      while (pushes.length < 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+      assert.deepEqual(
+        pushes.map(args => args.map(dto => Object.keys(dto).sort())),
+        Array(3).fill([['id', 'isMe', 'message', 'name', 'userAvatarUrl', 'userId']]),
+      );
+      assert.deepEqual(
+        pushes.map(([dto]) => [dto.message, dto.isMe]),
+        [
+          ['as a number', false],
+          ['as a string', false],
+          ['marker', false],
+        ],
+      );
+
+      // Paging parameters are ignored: every message comes back.
+      const { chats } = await call(`/chats/${group}?afterId=${pushes[1][0].id}&limit=1`, { token: user.token });
+      assert.equal(chats.length, 3);
+    } finally {
+      await hub.stop();
+    }
+
+    const badLogin = await fetch(`${seed.url}/users/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: 'wrong' }),
+    });
+    assert.equal(badLogin.status, 404);
+    // REST needs the header; a token in the query string is not read.
+    assert.equal((await fetch(`${seed.url}/chats/${group}?access_token=${user.token}`)).status, 401);
+    // No CORS.
+    const crossOrigin = await fetch(`${seed.url}/chats/${group}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.2:1', 'Access-Control-Request-Method': 'GET' },
+    });
+    assert.equal(crossOrigin.headers.get('access-control-allow-origin'), null);
+  });
+});
 
 describe("the widget against a server with only the seed's contract", () => {
   it('shows history in id order, whatever order the server answers in, and each push once', async () => {
@@ -261,7 +329,7 @@ describe("the widget against a server with only the seed's contract", () => {
       await typeAndSend(page, 'Mine before');
       await whenShowing(page, 2);
 
-      const held = await holdNegotiation(page);
+      const held = await holdRequests(page, path => path === NEGOTIATE);
       await page.evaluate(() => void document.querySelector('support-chat').reconnect());
       await held.firstArrived;
       assert.notEqual(await page.evaluate(() => document.querySelector('support-chat').status), 'connected');
@@ -286,9 +354,10 @@ describe("the widget against a server with only the seed's contract", () => {
       await typeAndSend(page, 'Mine before the crash');
       await whenShowing(page, 2);
 
-      // Held from before the kill, so the widget's reconnect attempts wait in the browser for the
-      // server to be back instead of failing against a closed port.
-      const held = await holdNegotiation(page);
+      // Every request of the page waits, from before the kill until the server is back, so the widget's
+      // reconnect attempts (the token provider's login, then the negotiation) find the server up instead
+      // of a closed port, and the message below is sent while the widget is off the hub.
+      const held = await holdRequests(page, () => true);
       await seed.kill();
       await page.waitForFunction(() => document.querySelector('support-chat').status === 'reconnecting');
       await seed.start();
