@@ -21,8 +21,15 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/** What a conversation needs of the REST API: its history, and a way to send. */
+export interface ChatRest {
+  history(groupId: string, query?: HistoryQuery): Promise<ChatMessage[]>;
+  /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
+  send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined>;
+}
+
 /** `GET` and `POST /chats/{groupId}` with the bearer token; a 401 gets one fresh token and one retry. */
-export class ChatApi {
+export class ChatApi implements ChatRest {
   constructor(
     private readonly baseUrl: string,
     private readonly tokens: TokenSource,

@@ -1,4 +1,4 @@
-import { ChatApi } from './chat-api.js';
+import type { ChatRest } from './chat-api.js';
 import { parseMessage } from './hub-protocol.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
@@ -16,8 +16,11 @@ export interface ChatSessionCallbacks {
 }
 
 /** How many messages the first history page holds, and how many each catch-up page asks for. */
-const FIRST_PAGE = 50;
-const CATCH_UP_PAGE = 200;
+export interface PageSizes {
+  first: number;
+  catchUp: number;
+}
+const PAGES: PageSizes = { first: 50, catchUp: 200 };
 
 /**
  * One conversation, without DOM or transport: what is shown (the store), how it is filled (history
@@ -30,12 +33,28 @@ export class ChatSession {
   /** Whether older messages may exist on the server: true until a page comes back short. */
   #hasOlder = true;
   #catchUpAgain = false;
+  /**
+   * The highest id history has shown. Only history moves it, never a push: pushes do not come in id
+   * order (two senders at once; on PostgreSQL commit order is not id order), so a push of N+1 says
+   * nothing about N, and a catch-up after it must still ask for N.
+   */
+  #watermark?: number;
+  /**
+   * Where the next catch-up starts: the watermark as it was before the last catch-up, so each catch-up
+   * reads again what the one before it read. That covers a history read that saw N+1 while N was still
+   * being committed, when the push of N is then lost to a disconnect: the next catch-up finds N. Only a
+   * commit that stays pending across two catch-ups, with its push lost, can still slip by.
+   */
+  #resumeFrom?: number;
+  /** The lowest id history has shown: loading older messages continues below it. */
+  #oldest?: number;
 
   constructor(
     readonly groupId: string,
-    private readonly api: ChatApi,
-    private readonly tokens: TokenSource,
+    private readonly api: ChatRest,
+    private readonly tokens: Pick<TokenSource, 'identity'>,
     private readonly callbacks: ChatSessionCallbacks,
+    private readonly pages: PageSizes = PAGES,
   ) {}
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
@@ -50,9 +69,10 @@ export class ChatSession {
   }
 
   /**
-   * Fetches what came after the last message held (or the newest page the first time). Called after
-   * every join, so a message sent between a disconnect and the re-join is found here. Against a server
-   * that ignores `afterId` (the seed) every page repeats, and the store's de-duplication absorbs it.
+   * Fetches what the history has not shown yet (the newest page the first time). Called after every
+   * join, so a message sent between a disconnect and the re-join is found here, and after a send the
+   * server accepted without saying which message it became, so a missed echo is found too. Against a
+   * server that ignores `afterId` (the seed) every page repeats, and the store's de-duplication absorbs it.
    */
   catchUp(): Promise<void> {
     if (this.#catchingUp) {
@@ -70,32 +90,51 @@ export class ChatSession {
   }
 
   async #fetchMissing() {
+    const live = this.store.lastId !== undefined;
+    const before = this.#watermark;
     try {
-      const first = this.store.lastId === undefined;
-      let after = this.store.lastId;
-      for (;;) {
-        const page = await this.api.history(
-          this.groupId,
-          after === undefined ? { limit: FIRST_PAGE } : { afterId: after, limit: CATCH_UP_PAGE },
-        );
-        if (after === undefined && page.length < FIRST_PAGE) this.#hasOlder = false;
-        this.#added(this.store.add(page), !first);
-        const last = this.store.lastId;
-        if (after === undefined || page.length < CATCH_UP_PAGE || last === after) return;
-        after = last;
+      let after = this.#resumeFrom;
+      if (after === undefined) {
+        const page = await this.api.history(this.groupId, { limit: this.pages.first });
+        if (page.length < this.pages.first) this.#hasOlder = false;
+        this.#added(this.#read(page), live);
+      } else {
+        for (;;) {
+          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp });
+          this.#added(this.#read(page), live);
+          const top = highestId(page);
+          if (page.length < this.pages.catchUp || top === undefined || top <= after) break;
+          after = top;
+        }
       }
+      // The first page is read again next time, from just below it.
+      this.#resumeFrom = before ?? (this.#oldest === undefined ? undefined : this.#oldest - 1);
     } catch (error) {
       this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
+  /**
+   * A history page, as any server answers it (the newest page, everything after an id, everything
+   * before one, or all of it in any order): whole up to its highest id, so that id is a watermark.
+   */
+  #read(page: ChatMessage[]): ChatMessage[] {
+    const top = highestId(page);
+    if (top !== undefined && (this.#watermark === undefined || top > this.#watermark)) this.#watermark = top;
+    for (const message of page) {
+      if (message.id !== undefined && (this.#oldest === undefined || message.id < this.#oldest)) this.#oldest = message.id;
+    }
+    return this.store.add(page);
+  }
+
   get hasOlder(): boolean {
-    return this.#hasOlder && this.store.firstId !== undefined;
+    return this.#hasOlder && this.#oldest !== undefined;
   }
 
   /**
-   * The page before the oldest message held (`beforeId`). Answers how many were new: none once the
-   * start is reached, or from a server that ignores `beforeId` and repeats what is already here.
+   * The page before the oldest message history has shown (`beforeId`), not the oldest held: a late push
+   * can hold an id below messages no page has shown yet. Answers how many were new: none once the start
+   * is reached, or from a server that ignores `beforeId` and repeats what is already here.
    */
   loadOlder(): Promise<number> {
     this.#loadingOlder ??= this.#fetchOlder().finally(() => (this.#loadingOlder = undefined));
@@ -103,12 +142,12 @@ export class ChatSession {
   }
 
   async #fetchOlder(): Promise<number> {
-    const before = this.store.firstId;
+    const before = this.#oldest;
     if (!this.#hasOlder || before === undefined) return 0;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: before, limit: FIRST_PAGE });
-      const added = this.store.add(page);
-      if (page.length < FIRST_PAGE || added.length === 0) this.#hasOlder = false;
+      const page = await this.api.history(this.groupId, { beforeId: before, limit: this.pages.first });
+      const added = this.#read(page);
+      if (page.length < this.pages.first || added.length === 0) this.#hasOlder = false;
       if (added.length > 0) this.callbacks.onChange();
       return added.length;
     } catch (error) {
@@ -137,15 +176,17 @@ export class ChatSession {
   async #deliver(clientMessageId: string, text: string) {
     try {
       const stored = await this.api.send(this.groupId, text, clientMessageId);
-      if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
-      else this.store.settle(clientMessageId);
+      if (stored) {
+        this.store.confirm(clientMessageId);
+        this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
+      } else if (this.store.accept(clientMessageId)) {
+        // Stored, but its echo has not come (it may never: sent while reconnecting): the history has it.
+        void this.catchUp();
+      }
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.
-      if (this.store.getPending(clientMessageId)) {
-        const reason = error instanceof Error ? error : new Error(String(error));
-        this.store.markFailed(clientMessageId, reason.message);
-        this.callbacks.onSendFailed(reason);
-      }
+      const reason = error instanceof Error ? error : new Error(String(error));
+      if (this.store.markFailed(clientMessageId, reason.message)) this.callbacks.onSendFailed(reason);
     }
     this.callbacks.onChange();
   }
@@ -155,6 +196,12 @@ export class ChatSession {
     this.callbacks.onMessages(messages, live);
     this.callbacks.onChange();
   }
+}
+
+function highestId(page: readonly ChatMessage[]): number | undefined {
+  let top: number | undefined;
+  for (const { id } of page) if (id !== undefined && (top === undefined || id > top)) top = id;
+  return top;
 }
 
 /** A UUID v4. `crypto.randomUUID` exists only in secure contexts, and a shop may still be on http. */

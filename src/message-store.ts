@@ -2,31 +2,60 @@ import type { ChatMessage } from './types.js';
 
 type StoredMessage = ChatMessage & { readonly id: number };
 
+/** A message of mine that has no server copy in the list yet. */
+interface Outgoing {
+  readonly message: ChatMessage & { readonly clientMessageId: string };
+  /** The highest id held when it was sent: its server copy, numbered later by the server, is above it. */
+  readonly above: number;
+  /** The server said it stored it, without saying which message it became (the seed's `{ success: true }`). */
+  readonly accepted: boolean;
+}
+
+/** What a server copy is matched by when it has no `clientMessageId`. */
+interface Copy {
+  readonly id: number;
+  readonly text: string;
+  readonly userId: number;
+}
+
+/** A server copy given to a message of mine by its text alone, while that message's send had not answered. */
+interface Guess {
+  readonly copy: Copy;
+  readonly above: number;
+}
+
 /**
  * The conversation as shown: server messages ordered and de-duplicated by id, then my messages still
  * on their way, in the order I sent them. History and live pushes may overlap in any way; each
- * message is kept once. A pending message is matched to its server copy by `clientMessageId` only.
+ * message is kept once.
+ *
+ * A message of mine is matched to its server copy by `clientMessageId` when the copy carries one (an
+ * extension). The seed's copies do not: then a new copy from my user id takes the place of my oldest
+ * message on its way with the same text. Messages with the same text cannot be told apart, so what
+ * must hold is how many of each are shown, and the bubble that takes the copy keeps its key (and DOM node).
  */
 export class MessageStore {
   readonly #sent: StoredMessage[] = [];
   readonly #ids = new Set<number>();
-  readonly #outbox = new Map<string, ChatMessage>();
+  #outbox = new Map<string, Outgoing>();
+  /** Text matches whose sends have not answered: if one of those sends fails, the copy was another's. */
+  readonly #guesses = new Map<string, Guess>();
   /** Both lists in one, made when read after a change while messages of mine are on their way. */
   #joined?: readonly ChatMessage[];
 
-  /** Server messages in id order, then pending and failed ones. */
+  /** Server messages in id order, then messages of mine without a server copy yet (pending, accepted, failed). */
   get messages(): readonly ChatMessage[] {
     if (this.#outbox.size === 0) return this.#sent;
-    this.#joined ??= [...this.#sent, ...this.#outbox.values()];
+    this.#joined ??= [...this.#sent, ...Array.from(this.#outbox.values(), entry => entry.message)];
     return this.#joined;
   }
 
-  /** The lowest id held: where loading older messages resumes. */
+  /** The lowest id held. */
   get firstId(): number | undefined {
     return this.#sent[0]?.id;
   }
 
-  /** The highest id held: where a catch-up resumes. */
+  /** The highest id held, from history or a push. */
   get lastId(): number | undefined {
     return this.#sent.at(-1)?.id;
   }
@@ -41,12 +70,15 @@ export class MessageStore {
     this.#joined = undefined;
     for (const message of messages) {
       if (!isStored(message)) continue;
-      const pending = message.clientMessageId ? this.#outbox.get(message.clientMessageId) : undefined;
-      if (pending) this.#outbox.delete(pending.key);
-      if (this.#ids.has(message.id)) continue;
+      if (this.#ids.has(message.id)) {
+        // A retry whose first try was stored: the copy is here already, the bubble on its way goes.
+        if (message.clientMessageId) this.#outbox.delete(message.clientMessageId);
+        continue;
+      }
       this.#ids.add(message.id);
-      // Keep the pending bubble's key so its DOM node is reused, not replaced.
-      const stored = pending ? { ...message, key: pending.key } : message;
+      const mine = this.#claim(message);
+      // Keep my bubble's key so its DOM node is reused, not replaced.
+      const stored = mine ? { ...message, key: mine.message.key } : message;
       this.#insert(stored);
       added.push(stored);
     }
@@ -55,40 +87,102 @@ export class MessageStore {
 
   /** Shows a message of mine before the server has it. */
   addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
-    const message: ChatMessage = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' };
-    this.#outbox.set(clientMessageId, message);
+    const message = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' } as const;
+    this.#outbox.set(clientMessageId, { message, above: this.lastId ?? 0, accepted: false });
     this.#joined = undefined;
     return message;
   }
 
+  /** A retry: on its way again. */
   markPending(clientMessageId: string): ChatMessage | undefined {
     return this.#update(clientMessageId, { state: 'pending', error: undefined });
   }
 
-  markFailed(clientMessageId: string, error: string): ChatMessage | undefined {
-    return this.#update(clientMessageId, { state: 'failed', error });
+  /**
+   * The server answered that it stored the message but not which one it became (the seed). It shows as
+   * sent from now on, and keeps its place until its copy arrives, by push or history. Answers whether
+   * that copy is still to come, so the caller can look for it in the history.
+   */
+  accept(clientMessageId: string): boolean {
+    if (this.#guesses.delete(clientMessageId)) return false;
+    const entry = this.#outbox.get(clientMessageId);
+    if (!entry) return false;
+    this.#outbox.set(clientMessageId, { ...entry, accepted: true, message: { ...entry.message, state: 'sent', error: undefined } });
+    this.#joined = undefined;
+    return true;
+  }
+
+  /** The send answered with the stored message (an extension): nothing was guessed. */
+  confirm(clientMessageId: string): void {
+    this.#guesses.delete(clientMessageId);
   }
 
   /**
-   * Forgets a pending message that the server accepted without saying which message it became (the
-   * seed answers `{ success: true }`): its echo, pushed before that answer, shows it instead.
+   * The send failed. Answers the failed message as shown, or `undefined` when its server copy is already
+   * here (stored, but the answer was lost), so there is nothing to report.
    */
-  settle(clientMessageId: string): void {
-    this.#outbox.delete(clientMessageId);
+  markFailed(clientMessageId: string, error: string): ChatMessage | undefined {
+    const guess = this.#guesses.get(clientMessageId);
+    if (!guess) return this.#update(clientMessageId, { state: 'failed', error });
+    this.#guesses.delete(clientMessageId);
+    // The copy taken by text was this one's, unless another of the same text still on its way can own it:
+    // then that one keeps the copy, and its bubble shows this failure, so the count of each stays right.
+    const other = this.#candidate(guess.copy, false);
+    if (!other) return undefined;
+    const otherId = other.message.clientMessageId;
+    if (!other.accepted) this.#guesses.set(otherId, { copy: guess.copy, above: other.above });
+    const failed: Outgoing = {
+      message: { ...other.message, clientMessageId, state: 'failed', error },
+      above: guess.above,
+      accepted: false,
+    };
+    this.#outbox = new Map(Array.from(this.#outbox, ([id, entry]) => (id === otherId ? [clientMessageId, failed] : [id, entry])));
     this.#joined = undefined;
+    return failed.message;
   }
 
   getPending(clientMessageId: string): ChatMessage | undefined {
-    return this.#outbox.get(clientMessageId);
+    return this.#outbox.get(clientMessageId)?.message;
+  }
+
+  /** Which message of mine on its way a new server copy is. */
+  #claim(message: StoredMessage): Outgoing | undefined {
+    let entry: Outgoing | undefined;
+    if (message.clientMessageId) {
+      entry = this.#outbox.get(message.clientMessageId);
+    } else {
+      entry = this.#candidate(message, true);
+      if (entry?.message.state === 'pending') this.#guesses.set(entry.message.clientMessageId, { copy: message, above: entry.above });
+    }
+    if (entry) this.#outbox.delete(entry.message.clientMessageId);
+    return entry;
+  }
+
+  /**
+   * My oldest message on its way that a copy without `clientMessageId` can be: same user, same text,
+   * sent before the copy was numbered. Accepted ones first (their copy is certain to exist), then pending
+   * ones, then (only when `failedToo`) failed ones, whose answer may have been lost after they were stored.
+   */
+  #candidate(copy: Copy, failedToo: boolean): Outgoing | undefined {
+    let pending: Outgoing | undefined;
+    let failed: Outgoing | undefined;
+    for (const entry of this.#outbox.values()) {
+      const { message } = entry;
+      if (message.userId !== copy.userId || message.text !== copy.text || entry.above >= copy.id) continue;
+      if (entry.accepted) return entry;
+      if (message.state === 'pending') pending ??= entry;
+      else if (failedToo) failed ??= entry;
+    }
+    return pending ?? failed;
   }
 
   #update(clientMessageId: string, change: Partial<ChatMessage>): ChatMessage | undefined {
     const current = this.#outbox.get(clientMessageId);
     if (!current) return undefined;
-    const next = { ...current, ...change };
+    const next = { ...current, accepted: false, message: { ...current.message, ...change } };
     this.#outbox.set(clientMessageId, next);
     this.#joined = undefined;
-    return next;
+    return next.message;
   }
 
   /** Live messages arrive in order, so the search starts from the end and usually stops at once. */

@@ -63,11 +63,11 @@ describe('MessageStore', () => {
     ]);
   });
 
-  it('does not match a pending message by text', () => {
+  it('does not match by text a copy that names another clientMessageId, nor one from someone else', () => {
     const store = new MessageStore();
     store.addPending('c-1', 'same text', 7, 'Ann');
-    store.add([message(1, { text: 'same text', userId: 7 })]);
-    expect(store.size).to.equal(2);
+    store.add([message(1, { text: 'same text', userId: 7, clientMessageId: 'other-tab' }), message(2, { text: 'same text', userId: 8 })]);
+    expect(store.size).to.equal(3);
     expect(store.getPending('c-1')?.state).to.equal('pending');
   });
 
@@ -80,11 +80,13 @@ describe('MessageStore', () => {
     expect(store.messages[0].error).to.equal(undefined);
   });
 
-  it('forgets a settled pending message, whose echo shows instead', () => {
+  it('keeps an accepted message, shown as sent, until its copy arrives', () => {
     const store = new MessageStore();
     store.addPending('c-1', 'hello', 7, 'Ann');
-    store.settle('c-1');
-    expect(store.size).to.equal(0);
+    expect(store.accept('c-1')).to.equal(true);
+    expect(store.messages.map(m => [m.key, m.state, m.id])).to.deep.equal([['c-1', 'sent', undefined]]);
+    store.add([message(1, { text: 'hello', userId: 7 })]);
+    expect(store.messages.map(m => [m.key, m.state, m.id])).to.deep.equal([['c-1', 'sent', 1]]);
   });
 
   it('drops the pending copy when the server copy was already held', () => {
@@ -93,5 +95,133 @@ describe('MessageStore', () => {
     store.addPending('c-1', 'again', 7, 'Ann');
     expect(store.add([message(4, { clientMessageId: 'c-1' })])).to.deep.equal([]);
     expect(ids(store)).to.deep.equal([4]);
+  });
+});
+
+describe('MessageStore against the seed (copies without clientMessageId)', () => {
+  const mine = (id: number, text: string) => message(id, { text, userId: 7, name: 'Ann' });
+  const shown = (store: MessageStore) => store.messages.map(m => [m.key, m.state, m.id ?? null]);
+
+  it('the echo before the send answers takes the pending bubble, which stays one bubble throughout', () => {
+    const store = new MessageStore();
+    store.add([message(1)]);
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['c-1', 'pending', null],
+    ]);
+    store.add([mine(2, 'hello')]);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['c-1', 'sent', 2],
+    ]);
+    // The answer then says `{ success: true }`: nothing left to wait for.
+    expect(store.accept('c-1')).to.equal(false);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['c-1', 'sent', 2],
+    ]);
+  });
+
+  it('the answer before the echo keeps the bubble, as sent, and the echo then takes it', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    expect(store.accept('c-1')).to.equal(true);
+    expect(shown(store)).to.deep.equal([['c-1', 'sent', null]]);
+    store.add([mine(5, 'hello')]);
+    expect(shown(store)).to.deep.equal([['c-1', 'sent', 5]]);
+  });
+
+  it('an accepted message whose echo never comes stays until the history brings its copy', () => {
+    const store = new MessageStore();
+    store.add([mine(1, 'hello')]);
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    store.accept('c-1');
+    // The seed's history repeats everything, my earlier "hello" included: that one is not this one.
+    store.add([mine(1, 'hello'), message(2)]);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['m2', 'sent', 2],
+      ['c-1', 'sent', null],
+    ]);
+    store.add([message(2), mine(1, 'hello'), mine(3, 'hello')]);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['m2', 'sent', 2],
+      ['c-1', 'sent', 3],
+    ]);
+  });
+
+  it('a copy older than the message cannot be it, even with the same text', () => {
+    const store = new MessageStore();
+    store.add([message(10)]);
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    store.add([mine(4, 'hello')]);
+    expect(shown(store)).to.deep.equal([
+      ['m4', 'sent', 4],
+      ['m10', 'sent', 10],
+      ['c-1', 'pending', null],
+    ]);
+  });
+
+  it('two identical texts sent quickly show twice, never three or one times, whatever comes first', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'ok', 7, 'Ann');
+    store.addPending('c-2', 'ok', 7, 'Ann');
+    expect(store.accept('c-2')).to.equal(true);
+    // The first echo goes to the accepted one: its copy is certain to come, the pending one's is not.
+    store.add([mine(8, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['c-2', 'sent', 8],
+      ['c-1', 'pending', null],
+    ]);
+    store.add([mine(8, 'ok')]);
+    expect(store.size).to.equal(2);
+    store.add([mine(9, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['c-2', 'sent', 8],
+      ['c-1', 'sent', 9],
+    ]);
+    expect(store.accept('c-1')).to.equal(false);
+    expect(store.size).to.equal(2);
+  });
+
+  it('when a send whose copy was guessed by text fails, the other message of that text keeps the copy', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'ok', 7, 'Ann');
+    store.addPending('c-2', 'ok', 7, 'Ann');
+    // The copy of the second arrives first and is taken by the older pending one.
+    store.add([mine(3, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 3],
+      ['c-2', 'pending', null],
+    ]);
+    const failed = store.markFailed('c-1', 'The server answered 500.');
+    // One "ok" stored, one failed: the second bubble shows the failure, with c-1 to retry.
+    expect(failed?.clientMessageId).to.equal('c-1');
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 3],
+      ['c-2', 'failed', null],
+    ]);
+    expect(store.getPending('c-1')?.state).to.equal('failed');
+    // The second send's answer then confirms the copy it was given.
+    expect(store.accept('c-2')).to.equal(false);
+    expect(store.size).to.equal(2);
+  });
+
+  it('a failed send whose copy arrives after all (stored, answer lost) is shown once, as sent', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    expect(store.markFailed('c-1', 'The server did not answer within 15 s.')?.state).to.equal('failed');
+    store.add([mine(1, 'hello')]);
+    expect(shown(store)).to.deep.equal([['c-1', 'sent', 1]]);
+  });
+
+  it('a failed send whose copy came first reports nothing: it went through', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    store.add([mine(1, 'hello')]);
+    expect(store.markFailed('c-1', 'The server did not answer within 15 s.')).to.equal(undefined);
+    expect(shown(store)).to.deep.equal([['c-1', 'sent', 1]]);
   });
 });

@@ -1,0 +1,153 @@
+import { expect } from '@open-wc/testing';
+import type { ChatRest, HistoryQuery } from '../chat-api.js';
+import { ChatSession, type ChatSessionCallbacks } from '../chat-session.js';
+import type { WireMessage } from '../hub-protocol.js';
+import { parseMessage } from '../hub-protocol.js';
+import type { ChatMessage } from '../types.js';
+
+const ME = 7;
+
+const wire = (id: number, text: string, userId = 1, extra: Partial<WireMessage> = {}): WireMessage => ({
+  id,
+  name: userId === ME ? 'Ann' : 'Agent',
+  message: text,
+  userId,
+  userAvatarUrl: null,
+  isMe: false,
+  ...extra,
+});
+
+/** A call the test answers when it chooses, to put answers and pushes in the order it wants. */
+interface Call<T> {
+  readonly args: unknown[];
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+/** The REST API as the session sees it, answered by hand. */
+class ManualRest implements ChatRest {
+  readonly histories: Call<ChatMessage[]>[] = [];
+  readonly sends: Call<ChatMessage | undefined>[] = [];
+
+  history(groupId: string, query: HistoryQuery = {}): Promise<ChatMessage[]> {
+    return new Promise((resolve, reject) => this.histories.push({ args: [groupId, query], resolve, reject }));
+  }
+
+  send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined> {
+    return new Promise((resolve, reject) => this.sends.push({ args: [groupId, text, clientMessageId], resolve, reject }));
+  }
+
+  /** Answers the oldest open history call with these messages, and says what it asked. */
+  async page(...messages: WireMessage[]): Promise<HistoryQuery> {
+    const call = this.histories.shift();
+    if (!call) throw new Error('no history call is open');
+    call.resolve(messages.map(m => parseMessage(m)!));
+    await settle();
+    return call.args[1] as HistoryQuery;
+  }
+}
+
+/** Lets the session's awaits run. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+function session() {
+  const rest = new ManualRest();
+  const errors: Error[] = [];
+  const callbacks: ChatSessionCallbacks = {
+    onMessages: () => undefined,
+    onChange: () => undefined,
+    onError: error => errors.push(error),
+    onSendFailed: error => errors.push(error),
+  };
+  const chat = new ChatSession('5', rest, { identity: { userId: ME, name: 'Ann' } }, callbacks, { first: 3, catchUp: 3 });
+  return { rest, chat, errors };
+}
+
+const shown = (chat: ChatSession) => chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}`);
+
+describe('ChatSession', () => {
+  it('against the seed, the message I send is one bubble, marked mine, from Enter to settled (echo first)', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page();
+    const sending = chat.send('hello');
+    const key = chat.store.messages[0].key;
+    expect(shown(chat)).to.deep.equal(['-:hello:pending']);
+    chat.receive([wire(1, 'hello', ME)]);
+    expect(shown(chat)).to.deep.equal(['1:hello:sent']);
+    rest.sends[0].resolve(undefined);
+    await sending;
+    expect(shown(chat)).to.deep.equal(['1:hello:sent']);
+    expect(chat.store.messages[0].key).to.equal(key);
+    expect(chat.store.messages[0].userId).to.equal(ME);
+    // The echo came: no history call is needed.
+    expect(rest.histories).to.have.length(0);
+  });
+
+  it('against the seed, an answer before the echo keeps the bubble as sent and looks for the copy in the history', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page(wire(1, 'hi there'));
+    const sending = chat.send('hello');
+    rest.sends[0].resolve(undefined);
+    await sending;
+    expect(shown(chat)).to.deep.equal(['1:hi there:sent', '-:hello:sent']);
+    // The echo was lost (sent while reconnecting): the catch-up started by the answer finds the copy.
+    expect(rest.histories).to.have.length(1);
+    await rest.page(wire(2, 'hello', ME), wire(1, 'hi there'));
+    expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
+    // The echo, late after all, changes nothing.
+    chat.receive([wire(2, 'hello', ME)]);
+    expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
+  });
+
+  it('pushes out of id order around a reconnect: the catch-up resumes below the lost one', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page(wire(1, 'a'), wire(2, 'b'));
+    // 3 and 4 are saved; 4 is pushed first, then the connection drops and the push of 3 is lost.
+    chat.receive([wire(4, 'd')]);
+    void chat.catchUp();
+    const query = await rest.page(wire(3, 'c'), wire(4, 'd'));
+    expect(query.afterId).to.be.at.most(2);
+    expect(shown(chat)).to.deep.equal(['1:a:sent', '2:b:sent', '3:c:sent', '4:d:sent']);
+  });
+
+  it('a history read that saw N+1 before N was committed: the next catch-up reads that range again', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page(wire(1, 'a'));
+    void chat.catchUp();
+    // 2 is still being committed when this read sees 3; the push of 2 is then lost to a disconnect.
+    await rest.page(wire(3, 'c'));
+    void chat.catchUp();
+    const query = await rest.page(wire(2, 'b'), wire(3, 'c'));
+    expect(query.afterId).to.be.below(2);
+    expect(shown(chat)).to.deep.equal(['1:a:sent', '2:b:sent', '3:c:sent']);
+  });
+
+  it('catches up page after page until a short page', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page(wire(1, 'a'));
+    void chat.catchUp();
+    expect(await rest.page(wire(2, 'b'), wire(3, 'c'), wire(4, 'd'))).to.deep.equal({ afterId: 0, limit: 3 });
+    expect(await rest.page(wire(5, 'e'))).to.deep.equal({ afterId: 4, limit: 3 });
+    expect(rest.histories).to.have.length(0);
+    expect(chat.store.messages.map(m => m.id)).to.deep.equal([1, 2, 3, 4, 5]);
+  });
+
+  it('loads older messages below the oldest the history showed, not below a late push', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page(wire(8, 'h'), wire(9, 'i'), wire(10, 'j'));
+    // A late push of a message committed after the first read, numbered below it.
+    chat.receive([wire(5, 'e')]);
+    const loading = chat.loadOlder();
+    expect(await rest.page(wire(6, 'f'), wire(7, 'g'), wire(5, 'e'))).to.deep.equal({ beforeId: 8, limit: 3 });
+    expect(await loading).to.equal(2);
+    expect(chat.store.messages.map(m => m.id)).to.deep.equal([5, 6, 7, 8, 9, 10]);
+  });
+});
