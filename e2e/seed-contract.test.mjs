@@ -53,11 +53,13 @@ async function serverMessages(user, group) {
 
 /**
  * The test page as `user` in `group`, connected and showing `count` messages. Records every console
- * error, uncaught exception and support-chat warning in `problems`.
+ * error, uncaught exception and support-chat warning in `problems`. `prepare(page)` runs before the
+ * page loads.
  */
-async function openWidget(user, group, count = 0) {
+async function openWidget(user, group, count = 0, prepare = async () => {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  await prepare(page);
   const problems = [];
   page.on('console', message => {
     if (message.type() === 'error' || message.text().startsWith('support-chat:')) problems.push(`${message.type()}: ${message.text()}`);
@@ -172,6 +174,39 @@ async function holdRequests(page, matches) {
 }
 
 const NEGOTIATE = '/hubs/groupchat/negotiate';
+
+/** The JSON hub protocol's record separator. */
+const RS = '\x1e';
+
+/**
+ * Passes the hub's WebSocket through the test, dropping the first `ReceiveMessage` push of each text in
+ * `texts` on its way to the page, as a connection that loses a frame would. Answers the dropped pushes.
+ */
+async function dropPushes(page, texts) {
+  const waiting = new Set(texts);
+  const dropped = [];
+  await page.routeWebSocket(
+    url => url.pathname === '/hubs/groupchat',
+    socket => {
+      const server = socket.connectToServer();
+      socket.onMessage(message => server.send(message));
+      server.onMessage(message => {
+        const kept = String(message)
+          .split(RS)
+          .filter(record => {
+            if (!record) return false;
+            const parsed = JSON.parse(record);
+            const text = parsed.type === 1 && parsed.target === 'ReceiveMessage' ? parsed.arguments[0]?.message : undefined;
+            if (!waiting.delete(text)) return true;
+            dropped.push(parsed.arguments[0]);
+            return false;
+          });
+        if (kept.length > 0) socket.send(kept.map(record => record + RS).join(''));
+      });
+    },
+  );
+  return dropped;
+}
 
 describe("the seed-contract server has the seed's contract and nothing more", () => {
   it('answers a send with { success: true } only, takes groupId as a number or a numeric string, and pushes the bare DTO', async () => {
@@ -291,6 +326,35 @@ describe("the widget against a server with only the seed's contract", () => {
       );
       assert.deepEqual(await shown(page), server);
       assert.equal(await page.locator('support-chat textarea').inputValue(), '');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps my message shown once, as mine, when its echo is lost, until a catch-up brings the server copy', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Fay'), newUser('Support')]);
+    await postAs(agent, group, 'Ask away');
+    const text = 'My echo is lost on the way';
+    let dropped;
+    const { page, problems, close } = await openWidget(visitor, group, 1, async page => (dropped = await dropPushes(page, [text])));
+    try {
+      await watch(page, [text]);
+      await typeAndSend(page, text);
+      // Settled means holding the server's copy (its id), which now only a history request can bring.
+      // If that never comes, what the watch saw meanwhile says more than the timeout.
+      await page
+        .waitForFunction(t => document.querySelector('support-chat').messages.some(m => m.text === t && m.id !== undefined), text)
+        .catch(async timeout => {
+          await assertShownOnceEach(page, { [text]: 1 }, { mine: true });
+          throw timeout;
+        });
+      await whenShowing(page, 2);
+      await assertShownOnceEach(page, { [text]: 1 }, { mine: true });
+      assert.equal(dropped.length, 1, 'the echo was not dropped, so this test proved nothing');
+
+      assert.deepEqual(await shown(page), await serverMessages(visitor, group));
       assert.deepEqual(problems, []);
     } finally {
       await close();
