@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ export class SeedServer {
   }
 
   async start() {
+    if (!existsSync(dll)) throw new Error(`The seed server is not built: dotnet build src/test/seed-server -c Release (npm test does).`);
     this.port ??= await freePort();
     this.#output = '';
     this.#process = spawn('dotnet', [dll], {
