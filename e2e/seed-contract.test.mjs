@@ -305,30 +305,35 @@ describe("the widget against a server with only the seed's contract", () => {
     const [visitor, agent] = await Promise.all([newUser('Ben'), newUser('Support')]);
     await postAs(agent, group, 'How can we help?');
 
-    const { page, problems, close } = await openWidget(visitor, group, 1);
+    const mine = await openWidget(visitor, group, 1);
+    // The other side of the conversation, in its own browser context, sees the same sends by push.
+    const theirs = await openWidget(agent, group, 1);
     try {
       const sends = ['Where is my order?', 'Same again', 'Same again', 'It was due on Monday.'];
-      await watch(page, ['Where is my order?', 'Same again', 'It was due on Monday.']);
-      for (const text of sends) await typeAndSend(page, text);
-      await whenShowing(page, 1 + sends.length);
-      const samples = await assertShownOnceEach(
-        page,
-        { 'Where is my order?': 1, 'Same again': 2, 'It was due on Monday.': 1 },
-        { mine: true },
-      );
+      const expected = { 'Where is my order?': 1, 'Same again': 2, 'It was due on Monday.': 1 };
+      await Promise.all([watch(mine.page, Object.keys(expected)), watch(theirs.page, Object.keys(expected))]);
+      for (const text of sends) await typeAndSend(mine.page, text);
+      await Promise.all([whenShowing(mine.page, 1 + sends.length), whenShowing(theirs.page, 1 + sends.length)]);
+      const samples = await assertShownOnceEach(mine.page, expected, { mine: true });
       // The watch saw the sends happen, not only their end.
       assert.ok(samples > sends.length, `only ${samples} samples`);
+      await assertShownOnceEach(theirs.page, expected, { mine: false });
 
       const server = await serverMessages(visitor, group);
       assert.deepEqual(
         server.map(m => m.text),
         ['How can we help?', ...sends],
       );
-      assert.deepEqual(await shown(page), server);
-      assert.equal(await page.locator('support-chat textarea').inputValue(), '');
-      assert.deepEqual(problems, []);
+      assert.deepEqual(await shown(mine.page), server);
+      assert.deepEqual(
+        await shown(theirs.page),
+        server.map(m => ({ ...m, mine: !m.mine })),
+      );
+      assert.equal(await mine.page.locator('support-chat textarea').inputValue(), '');
+      assert.deepEqual([...mine.problems, ...theirs.problems], []);
     } finally {
-      await close();
+      await mine.close();
+      await theirs.close();
     }
   });
 
