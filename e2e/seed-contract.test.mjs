@@ -218,8 +218,11 @@ describe("the seed-contract server has the seed's contract and nothing more", ()
       .configureLogging(LogLevel.Warning)
       .build();
     const pushes = [];
+    let thirdArrived;
+    const threePushes = new Promise(resolve => (thirdArrived = resolve));
     hub.on('ReceiveMessage', (...args) => {
       pushes.push(args);
+      if (pushes.length === 3) thirdArrived();
     });
     await hub.start();
     try {
@@ -231,10 +234,14 @@ describe("the seed-contract server has the seed's contract and nothing more", ()
       });
       assert.deepEqual(asString, { success: true });
 
-      // Another push after the two, so waiting for it is waiting for them.
+      // A third push after the two, so waiting for it is waiting for them.
       await postAs(user, group, 'marker');
-      const deadline = Date.now() + 10_000;
-      while (pushes.length < 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+      await Promise.race([
+        threePushes,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`only ${pushes.length} of 3 pushes arrived in 10 s`)), 10_000).unref(),
+        ),
+      ]);
       assert.deepEqual(
         pushes.map(args => args.map(dto => Object.keys(dto).sort())),
         Array(3).fill([['id', 'isMe', 'message', 'name', 'userAvatarUrl', 'userId']]),
