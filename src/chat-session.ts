@@ -48,6 +48,9 @@ export class ChatSession {
   #resumeFrom?: number;
   /** The lowest id history has shown: loading older messages continues below it. */
   #oldest?: number;
+  #historyRead = false;
+  /** Why the last catch-up failed: a send waiting for the first history says it. */
+  #historyError?: Error;
 
   constructor(
     readonly groupId: string,
@@ -96,7 +99,8 @@ export class ChatSession {
       let after = this.#resumeFrom;
       if (after === undefined) {
         const page = await this.api.history(this.groupId, { limit: this.pages.first });
-        if (page.length < this.pages.first) this.#hasOlder = false;
+        // Said again on every first page: an empty conversation read first may have grown since.
+        this.#hasOlder = page.length >= this.pages.first;
         this.#added(this.#read(page), live);
       } else {
         for (;;) {
@@ -110,7 +114,8 @@ export class ChatSession {
       // The first page is read again next time, from just below it.
       this.#resumeFrom = before ?? (this.#oldest === undefined ? undefined : this.#oldest - 1);
     } catch (error) {
-      this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      this.#historyError = error instanceof Error ? error : new Error(String(error));
+      this.callbacks.onError(this.#historyError);
     }
   }
 
@@ -119,6 +124,7 @@ export class ChatSession {
    * before one, or all of it in any order): whole up to its highest id, so that id is a watermark.
    */
   #read(page: ChatMessage[]): ChatMessage[] {
+    this.#historyRead = true;
     const top = highestId(page);
     if (top !== undefined && (this.#watermark === undefined || top > this.#watermark)) this.#watermark = top;
     for (const message of page) {
@@ -147,7 +153,9 @@ export class ChatSession {
     try {
       const page = await this.api.history(this.groupId, { beforeId: before, limit: this.pages.first });
       const added = this.#read(page);
-      if (page.length < this.pages.first || added.length === 0) this.#hasOlder = false;
+      // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
+      // pushes may already hold a whole page of older messages, and the page below them is still unread.
+      if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= before)) this.#hasOlder = false;
       if (added.length > 0) this.callbacks.onChange();
       return added.length;
     } catch (error) {
@@ -175,6 +183,14 @@ export class ChatSession {
 
   async #deliver(clientMessageId: string, text: string) {
     try {
+      if (!this.#historyRead) {
+        // A copy of this message is numbered above every id the history shows; before the history has
+        // been read once, an earlier message of mine with the same text could pass for it. (And a server
+        // that cannot answer the history is unlikely to take a message.) So the history comes first.
+        await (this.#catchingUp ?? this.catchUp());
+        if (!this.#historyRead) throw this.#historyError ?? new Error('The conversation could not be loaded.');
+      }
+      this.store.posting(clientMessageId);
       const stored = await this.api.send(this.groupId, text, clientMessageId);
       if (stored) {
         this.store.confirm(clientMessageId);

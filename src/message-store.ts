@@ -5,8 +5,11 @@ type StoredMessage = ChatMessage & { readonly id: number };
 /** A message of mine that has no server copy in the list yet. */
 interface Outgoing {
   readonly message: ChatMessage & { readonly clientMessageId: string };
-  /** The highest id held when it was sent: its server copy, numbered later by the server, is above it. */
-  readonly above: number;
+  /**
+   * The highest id held when it was posted: its server copy, numbered later, is above it. Undefined
+   * until it is posted, when it can have no copy yet.
+   */
+  readonly above?: number;
   /** The server said it stored it, without saying which message it became (the seed's `{ success: true }`). */
   readonly accepted: boolean;
 }
@@ -21,7 +24,7 @@ interface Copy {
 /** A server copy given to a message of mine by its text alone, while that message's send had not answered. */
 interface Guess {
   readonly copy: Copy;
-  readonly above: number;
+  readonly above?: number;
 }
 
 /**
@@ -71,14 +74,13 @@ export class MessageStore {
     for (const message of messages) {
       if (!isStored(message)) continue;
       if (this.#ids.has(message.id)) {
-        // A retry whose first try was stored: the copy is here already, the bubble on its way goes.
-        if (message.clientMessageId) this.#outbox.delete(message.clientMessageId);
+        if (message.clientMessageId) this.#identified(message.clientMessageId, message.id);
         continue;
       }
       this.#ids.add(message.id);
-      const mine = this.#claim(message);
+      const key = this.#claim(message);
       // Keep my bubble's key so its DOM node is reused, not replaced.
-      const stored = mine ? { ...message, key: mine.message.key } : message;
+      const stored = key ? { ...message, key } : message;
       this.#insert(stored);
       added.push(stored);
     }
@@ -88,9 +90,15 @@ export class MessageStore {
   /** Shows a message of mine before the server has it. */
   addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
     const message = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' } as const;
-    this.#outbox.set(clientMessageId, { message, above: this.lastId ?? 0, accepted: false });
+    this.#outbox.set(clientMessageId, { message, accepted: false });
     this.#joined = undefined;
     return message;
+  }
+
+  /** The message is being posted: a copy numbered at or below the highest id held now cannot be it. */
+  posting(clientMessageId: string): void {
+    const entry = this.#outbox.get(clientMessageId);
+    if (entry && entry.above === undefined) this.#outbox.set(clientMessageId, { ...entry, above: this.lastId ?? 0 });
   }
 
   /** A retry: on its way again. */
@@ -136,8 +144,7 @@ export class MessageStore {
       above: guess.above,
       accepted: false,
     };
-    this.#outbox = new Map(Array.from(this.#outbox, ([id, entry]) => (id === otherId ? [clientMessageId, failed] : [id, entry])));
-    this.#joined = undefined;
+    this.#replace(otherId, clientMessageId, failed);
     return failed.message;
   }
 
@@ -145,22 +152,73 @@ export class MessageStore {
     return this.#outbox.get(clientMessageId)?.message;
   }
 
-  /** Which message of mine on its way a new server copy is. */
-  #claim(message: StoredMessage): Outgoing | undefined {
-    let entry: Outgoing | undefined;
-    if (message.clientMessageId) {
-      entry = this.#outbox.get(message.clientMessageId);
-    } else {
-      entry = this.#candidate(message, true);
-      if (entry?.message.state === 'pending') this.#guesses.set(entry.message.clientMessageId, { copy: message, above: entry.above });
+  /** Which bubble of mine on its way a new server copy takes the place of: its key, if any. */
+  #claim(message: StoredMessage): string | undefined {
+    const { clientMessageId } = message;
+    if (!clientMessageId) {
+      const entry = this.#candidate(message, true);
+      if (!entry) return undefined;
+      if (entry.message.state === 'pending') this.#guesses.set(entry.message.clientMessageId, { copy: message, above: entry.above });
+      this.#outbox.delete(entry.message.clientMessageId);
+      return entry.message.key;
     }
-    if (entry) this.#outbox.delete(entry.message.clientMessageId);
-    return entry;
+    const entry = this.#outbox.get(clientMessageId);
+    if (entry) {
+      this.#outbox.delete(clientMessageId);
+      return entry.message.key;
+    }
+    // This message's bubble went to a copy without `clientMessageId` that was another's (a server that
+    // answers a send with its message but echoes none): this copy takes the bubble that copy belongs to.
+    const guess = this.#guesses.get(clientMessageId);
+    if (!guess) return undefined;
+    this.#guesses.delete(clientMessageId);
+    const owner = this.#candidate(guess.copy, false);
+    if (!owner) return undefined;
+    const ownerId = owner.message.clientMessageId;
+    if (!owner.accepted) this.#guesses.set(ownerId, { copy: guess.copy, above: owner.above });
+    this.#outbox.delete(ownerId);
+    return owner.message.key;
+  }
+
+  /**
+   * A send's answer names a copy that is already shown. If a text match gave that copy to another message
+   * of mine whose send has not answered, that message is still on its way: it takes this one's bubble.
+   */
+  #identified(clientMessageId: string, id: number) {
+    const mine = this.#guesses.get(clientMessageId);
+    this.#guesses.delete(clientMessageId);
+    if (mine?.copy.id === id) return;
+    const wrong = Array.from(this.#guesses).find(([, guess]) => guess.copy.id === id);
+    const entry = this.#outbox.get(clientMessageId);
+    if (!wrong) {
+      // A retry whose first try was stored: the copy is here already, the bubble on its way goes.
+      this.#outbox.delete(clientMessageId);
+      return;
+    }
+    const [other, guess] = wrong;
+    this.#guesses.delete(other);
+    if (entry) {
+      const moved: Outgoing = {
+        message: { ...entry.message, clientMessageId: other, state: 'pending', error: undefined },
+        above: guess.above,
+        accepted: false,
+      };
+      this.#replace(clientMessageId, other, moved);
+    } else if (mine) {
+      // Each took the other's copy: the text is the same, so only the bookkeeping changes.
+      this.#guesses.set(other, { copy: mine.copy, above: guess.above });
+    }
+  }
+
+  /** Puts `entry` under a new `clientMessageId` where `from` was, so the bubble keeps its place. */
+  #replace(from: string, to: string, entry: Outgoing) {
+    this.#outbox = new Map(Array.from(this.#outbox, ([id, current]) => (id === from ? [to, entry] : [id, current])));
+    this.#joined = undefined;
   }
 
   /**
    * My oldest message on its way that a copy without `clientMessageId` can be: same user, same text,
-   * sent before the copy was numbered. Accepted ones first (their copy is certain to exist), then pending
+   * posted before the copy was numbered. Accepted ones first (their copy is certain to exist), then pending
    * ones, then (only when `failedToo`) failed ones, whose answer may have been lost after they were stored.
    */
   #candidate(copy: Copy, failedToo: boolean): Outgoing | undefined {
@@ -168,7 +226,7 @@ export class MessageStore {
     let failed: Outgoing | undefined;
     for (const entry of this.#outbox.values()) {
       const { message } = entry;
-      if (message.userId !== copy.userId || message.text !== copy.text || entry.above >= copy.id) continue;
+      if (message.userId !== copy.userId || message.text !== copy.text || entry.above === undefined || entry.above >= copy.id) continue;
       if (entry.accepted) return entry;
       if (message.state === 'pending') pending ??= entry;
       else if (failedToo) failed ??= entry;

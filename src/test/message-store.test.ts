@@ -83,6 +83,7 @@ describe('MessageStore', () => {
   it('keeps an accepted message, shown as sent, until its copy arrives', () => {
     const store = new MessageStore();
     store.addPending('c-1', 'hello', 7, 'Ann');
+    store.posting('c-1');
     expect(store.accept('c-1')).to.equal(true);
     expect(store.messages.map(m => [m.key, m.state, m.id])).to.deep.equal([['c-1', 'sent', undefined]]);
     store.add([message(1, { text: 'hello', userId: 7 })]);
@@ -101,11 +102,32 @@ describe('MessageStore', () => {
 describe('MessageStore against the seed (copies without clientMessageId)', () => {
   const mine = (id: number, text: string) => message(id, { text, userId: 7, name: 'Ann' });
   const shown = (store: MessageStore) => store.messages.map(m => [m.key, m.state, m.id ?? null]);
+  /** Shown, then posted: only a posted message can have a copy. */
+  const send = (store: MessageStore, clientMessageId: string, text: string) => {
+    store.addPending(clientMessageId, text, 7, 'Ann');
+    store.posting(clientMessageId);
+  };
+
+  it('a message not posted yet has no copy, even one with its text', () => {
+    const store = new MessageStore();
+    store.addPending('c-1', 'hello', 7, 'Ann');
+    store.add([mine(1, 'hello')]);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['c-1', 'pending', null],
+    ]);
+    store.posting('c-1');
+    store.add([mine(2, 'hello')]);
+    expect(shown(store)).to.deep.equal([
+      ['m1', 'sent', 1],
+      ['c-1', 'sent', 2],
+    ]);
+  });
 
   it('the echo before the send answers takes the pending bubble, which stays one bubble throughout', () => {
     const store = new MessageStore();
     store.add([message(1)]);
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     expect(shown(store)).to.deep.equal([
       ['m1', 'sent', 1],
       ['c-1', 'pending', null],
@@ -125,7 +147,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
 
   it('the answer before the echo keeps the bubble, as sent, and the echo then takes it', () => {
     const store = new MessageStore();
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     expect(store.accept('c-1')).to.equal(true);
     expect(shown(store)).to.deep.equal([['c-1', 'sent', null]]);
     store.add([mine(5, 'hello')]);
@@ -135,7 +157,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
   it('an accepted message whose echo never comes stays until the history brings its copy', () => {
     const store = new MessageStore();
     store.add([mine(1, 'hello')]);
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     store.accept('c-1');
     // The seed's history repeats everything, my earlier "hello" included: that one is not this one.
     store.add([mine(1, 'hello'), message(2)]);
@@ -155,7 +177,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
   it('a copy older than the message cannot be it, even with the same text', () => {
     const store = new MessageStore();
     store.add([message(10)]);
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     store.add([mine(4, 'hello')]);
     expect(shown(store)).to.deep.equal([
       ['m4', 'sent', 4],
@@ -166,8 +188,8 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
 
   it('two identical texts sent quickly show twice, never three or one times, whatever comes first', () => {
     const store = new MessageStore();
-    store.addPending('c-1', 'ok', 7, 'Ann');
-    store.addPending('c-2', 'ok', 7, 'Ann');
+    send(store, 'c-1', 'ok');
+    send(store, 'c-2', 'ok');
     expect(store.accept('c-2')).to.equal(true);
     // The first echo goes to the accepted one: its copy is certain to come, the pending one's is not.
     store.add([mine(8, 'ok')]);
@@ -188,8 +210,8 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
 
   it('when a send whose copy was guessed by text fails, the other message of that text keeps the copy', () => {
     const store = new MessageStore();
-    store.addPending('c-1', 'ok', 7, 'Ann');
-    store.addPending('c-2', 'ok', 7, 'Ann');
+    send(store, 'c-1', 'ok');
+    send(store, 'c-2', 'ok');
     // The copy of the second arrives first and is taken by the older pending one.
     store.add([mine(3, 'ok')]);
     expect(shown(store)).to.deep.equal([
@@ -211,7 +233,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
 
   it('a failed send whose copy arrives after all (stored, answer lost) is shown once, as sent', () => {
     const store = new MessageStore();
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     expect(store.markFailed('c-1', 'The server did not answer within 15 s.')?.state).to.equal('failed');
     store.add([mine(1, 'hello')]);
     expect(shown(store)).to.deep.equal([['c-1', 'sent', 1]]);
@@ -219,7 +241,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
 
   it('a failed send whose copy came first reports nothing: it went through', () => {
     const store = new MessageStore();
-    store.addPending('c-1', 'hello', 7, 'Ann');
+    send(store, 'c-1', 'hello');
     store.add([mine(1, 'hello')]);
     expect(store.markFailed('c-1', 'The server did not answer within 15 s.')).to.equal(undefined);
     expect(shown(store)).to.deep.equal([['c-1', 'sent', 1]]);
