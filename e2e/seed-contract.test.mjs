@@ -208,6 +208,40 @@ async function dropPushes(page, texts) {
   return dropped;
 }
 
+/**
+ * Passes the hub's WebSocket through the test, holding the first `count` `ReceiveMessage` pushes and
+ * then delivering them to the page newest first, one frame each. Answers their ids in delivered order.
+ */
+async function reversePushes(page, count) {
+  const held = [];
+  const delivered = [];
+  await page.routeWebSocket(
+    url => url.pathname === '/hubs/groupchat',
+    socket => {
+      const server = socket.connectToServer();
+      socket.onMessage(message => server.send(message));
+      server.onMessage(message => {
+        for (const record of String(message).split(RS)) {
+          if (!record) continue;
+          const parsed = JSON.parse(record);
+          if (parsed.type !== 1 || parsed.target !== 'ReceiveMessage' || delivered.length + held.length >= count) {
+            socket.send(record + RS);
+            continue;
+          }
+          held.push(parsed);
+          if (held.length < count) continue;
+          for (const push of held.reverse()) {
+            delivered.push(push.arguments[0].id);
+            socket.send(JSON.stringify(push) + RS);
+          }
+          held.length = 0;
+        }
+      });
+    },
+  );
+  return delivered;
+}
+
 describe("the seed-contract server has the seed's contract and nothing more", () => {
   it('answers a send with { success: true } only, takes groupId as a number or a numeric string, and pushes the bare DTO', async () => {
     const group = nextGroup++;
@@ -301,6 +335,32 @@ describe("the widget against a server with only the seed's contract", () => {
       await assertShownOnceEach(page, Object.fromEntries(live.map(text => [text, 1])), { mine: false });
 
       assert.deepEqual(await shown(page), await serverMessages(visitor, group));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows pushes that arrive newest first once each and in id order', async () => {
+    const group = nextGroup++;
+    const [visitor, agent, colleague] = await Promise.all([newUser('Gus'), newUser('Support'), newUser('Support too')]);
+    const texts = Array.from({ length: 12 }, (_, i) => `Burst ${i + 1}`);
+    let delivered;
+    const { page, problems, close } = await openWidget(
+      visitor,
+      group,
+      0,
+      async page => (delivered = await reversePushes(page, texts.length)),
+    );
+    try {
+      await watch(page, texts);
+      // One after another, so the server pushes them in id order and the page gets them in reverse.
+      for (const [i, text] of texts.entries()) await postAs(i % 2 ? colleague : agent, group, text);
+      await whenShowing(page, texts.length);
+      await assertShownOnceEach(page, Object.fromEntries(texts.map(text => [text, 1])), { mine: false });
+      const server = await serverMessages(visitor, group);
+      assert.deepEqual(delivered, server.map(m => m.id).reverse(), 'the pushes were not delivered newest first');
+      assert.deepEqual(await shown(page), server);
       assert.deepEqual(problems, []);
     } finally {
       await close();
