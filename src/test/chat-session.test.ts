@@ -103,6 +103,38 @@ describe('ChatSession', () => {
     expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
   });
 
+  it('posts only once the history has been read, so an earlier message of mine is not taken for the copy', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    const sending = chat.send('hello');
+    await settle();
+    expect(rest.sends).to.have.length(0);
+    // Yesterday's "hello" is in the history: not this one.
+    await rest.page(wire(1, 'hello', ME));
+    expect(shown(chat)).to.deep.equal(['1:hello:sent', '-:hello:pending']);
+    expect(rest.sends).to.have.length(1);
+    chat.receive([wire(2, 'hello', ME)]);
+    rest.sends[0].resolve(undefined);
+    await sending;
+    expect(shown(chat)).to.deep.equal(['1:hello:sent', '2:hello:sent']);
+  });
+
+  it('a send that cannot read the history fails with its reason, posts nothing, and can be retried', async () => {
+    const { rest, chat, errors } = session();
+    const sending = chat.send('hello');
+    rest.histories.shift()!.reject(new Error('The server did not answer within 15 s.'));
+    await sending;
+    expect(rest.sends).to.have.length(0);
+    expect(chat.store.messages.map(m => [m.state, m.error])).to.deep.equal([['failed', 'The server did not answer within 15 s.']]);
+    expect(errors.map(e => e.message)).to.include('The server did not answer within 15 s.');
+
+    const retrying = chat.retry(chat.store.messages[0].clientMessageId!);
+    await rest.page();
+    rest.sends[0].resolve(parseMessage({ ...wire(1, 'hello', ME), clientMessageId: rest.sends[0].args[2] }));
+    await retrying;
+    expect(shown(chat)).to.deep.equal(['1:hello:sent']);
+  });
+
   it('pushes out of id order around a reconnect: the catch-up resumes below the lost one', async () => {
     const { rest, chat } = session();
     void chat.catchUp();

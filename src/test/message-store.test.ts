@@ -231,6 +231,30 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
     expect(store.size).to.equal(2);
   });
 
+  it('a send answered with a copy that a text match gave to another message: that one is still on its way', () => {
+    const store = new MessageStore();
+    send(store, 'c-1', 'ok');
+    send(store, 'c-2', 'ok');
+    // The echo (without clientMessageId) of the second send goes to the first by text…
+    store.add([mine(3, 'ok')]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 3],
+      ['c-2', 'pending', null],
+    ]);
+    // …then the second send's answer names it: the bubble still on its way is now the first send's.
+    store.add([mine(3, 'ok'), { ...mine(3, 'ok'), clientMessageId: 'c-2' }]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 3],
+      ['c-2', 'pending', null],
+    ]);
+    expect(store.getPending('c-1')?.key).to.equal('c-2');
+    store.add([{ ...mine(4, 'ok'), clientMessageId: 'c-1' }]);
+    expect(shown(store)).to.deep.equal([
+      ['c-1', 'sent', 3],
+      ['c-2', 'sent', 4],
+    ]);
+  });
+
   it('a failed send whose copy arrives after all (stored, answer lost) is shown once, as sent', () => {
     const store = new MessageStore();
     send(store, 'c-1', 'hello');
