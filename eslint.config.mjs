@@ -7,6 +7,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'demo/server/bin/', 'demo/server/obj/', 'demo/server.Tests/bin/', 'demo/server.Tests/obj/'] },
+  // The seed-contract server's build output.
+  { ignores: ['src/test/seed-server/bin/', 'src/test/seed-server/obj/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
