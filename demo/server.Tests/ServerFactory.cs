@@ -7,8 +7,11 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace SupportChat.Server.Tests;
 
-/// <summary>The reference server in memory, with its own fresh SQLite database and a known agent.</summary>
-public sealed class ServerFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The reference server in memory, with its own fresh SQLite database and a known agent. A fixture that
+/// needs other settings or a test hook derives from it.
+/// </summary>
+public class ServerFactory : WebApplicationFactory<Program>
 {
     public const string AllowedOrigin = "https://shop.example";
     public const string AgentEmail = "agent@test.example";
@@ -23,7 +26,11 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("SUPPORTCHAT_ORIGINS", AllowedOrigin);
         builder.UseSetting("SUPPORTCHAT_AGENT_EMAIL", AgentEmail);
         builder.UseSetting("SUPPORTCHAT_AGENT_PASSWORD", AgentPassword);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>Settings over the defaults above, for a fixture that tests a limit.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     protected override void Dispose(bool disposing)
     {

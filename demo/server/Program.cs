@@ -13,6 +13,7 @@ using SupportChat.Server.Chats;
 using SupportChat.Server.Data;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
+using SupportChat.Server.Security;
 using SupportChat.Server.Users;
 using SupportChat.Server.Visitors;
 
@@ -83,7 +84,7 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         // The widget on another origin reads it to show how long a rate-limited visitor must wait.
         .WithExposedHeaders("Retry-After")));
 
-builder.Services.AddProblemDetails();
+builder.Services.AddApiProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
 var signalR = builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
@@ -96,6 +97,9 @@ if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 var app = builder.Build();
 
 await Seed.RunAsync(app.Services);
+
+app.UseApiProblems();
+app.UseRequestLimits();
 
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
 var demo = new DemoFiles(settings.DemoPath);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,14 @@ public sealed record ChatDto(
         chat.ClientMessageId);
 }
 
-public sealed record SendChatRequest(string? GroupId, string? Message, string? ClientMessageId);
+/// <summary>
+/// The seed's clients send <c>groupId</c> as a number, the widget as a string: both are read. The route
+/// names the conversation; a body that names another one is refused.
+/// </summary>
+public sealed record SendChatRequest(
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? GroupId,
+    string? Message,
+    string? ClientMessageId);
 
 public static class ChatEndpoints
 {
@@ -90,40 +98,59 @@ public static class ChatEndpoints
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
+        if (body.GroupId is { } named && named != groupId)
+        {
+            return Invalid($"The body names conversation {named} but the address names conversation {groupId}.");
+        }
         var text = body.Message?.Trim() ?? "";
         if (text.Length == 0) return Invalid("The message is empty.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
 
         var userId = user.UserId()!.Value;
-        if (body.ClientMessageId is { } clientId)
+        // A retry after a lost response: answer with what was stored the first time, add nothing.
+        var chat = body.ClientMessageId is { } clientId ? await StoredAsync(db, userId, clientId, cancel) : null;
+        if (chat is null)
         {
-            // A retry after a lost response: answer with what was stored the first time, add nothing.
-            var existing = await db.Chats.Include(c => c.User)
-                .FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientId, cancel);
-            if (existing is not null) return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(existing, userId)));
+            chat = new Chat
+            {
+                GroupId = groupId,
+                UserId = userId,
+                Message = text,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                ClientMessageId = body.ClientMessageId,
+            };
+            db.Chats.Add(chat);
+            try
+            {
+                await db.SaveChangesAsync(cancel);
+            }
+            catch (DbUpdateException) when (body.ClientMessageId is not null)
+            {
+                // A concurrent send with the same clientMessageId stored it first (the unique index refused
+                // this one): answer with that one, as a retry would be.
+                db.Entry(chat).State = EntityState.Detached;
+                var first = await StoredAsync(db, userId, body.ClientMessageId, CancellationToken.None);
+                if (first is null) throw;
+                chat = first;
+            }
         }
 
-        var chat = new Chat
-        {
-            GroupId = groupId,
-            UserId = userId,
-            Message = text,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            ClientMessageId = body.ClientMessageId,
-        };
-        db.Chats.Add(chat);
-        await db.SaveChangesAsync(cancel);
-        await db.Entry(chat).Reference(c => c.User).LoadAsync(cancel);
-
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
+        // From here on the message is stored, so nothing the sender does may stop it reaching the group:
+        // no request token below. A message answered from the store is pushed again, so one saved by a
+        // request that died before its push still arrives (widgets de-duplicate by id).
+        if (chat.User is null) await db.Entry(chat).Reference(c => c.User).LoadAsync(CancellationToken.None);
         // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
         var pushed = ChatDto.From(chat, viewerId: null);
-        await hub.Clients.Group(GroupChatHub.GroupName(groupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, cancel);
-        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, cancel);
+        await hub.Clients.Group(GroupChatHub.GroupName(chat.GroupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, CancellationToken.None);
+        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, CancellationToken.None);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
     }
+
+    private static Task<Chat?> StoredAsync(ChatDb db, int userId, string clientMessageId, CancellationToken cancel) =>
+        db.Chats.Include(c => c.User).FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientMessageId, cancel);
 
     private static ProblemHttpResult Invalid(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");

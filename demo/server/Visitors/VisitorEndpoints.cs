@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
@@ -81,8 +82,17 @@ public static class VisitorEndpoints
 
     private static async Task<string?> ReadName(HttpContext http, CancellationToken cancel)
     {
-        if (!http.Request.HasJsonContentType()) return null;
-        var body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+        if (!http.Request.HasJsonContentType() || http.Request.ContentLength == 0) return null;
+        VisitorRequest? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+        }
+        catch (JsonException error)
+        {
+            // Read by hand (the body is optional), so said here what minimal APIs say of a bound body: a 400.
+            throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error);
+        }
         var name = body?.Name?.Trim();
         return string.IsNullOrEmpty(name) ? null : name[..Math.Min(name.Length, 100)];
     }
