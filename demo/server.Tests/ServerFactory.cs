@@ -26,6 +26,10 @@ public class ServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("SUPPORTCHAT_ORIGINS", AllowedOrigin);
         builder.UseSetting("SUPPORTCHAT_AGENT_EMAIL", AgentEmail);
         builder.UseSetting("SUPPORTCHAT_AGENT_PASSWORD", AgentPassword);
+        // Every test client comes from one address (none, in memory): the per-IP ceilings are tested by
+        // fixtures of their own, and out of the way of the rest.
+        builder.UseSetting("SUPPORTCHAT_VISITOR_LIMIT_PER_IP", "100000");
+        builder.UseSetting("SUPPORTCHAT_SEND_LIMIT_PER_IP", "100000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -61,6 +65,38 @@ public class ServerFactory : WebApplicationFactory<Program>
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<VisitorAnswer>())!;
     }
+
+    /// <summary>A request as from a client at <paramref name="ip"/>: the in-memory server has no addresses of its own.</summary>
+    public async Task<Answer> SendFrom(string ip, string method, string path, string? json = null, string? token = null, params (string Name, string Value)[] headers)
+    {
+        var context = await Server.SendAsync(http =>
+        {
+            http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(ip);
+            http.Request.Method = method;
+            var (address, query) = path.Split('?') is [var p, var q] ? (p, "?" + q) : (path, "");
+            http.Request.Path = address;
+            http.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+            if (token is not null) http.Request.Headers.Authorization = $"Bearer {token}";
+            foreach (var (name, value) in headers) http.Request.Headers[name] = value;
+            if (json is not null)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+                http.Request.ContentType = "application/json";
+                http.Request.ContentLength = bytes.Length;
+                http.Request.Body = new MemoryStream(bytes);
+                http.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
+            }
+        });
+        var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
+        return new Answer(context.Response.StatusCode, context.Response.Headers, body);
+    }
+
+    private sealed class HasBody : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
+    }
+
+    public sealed record Answer(int Status, Microsoft.AspNetCore.Http.IHeaderDictionary Headers, string Body);
 
     /// <summary>A SignalR client on the in-memory server (long polling: the test server has no sockets to spare).</summary>
     public HubConnection Hub(string? token) =>

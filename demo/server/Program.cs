@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
@@ -87,7 +88,15 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
 builder.Services.AddApiProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
-var signalR = builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
+builder.Services.AddClientIpLimits();
+builder.Services.AddSingleton<NewVisitorLimit>();
+builder.Services.AddTrustedProxies();
+builder.Services.AddSingleton<ConnectionsPerUser>();
+var signalR = builder.Services.AddSignalR(hub =>
+{
+    hub.MaximumReceiveMessageSize = 32 * 1024;
+    hub.AddFilter<HubRefusals>();
+});
 // Whether there is a backplane at all is decided here, from the environment, as the server starts.
 if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 {
@@ -98,6 +107,9 @@ var app = builder.Build();
 
 await Seed.RunAsync(app.Services);
 
+// First, so everything after sees the client's address and scheme as the trusted proxy reported them.
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
 app.UseApiProblems();
 app.UseRequestLimits();
 
@@ -110,7 +122,6 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = file =>
     {
         file.Context.Response.Headers.CacheControl = "no-cache";
-        file.Context.Response.Headers.XContentTypeOptions = "nosniff";
         // The demo pages run under the strict policy a careful shop would set, to show the widget needs nothing looser.
         file.Context.Response.Headers.ContentSecurityPolicy = DemoFiles.ContentSecurityPolicy(settings);
     },
@@ -137,8 +148,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
-app.MapGet("/health", (SupportChatOptions options) => TypedResults.Ok(new { status = "ok", instance = options.InstanceName }))
+if (settings.OpenApi ?? app.Environment.IsDevelopment()) app.MapOpenApi();
+app.MapGet("/health", (SupportChatOptions options) =>
+        TypedResults.Ok(new { status = "ok", instance = options.InstanceName.Length > 0 ? options.InstanceName : null }))
     .ExcludeFromDescription();
 app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {

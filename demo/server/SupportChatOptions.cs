@@ -4,7 +4,7 @@ namespace SupportChat.Server;
 /// Settings for the reference server. Bound from the <c>SupportChat</c> configuration section; the
 /// flat <c>SUPPORTCHAT_*</c> and <c>PORT</c> environment variables the README documents win over it.
 /// </summary>
-public sealed class SupportChatOptions
+public sealed partial class SupportChatOptions
 {
     public const string Section = "SupportChat";
 
@@ -19,8 +19,11 @@ public sealed class SupportChatOptions
     /// <summary>Redis connection string: the SignalR backplane, so a push on one instance reaches widgets on all.</summary>
     public string Redis { get; set; } = "";
 
-    /// <summary>This instance's name, reported by <c>/health</c>, so tests and operators can tell instances apart.</summary>
-    public string InstanceName { get; set; } = Environment.MachineName;
+    /// <summary>
+    /// This instance's name, reported by <c>/health</c>, so tests and operators can tell instances apart.
+    /// Empty unless set: the host name is not told to whoever asks.
+    /// </summary>
+    public string InstanceName { get; set; } = "";
 
     /// <summary>
     /// A hub URL to send widgets to from <c>/hubs/redirect</c>, the way Azure SignalR Service's negotiate
@@ -79,6 +82,7 @@ public sealed class SupportChatOptions
         {
             AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
+        ApplyLimitsEnvironment(configuration);
     }
 
     /// <summary>Makes the file paths absolute, relative to the content root.</summary>

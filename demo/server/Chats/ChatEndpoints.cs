@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Chats;
 
@@ -52,21 +53,23 @@ public static class ChatEndpoints
         var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
         chats.MapGet("", GetHistory)
             .WithSummary("A conversation's messages, oldest first.")
-            .WithDescription("Without paging parameters, every message (as the seed). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
+            .WithDescription("Without paging parameters, the newest 1,000 (the seed returns every message; see SUPPORTCHAT_HISTORY_CAP). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
         chats.MapPost("", Send)
             .RequireRateLimiting(SendRateLimit.Policy)
+            .RequirePerIpLimit(ClientIpLimits.Sends)
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
             .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. 400 for an empty message or one over 4,000 characters; 429 with Retry-After when sending too fast.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>
-    /// History, oldest first. Without paging parameters it returns everything, as the seed does;
+    /// History, oldest first. Without paging parameters, the newest <see cref="SupportChatOptions.HistoryCap"/>
+    /// messages: the seed returns everything, which on a long conversation is an answer of any size.
     /// <c>afterId</c> gives the first <c>limit</c> after that id, otherwise the newest <c>limit</c>.
     /// </summary>
     private static async Task<Results<Ok<ChatsResponse>, ForbidHttpResult>> GetHistory(
         int groupId, int? afterId, int? beforeId, int? limit,
-        ClaimsPrincipal user, ConversationAccess access, ChatDb db, CancellationToken cancel)
+        ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options, CancellationToken cancel)
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
@@ -74,18 +77,10 @@ public static class ChatEndpoints
         if (afterId is { } after) query = query.Where(c => c.Id > after);
         if (beforeId is { } before) query = query.Where(c => c.Id < before);
 
-        List<Chat> page;
-        if (limit is null && afterId is null && beforeId is null)
-        {
-            page = await query.OrderBy(c => c.Id).ToListAsync(cancel);
-        }
-        else
-        {
-            var take = Math.Clamp(limit ?? MaxPage, 1, MaxPage);
-            page = afterId is not null
-                ? await query.OrderBy(c => c.Id).Take(take).ToListAsync(cancel)
-                : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
-        }
+        var take = limit is null && afterId is null && beforeId is null ? options.HistoryCap : Math.Clamp(limit ?? MaxPage, 1, MaxPage);
+        var page = afterId is not null
+            ? await query.OrderBy(c => c.Id).Take(take).ToListAsync(cancel)
+            : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
 
         var viewer = user.UserId();
         return TypedResults.Ok(new ChatsResponse(page.Select(c => ChatDto.From(c, viewer)).ToList()));

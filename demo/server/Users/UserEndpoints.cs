@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Users;
 
-/// <summary><c>avatarUrl</c> is stored as given: the widget decides what it is willing to load.</summary>
+/// <summary><c>avatarUrl</c>, when given, must be an https: address (<see cref="AvatarUrls"/>).</summary>
 public sealed record RegisterRequest(string? Name, string? Email, string? Password, string? AvatarUrl);
 
 public sealed record LoginRequest(string? Email, string? Password);
@@ -23,7 +24,7 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Register(
-        RegisterRequest body, ChatDb db, Tokens tokens, IPasswordHasher<User> hasher, CancellationToken cancel)
+        RegisterRequest body, ChatDb db, Tokens tokens, IPasswordHasher<User> hasher, IHostEnvironment env, CancellationToken cancel)
     {
         var name = body.Name?.Trim() ?? "";
         var email = body.Email?.Trim().ToLowerInvariant() ?? "";
@@ -31,9 +32,9 @@ public static class UserEndpoints
         {
             return TypedResults.Problem("Name, a valid email and a password of at least 8 characters are required.", statusCode: 400);
         }
-        if (body.AvatarUrl is { Length: > 2048 })
+        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: env.IsDevelopment()) is { } refusal)
         {
-            return TypedResults.Problem("The avatar URL is longer than 2048 characters.", statusCode: 400);
+            return TypedResults.Problem(refusal, statusCode: 400);
         }
         if (await db.Users.AnyAsync(u => u.Email == email, cancel))
         {
