@@ -94,7 +94,7 @@ public static class VisitorEndpoints
         }
         catch (JsonException error)
         {
-            // Read by hand (the body is optional), so said here what minimal APIs say of a bound body: a 400.
+            // Read by hand, since the body is optional: one that is not JSON is a 400, as minimal APIs make it for a bound body.
             throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error);
         }
         var name = body?.Name?.Trim();
