@@ -147,6 +147,7 @@ app.UseMiddleware<OriginGate>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseConnectionCap();
 
 if (settings.OpenApi ?? app.Environment.IsDevelopment()) app.MapOpenApi();
 app.MapGet("/health", (SupportChatOptions options) =>
