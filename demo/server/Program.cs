@@ -23,6 +23,7 @@ builder.Services.AddOptions<SupportChatOptions>()
     .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, env) =>
     {
         options.ApplyEnvironment(configuration);
+        options.Demo |= env.IsDevelopment();
         options.ResolvePaths(env.ContentRootPath);
     });
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SupportChatOptions>>().Value);
@@ -38,7 +39,7 @@ builder.Services.AddSingleton(sp =>
     return new Tokens(options, Tokens.LoadKey(options, options.Database), sp.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddScoped<ConversationAccess>();
-builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+builder.Services.AddUserAccounts();
 
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -69,6 +70,7 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
                 }
                 return Task.CompletedTask;
             },
+            OnTokenValidated = AgentTokens.RefuseFormerAgents,
         };
     });
 builder.Services.AddAuthorization();
@@ -95,9 +97,12 @@ if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 
 var app = builder.Build();
 
-await Seed.RunAsync(app.Services);
-
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
+// No default secrets outside the demo, and no agent rights for someone else's account: one line says why.
+if (StartupChecks.Refusal(settings) is { } refusal) return Refuse(refusal);
+if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
+if (await Seed.RunAsync(app.Services) is { } seedRefusal) return Refuse(seedRefusal);
+
 var demo = new DemoFiles(settings.DemoPath);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = demo });
 app.UseStaticFiles(new StaticFileOptions
@@ -140,6 +145,8 @@ app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {
     // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
     hub.AllowStatefulReconnects = true;
+    // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
+    hub.CloseOnAuthenticationExpiration = true;
 });
 app.MapNegotiateRedirect();
 app.MapChatEndpoints();
@@ -148,6 +155,13 @@ app.MapVisitorEndpoints();
 app.MapGroupEndpoints();
 
 app.Run();
+return 0;
+
+static int Refuse(string reason)
+{
+    Console.Error.WriteLine(reason);
+    return 1;
+}
 
 /// <summary>Visible to the tests' <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;
