@@ -23,6 +23,9 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("SUPPORTCHAT_ORIGINS", AllowedOrigin);
         builder.UseSetting("SUPPORTCHAT_AGENT_EMAIL", AgentEmail);
         builder.UseSetting("SUPPORTCHAT_AGENT_PASSWORD", AgentPassword);
+        // Tests sign in again and again from one address; the sign-in limits have tests of their own.
+        builder.UseSetting("SUPPORTCHAT_SIGNIN_IP_LIMIT", "10000");
+        builder.UseSetting("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "10000");
     }
 
     protected override void Dispose(bool disposing)
@@ -66,7 +69,7 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
             })
             .Build();
 
-    private static string ServerProjectFolder()
+    internal static string ServerProjectFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
