@@ -64,6 +64,8 @@ public static class UserEndpoints
         catch (DbUpdateException)
         {
             // The same email registered a moment ago by another request: the unique index said no.
+            db.Entry(user).State = EntityState.Detached;
+            if (!await db.Users.AnyAsync(u => u.Email == email, cancel)) throw;
             return NotMade();
         }
         return TypedResults.Ok(new TokenResponse(tokens.Issue(user), true));
