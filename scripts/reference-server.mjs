@@ -59,6 +59,9 @@ export class ReferenceServer {
         SUPPORTCHAT_SEND_LIMIT_PER_IP: '100000',
         SUPPORTCHAT_MAX_CONNECTIONS_PER_USER: '1000',
         SUPPORTCHAT_OPENAPI: 'true',
+        // Tests sign the agent in again and again from 127.0.0.1; a test of the sign-in limits sets its own.
+        SUPPORTCHAT_SIGNIN_IP_LIMIT: '10000',
+        SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT: '10000',
         ...this.env,
         PORT: String(this.port),
         SUPPORTCHAT_DB: join(this.folder, 'chat.db'),

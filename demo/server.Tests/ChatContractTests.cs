@@ -36,15 +36,6 @@ public sealed class ChatContractTests(ServerFactory server) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task Registering_an_email_twice_is_a_conflict()
-    {
-        var client = server.ClientWith(null);
-        await client.PostAsJsonAsync("/users/register", new { name = "Sam", email = "sam@example.com", password = "long-enough" });
-        var again = await client.PostAsJsonAsync("/users/register", new { name = "Sam", email = "sam@example.com", password = "long-enough" });
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-    }
-
-    [Fact]
     public async Task A_returning_visitor_gets_a_new_token_for_the_same_conversation_through_an_HttpOnly_cookie()
     {
         var client = server.ClientWith(null);

@@ -25,6 +25,7 @@ builder.Services.AddOptions<SupportChatOptions>()
     .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, env) =>
     {
         options.ApplyEnvironment(configuration);
+        options.Demo |= env.IsDevelopment();
         options.ResolvePaths(env.ContentRootPath);
     });
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SupportChatOptions>>().Value);
@@ -40,7 +41,7 @@ builder.Services.AddSingleton(sp =>
     return new Tokens(options, Tokens.LoadKey(options, options.Database), sp.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddScoped<ConversationAccess>();
-builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+builder.Services.AddUserAccounts();
 
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -71,6 +72,7 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
                 }
                 return Task.CompletedTask;
             },
+            OnTokenValidated = AgentTokens.RefuseFormerAgents,
         };
     });
 builder.Services.AddAuthorization();
@@ -105,7 +107,11 @@ if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 
 var app = builder.Build();
 
-await Seed.RunAsync(app.Services);
+var settings = app.Services.GetRequiredService<SupportChatOptions>();
+// No default secrets outside the demo, and no agent rights for someone else's account: one line says why.
+if (StartupChecks.Refusal(settings) is { } refusal) return Refuse(refusal);
+if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
+if (await Seed.RunAsync(app.Services) is { } seedRefusal) return Refuse(seedRefusal);
 
 // First, so everything after sees the client's address and scheme as the trusted proxy reported them.
 app.UseForwardedHeaders();
@@ -113,7 +119,6 @@ app.UseSecurityHeaders();
 app.UseApiProblems();
 app.UseRequestLimits();
 
-var settings = app.Services.GetRequiredService<SupportChatOptions>();
 var demo = new DemoFiles(settings.DemoPath);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = demo });
 app.UseStaticFiles(new StaticFileOptions
@@ -149,7 +154,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseConnectionCap();
 
-if (settings.OpenApi ?? app.Environment.IsDevelopment()) app.MapOpenApi();
+if (settings.OpenApi ?? settings.Demo) app.MapOpenApi();
 app.MapGet("/health", (SupportChatOptions options) =>
         TypedResults.Ok(new { status = "ok", instance = options.InstanceName.Length > 0 ? options.InstanceName : null }))
     .ExcludeFromDescription();
@@ -157,6 +162,8 @@ app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {
     // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
     hub.AllowStatefulReconnects = true;
+    // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
+    hub.CloseOnAuthenticationExpiration = true;
 });
 app.MapNegotiateRedirect();
 app.MapChatEndpoints();
@@ -165,6 +172,13 @@ app.MapVisitorEndpoints();
 app.MapGroupEndpoints();
 
 app.Run();
+return 0;
+
+static int Refuse(string reason)
+{
+    Console.Error.WriteLine(reason);
+    return 1;
+}
 
 /// <summary>Visible to the tests' <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;
