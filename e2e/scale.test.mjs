@@ -26,7 +26,9 @@ before(async () => {
     `Missing for the scale-out tests: ${missing.join(', ')}. Install them with: sudo apt-get install redis-server postgresql nginx`,
   );
   [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-  const [portA, portB] = [await freePort(), await freePort()];
+  const [portA, portB, stickyPort, roundRobinPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // Pages come through both balancers: their origins are allowed on both instances.
+  const balancers = [`http://127.0.0.1:${stickyPort}`, `http://127.0.0.1:${roundRobinPort}`];
   const shared = {
     SUPPORTCHAT_POSTGRES: postgres.connectionString,
     SUPPORTCHAT_REDIS: redis.connectionString,
@@ -36,15 +38,20 @@ before(async () => {
   // a sends widgets that negotiate at /hubs/redirect on to b, which lets a's pages call it.
   a = new ReferenceServer({
     port: portA,
+    origins: balancers,
     env: { ...shared, SUPPORTCHAT_INSTANCE: 'a', SUPPORTCHAT_REDIRECT_TO: `http://127.0.0.1:${portB}/hubs/groupchat` },
   });
-  b = new ReferenceServer({ port: portB, origins: [`http://127.0.0.1:${portA}`], env: { ...shared, SUPPORTCHAT_INSTANCE: 'b' } });
+  b = new ReferenceServer({
+    port: portB,
+    origins: [`http://127.0.0.1:${portA}`, ...balancers],
+    env: { ...shared, SUPPORTCHAT_INSTANCE: 'b' },
+  });
   // One at a time, so the first runs the migrations on the empty database.
   await a.start();
   await b.start();
   [sticky, roundRobin] = await Promise.all([
-    startNginx([portA, portB], { balance: 'ip_hash' }),
-    startNginx([portA, portB], { balance: 'round-robin' }),
+    startNginx([portA, portB], { balance: 'ip_hash', port: stickyPort }),
+    startNginx([portA, portB], { balance: 'round-robin', port: roundRobinPort }),
   ]);
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 });

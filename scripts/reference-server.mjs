@@ -53,6 +53,15 @@ export class ReferenceServer {
       cwd: serverDir,
       env: {
         ...process.env,
+        // Every test client and benchmark comes from 127.0.0.1: the per-IP ceilings and the connection cap
+        // stand well out of the way here, and a test about one of them sets it in `env`.
+        SUPPORTCHAT_VISITOR_LIMIT_PER_IP: '100000',
+        SUPPORTCHAT_SEND_LIMIT_PER_IP: '100000',
+        SUPPORTCHAT_MAX_CONNECTIONS_PER_USER: '1000',
+        SUPPORTCHAT_OPENAPI: 'true',
+        // Tests sign the agent in again and again from 127.0.0.1; a test of the sign-in limits sets its own.
+        SUPPORTCHAT_SIGNIN_IP_LIMIT: '10000',
+        SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT: '10000',
         ...this.env,
         PORT: String(this.port),
         SUPPORTCHAT_DB: join(this.folder, 'chat.db'),

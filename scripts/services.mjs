@@ -124,12 +124,21 @@ export async function startPostgres() {
 
 /**
  * nginx in front of the given ports. `balance`: `ip_hash` for sticky sessions (every test client is
- * 127.0.0.1, so all stick to one instance) or `round-robin`, with no affinity at all.
+ * 127.0.0.1, so all stick to one instance) or `round-robin`, with no affinity at all. `port`: one chosen
+ * before (so the servers behind can list its origin); `tls`: HTTPS with a self-signed certificate made
+ * here, as a TLS-terminating proxy in front of the servers.
  */
-export async function startNginx(upstreamPorts, { balance }) {
+export async function startNginx(upstreamPorts, { balance, port, tls = false }) {
   const nginx = new Service('nginx');
-  nginx.port = await freePort();
+  nginx.port = port ?? (await freePort());
   const conf = join(nginx.folder, 'nginx.conf');
+  if (tls) {
+    const [key, cert] = [join(nginx.folder, 'key.pem'), join(nginx.folder, 'cert.pem')];
+    const subject = ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', ...subject, '-keyout', key, '-out', cert], {
+      stdio: 'pipe',
+    });
+  }
   writeFileSync(
     conf,
     `daemon off;
@@ -151,11 +160,13 @@ http {
     ${upstreamPorts.map(port => `server 127.0.0.1:${port} max_fails=1 fail_timeout=30s;`).join('\n    ')}
   }
   server {
-    listen 127.0.0.1:${nginx.port};
+    listen 127.0.0.1:${nginx.port}${tls ? ` ssl;\n    ssl_certificate ${nginx.folder}/cert.pem;\n    ssl_certificate_key ${nginx.folder}/key.pem` : ''};
     location / {
       proxy_pass http://chat;
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;
       # Event streams and long polls must not wait in a buffer.
@@ -167,6 +178,6 @@ http {
 `,
   );
   await nginx.run(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', nginx.folder, '-c', conf]);
-  nginx.url = `http://127.0.0.1:${nginx.port}`;
+  nginx.url = `${tls ? 'https' : 'http'}://127.0.0.1:${nginx.port}`;
   return nginx;
 }

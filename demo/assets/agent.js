@@ -27,7 +27,9 @@ signIn.addEventListener('submit', async event => {
     body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
   });
   if (!response.ok) {
-    signInError.textContent = 'That email and password do not match an agent account.';
+    // Past the sign-in limit the server says how long to wait, and the password may well be right.
+    signInError.textContent =
+      response.status === 429 ? (await response.json()).detail : 'That email and password do not match an agent account.';
     return;
   }
   token = (await response.json()).token;

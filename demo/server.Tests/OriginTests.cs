@@ -47,11 +47,25 @@ public sealed class OriginTests(ServerFactory server) : IClassFixture<ServerFact
     }
 
     [Fact]
-    public async Task The_servers_own_origin_is_allowed_for_the_demo_pages()
+    public async Task A_foreign_origin_is_refused_even_with_a_Host_header_to_match_as_DNS_rebinding_sends()
     {
         var visitor = await server.NewVisitor();
         var request = new HttpRequestMessage(HttpMethod.Get, $"/chats/{visitor.GroupId}");
-        request.Headers.Add("Origin", "http://localhost");
+        request.Headers.Add("Origin", "http://evil.example");
+        request.Headers.Host = "evil.example";
+        request.Headers.Authorization = new("Bearer", visitor.Token);
+        var response = await server.ClientWith(null).SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_configured_origin_is_allowed_whatever_the_Host_header_says()
+    {
+        var visitor = await server.NewVisitor();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/chats/{visitor.GroupId}");
+        request.Headers.Add("Origin", ServerFactory.AllowedOrigin);
+        request.Headers.Host = "internal.example";
         request.Headers.Authorization = new("Bearer", visitor.Token);
         var response = await server.ClientWith(null).SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
@@ -13,6 +14,7 @@ using SupportChat.Server.Chats;
 using SupportChat.Server.Data;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
+using SupportChat.Server.Security;
 using SupportChat.Server.Users;
 using SupportChat.Server.Visitors;
 
@@ -23,6 +25,7 @@ builder.Services.AddOptions<SupportChatOptions>()
     .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, env) =>
     {
         options.ApplyEnvironment(configuration);
+        options.Demo |= env.IsDevelopment();
         options.ResolvePaths(env.ContentRootPath);
     });
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SupportChatOptions>>().Value);
@@ -38,7 +41,7 @@ builder.Services.AddSingleton(sp =>
     return new Tokens(options, Tokens.LoadKey(options, options.Database), sp.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddScoped<ConversationAccess>();
-builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+builder.Services.AddUserAccounts();
 
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -69,6 +72,7 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
                 }
                 return Task.CompletedTask;
             },
+            OnTokenValidated = AgentTokens.RefuseFormerAgents,
         };
     });
 builder.Services.AddAuthorization();
@@ -83,10 +87,18 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         // The widget on another origin reads it to show how long a rate-limited visitor must wait.
         .WithExposedHeaders("Retry-After")));
 
-builder.Services.AddProblemDetails();
+builder.Services.AddApiProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
-var signalR = builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
+builder.Services.AddClientIpLimits();
+builder.Services.AddSingleton<NewVisitorLimit>();
+builder.Services.AddTrustedProxies();
+builder.Services.AddSingleton<ConnectionsPerUser>();
+var signalR = builder.Services.AddSignalR(hub =>
+{
+    hub.MaximumReceiveMessageSize = 32 * 1024;
+    hub.AddFilter<HubRefusals>();
+});
 // Whether there is a backplane at all is decided here, from the environment, as the server starts.
 if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 {
@@ -95,9 +107,18 @@ if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 
 var app = builder.Build();
 
-await Seed.RunAsync(app.Services);
-
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
+// No default secrets outside the demo, and no agent rights for someone else's account: one line says why.
+if (StartupChecks.Refusal(settings) is { } refusal) return Refuse(refusal);
+if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
+if (await Seed.RunAsync(app.Services) is { } seedRefusal) return Refuse(seedRefusal);
+
+// First, so everything after sees the client's address and scheme as the trusted proxy reported them.
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+app.UseApiProblems();
+app.UseRequestLimits();
+
 var demo = new DemoFiles(settings.DemoPath);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = demo });
 app.UseStaticFiles(new StaticFileOptions
@@ -106,7 +127,6 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = file =>
     {
         file.Context.Response.Headers.CacheControl = "no-cache";
-        file.Context.Response.Headers.XContentTypeOptions = "nosniff";
         // The demo pages run under the strict policy a careful shop would set, to show the widget needs nothing looser.
         file.Context.Response.Headers.ContentSecurityPolicy = DemoFiles.ContentSecurityPolicy(settings);
     },
@@ -132,14 +152,18 @@ app.UseMiddleware<OriginGate>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseConnectionCap();
 
-app.MapOpenApi();
-app.MapGet("/health", (SupportChatOptions options) => TypedResults.Ok(new { status = "ok", instance = options.InstanceName }))
+if (settings.OpenApi ?? settings.Demo) app.MapOpenApi();
+app.MapGet("/health", (SupportChatOptions options) =>
+        TypedResults.Ok(new { status = "ok", instance = options.InstanceName.Length > 0 ? options.InstanceName : null }))
     .ExcludeFromDescription();
 app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
 {
     // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
     hub.AllowStatefulReconnects = true;
+    // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
+    hub.CloseOnAuthenticationExpiration = true;
 });
 app.MapNegotiateRedirect();
 app.MapChatEndpoints();
@@ -148,6 +172,13 @@ app.MapVisitorEndpoints();
 app.MapGroupEndpoints();
 
 app.Run();
+return 0;
+
+static int Refuse(string reason)
+{
+    Console.Error.WriteLine(reason);
+    return 1;
+}
 
 /// <summary>Visible to the tests' <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

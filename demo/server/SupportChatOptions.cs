@@ -4,7 +4,7 @@ namespace SupportChat.Server;
 /// Settings for the reference server. Bound from the <c>SupportChat</c> configuration section; the
 /// flat <c>SUPPORTCHAT_*</c> and <c>PORT</c> environment variables the README documents win over it.
 /// </summary>
-public sealed class SupportChatOptions
+public sealed partial class SupportChatOptions
 {
     public const string Section = "SupportChat";
 
@@ -19,8 +19,11 @@ public sealed class SupportChatOptions
     /// <summary>Redis connection string: the SignalR backplane, so a push on one instance reaches widgets on all.</summary>
     public string Redis { get; set; } = "";
 
-    /// <summary>This instance's name, reported by <c>/health</c>, so tests and operators can tell instances apart.</summary>
-    public string InstanceName { get; set; } = Environment.MachineName;
+    /// <summary>
+    /// This instance's name, reported by <c>/health</c>, so tests and operators can tell instances apart.
+    /// Empty unless set: the host name is not told to whoever asks.
+    /// </summary>
+    public string InstanceName { get; set; } = "";
 
     /// <summary>
     /// A hub URL to send widgets to from <c>/hubs/redirect</c>, the way Azure SignalR Service's negotiate
@@ -40,9 +43,26 @@ public sealed class SupportChatOptions
 
     public string AgentEmail { get; set; } = "agent@example.com";
 
-    public string AgentPassword { get; set; } = "support-demo";
+    /// <summary>The demo's agent password, printed in the README: refused outside the demo.</summary>
+    public const string DemoAgentPassword = "support-demo";
+
+    public string AgentPassword { get; set; } = DemoAgentPassword;
 
     public string AgentName { get; set; } = "Support team";
+
+    /// <summary>
+    /// Run as the demo on purpose (<c>SUPPORTCHAT_DEMO=true</c>, or the Development environment): the
+    /// default agent password is allowed then, and said so at start. Outside the demo the server refuses it.
+    /// </summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Sign-in attempts (logins and registrations) one client IP may make per <see cref="SignInWindow"/>.</summary>
+    public int SignInLimitPerIp { get; set; } = 20;
+
+    /// <summary>Sign-in attempts for one email, from anywhere, per <see cref="SignInWindow"/>: what bounds guessing one password.</summary>
+    public int SignInLimitPerAccount { get; set; } = 5;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     public int MaxMessageLength { get; set; } = 4000;
 
@@ -67,6 +87,10 @@ public sealed class SupportChatOptions
         JwtKey = configuration["SUPPORTCHAT_JWT_KEY"] ?? JwtKey;
         AgentEmail = configuration["SUPPORTCHAT_AGENT_EMAIL"] is { Length: > 0 } email ? email : AgentEmail;
         AgentPassword = configuration["SUPPORTCHAT_AGENT_PASSWORD"] is { Length: > 0 } pw ? pw : AgentPassword;
+        if (bool.TryParse(configuration["SUPPORTCHAT_DEMO"], out var demo)) Demo = demo;
+        if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_IP_LIMIT"], out var ipLimit)) SignInLimitPerIp = ipLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT"], out var accountLimit)) SignInLimitPerAccount = accountLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_WINDOW_SECONDS"], out var signInSeconds)) SignInWindow = TimeSpan.FromSeconds(signInSeconds);
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_LIMIT"], out var sendLimit)) SendLimit = sendLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_SEND_LIMIT"], out var agentSendLimit)) AgentSendLimit = agentSendLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_WINDOW_SECONDS"], out var windowSeconds)) SendWindow = TimeSpan.FromSeconds(windowSeconds);
@@ -79,6 +103,7 @@ public sealed class SupportChatOptions
         {
             AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
+        ApplyLimitsEnvironment(configuration);
     }
 
     /// <summary>Makes the file paths absolute, relative to the content root.</summary>

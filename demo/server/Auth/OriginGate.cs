@@ -6,6 +6,8 @@ namespace SupportChat.Server.Auth;
 /// Refuses calls to the API and the hub from origins outside the allow-list. CORS alone only stops a
 /// browser from reading the answer, and WebSocket upgrades are not subject to CORS at all, so the
 /// server checks the Origin header itself. Requests without one (servers, curl) pass to authentication.
+/// Only the configured origins count, never one made from the request's own <c>Host</c>: a page on a
+/// rebound DNS name (<c>evil.example</c> pointed at this server) sends a matching Host of its choosing.
 /// </summary>
 public sealed class OriginGate(RequestDelegate next, IOptions<SupportChatOptions> options)
 {
@@ -16,14 +18,14 @@ public sealed class OriginGate(RequestDelegate next, IOptions<SupportChatOptions
     public Task InvokeAsync(HttpContext http)
     {
         var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length == 0 || !Guarded.Any(p => http.Request.Path.StartsWithSegments(p)) || IsAllowed(http, origin))
+        if (origin.Length == 0 || !Guarded.Any(p => http.Request.Path.StartsWithSegments(p)) || allowed.Contains(origin))
         {
             return next(http);
         }
-        http.Response.StatusCode = StatusCodes.Status403Forbidden;
-        return http.Response.WriteAsJsonAsync(new { title = "This origin may not call the support chat server.", status = 403 });
+        return TypedResults.Problem(
+                "Pages from this origin may not call the support chat server: it is not in SUPPORTCHAT_ORIGINS.",
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "This origin may not call the support chat server.")
+            .ExecuteAsync(http);
     }
-
-    private bool IsAllowed(HttpContext http, string origin) =>
-        allowed.Contains(origin) || string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase);
 }

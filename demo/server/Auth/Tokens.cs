@@ -37,8 +37,9 @@ public sealed class Tokens(SupportChatOptions options, SymmetricSecurityKey key,
     }
 
     /// <summary>
-    /// The configured key, or else a development key generated once and kept beside the database, so
-    /// tokens survive a restart without any secret being committed.
+    /// The configured key, or else a key generated once and kept beside the database, so tokens survive a
+    /// restart without any secret being committed. <see cref="StartupChecks"/> has refused a short or
+    /// malformed configured key before this runs.
     /// </summary>
     public static SymmetricSecurityKey LoadKey(SupportChatOptions options, string databasePath)
     {
@@ -48,9 +49,39 @@ public sealed class Tokens(SupportChatOptions options, SymmetricSecurityKey key,
         if (!File.Exists(keyFile))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
-            File.WriteAllText(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            WriteKeyFile(keyFile);
+        }
+        else
+        {
+            OwnerOnly(keyFile);
         }
         return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
+    }
+
+    /// <summary>Whoever reads the key can sign themselves an agent token: only the server's own user may.</summary>
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private static void WriteKeyFile(string keyFile)
+    {
+        // Created with its final mode, so there is no moment in which others may read it.
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = OwnerReadWrite;
+        try
+        {
+            using var writer = new StreamWriter(keyFile, create);
+            writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        }
+        catch (IOException) when (File.Exists(keyFile))
+        {
+            // Another instance on the same folder wrote it first: use theirs.
+        }
+    }
+
+    /// <summary>A key file written by an older version may be readable by everyone: narrow it.</summary>
+    private static void OwnerOnly(string keyFile)
+    {
+        if (OperatingSystem.IsWindows() || (File.GetUnixFileMode(keyFile) & ~OwnerReadWrite) == 0) return;
+        File.SetUnixFileMode(keyFile, OwnerReadWrite);
     }
 }
 

@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Chats;
 
@@ -32,7 +34,14 @@ public sealed record ChatDto(
         chat.ClientMessageId);
 }
 
-public sealed record SendChatRequest(string? GroupId, string? Message, string? ClientMessageId);
+/// <summary>
+/// The seed's clients send <c>groupId</c> as a number, the widget as a string: both are read. The route
+/// names the conversation; a body that names another one is refused.
+/// </summary>
+public sealed record SendChatRequest(
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? GroupId,
+    string? Message,
+    string? ClientMessageId);
 
 public static class ChatEndpoints
 {
@@ -44,21 +53,23 @@ public static class ChatEndpoints
         var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
         chats.MapGet("", GetHistory)
             .WithSummary("A conversation's messages, oldest first.")
-            .WithDescription("Without paging parameters, every message (as the seed). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
+            .WithDescription("Without paging parameters, the newest 1,000 (the seed returns every message; see SUPPORTCHAT_HISTORY_CAP). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
         chats.MapPost("", Send)
             .RequireRateLimiting(SendRateLimit.Policy)
+            .RequirePerIpLimit(ClientIpLimits.Sends)
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
             .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. 400 for an empty message or one over 4,000 characters; 429 with Retry-After when sending too fast.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>
-    /// History, oldest first. Without paging parameters it returns everything, as the seed does;
+    /// History, oldest first. Without paging parameters, the newest <see cref="SupportChatOptions.HistoryCap"/>
+    /// messages: the seed returns everything, which on a long conversation is an answer of any size.
     /// <c>afterId</c> gives the first <c>limit</c> after that id, otherwise the newest <c>limit</c>.
     /// </summary>
     private static async Task<Results<Ok<ChatsResponse>, ForbidHttpResult>> GetHistory(
         int groupId, int? afterId, int? beforeId, int? limit,
-        ClaimsPrincipal user, ConversationAccess access, ChatDb db, CancellationToken cancel)
+        ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options, CancellationToken cancel)
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
@@ -66,18 +77,10 @@ public static class ChatEndpoints
         if (afterId is { } after) query = query.Where(c => c.Id > after);
         if (beforeId is { } before) query = query.Where(c => c.Id < before);
 
-        List<Chat> page;
-        if (limit is null && afterId is null && beforeId is null)
-        {
-            page = await query.OrderBy(c => c.Id).ToListAsync(cancel);
-        }
-        else
-        {
-            var take = Math.Clamp(limit ?? MaxPage, 1, MaxPage);
-            page = afterId is not null
-                ? await query.OrderBy(c => c.Id).Take(take).ToListAsync(cancel)
-                : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
-        }
+        var take = limit is null && afterId is null && beforeId is null ? options.HistoryCap : Math.Clamp(limit ?? MaxPage, 1, MaxPage);
+        var page = afterId is not null
+            ? await query.OrderBy(c => c.Id).Take(take).ToListAsync(cancel)
+            : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
 
         var viewer = user.UserId();
         return TypedResults.Ok(new ChatsResponse(page.Select(c => ChatDto.From(c, viewer)).ToList()));
@@ -90,40 +93,59 @@ public static class ChatEndpoints
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
+        if (body.GroupId is { } named && named != groupId)
+        {
+            return Invalid($"The body names conversation {named} but the address names conversation {groupId}.");
+        }
         var text = body.Message?.Trim() ?? "";
         if (text.Length == 0) return Invalid("The message is empty.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
 
         var userId = user.UserId()!.Value;
-        if (body.ClientMessageId is { } clientId)
+        // A retry after a lost response: answer with what was stored the first time, add nothing.
+        var chat = body.ClientMessageId is { } clientId ? await StoredAsync(db, userId, clientId, cancel) : null;
+        if (chat is null)
         {
-            // A retry after a lost response: answer with what was stored the first time, add nothing.
-            var existing = await db.Chats.Include(c => c.User)
-                .FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientId, cancel);
-            if (existing is not null) return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(existing, userId)));
+            chat = new Chat
+            {
+                GroupId = groupId,
+                UserId = userId,
+                Message = text,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                ClientMessageId = body.ClientMessageId,
+            };
+            db.Chats.Add(chat);
+            try
+            {
+                await db.SaveChangesAsync(cancel);
+            }
+            catch (DbUpdateException) when (body.ClientMessageId is not null)
+            {
+                // A concurrent send with the same clientMessageId stored it first (the unique index refused
+                // this one): answer with that one, as a retry would be.
+                db.Entry(chat).State = EntityState.Detached;
+                var first = await StoredAsync(db, userId, body.ClientMessageId, CancellationToken.None);
+                if (first is null) throw;
+                chat = first;
+            }
         }
 
-        var chat = new Chat
-        {
-            GroupId = groupId,
-            UserId = userId,
-            Message = text,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            ClientMessageId = body.ClientMessageId,
-        };
-        db.Chats.Add(chat);
-        await db.SaveChangesAsync(cancel);
-        await db.Entry(chat).Reference(c => c.User).LoadAsync(cancel);
-
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
+        // From here on the message is stored, so nothing the sender does may stop it reaching the group:
+        // no request token below. A message answered from the store is pushed again, so one saved by a
+        // request that died before its push still arrives (widgets de-duplicate by id).
+        if (chat.User is null) await db.Entry(chat).Reference(c => c.User).LoadAsync(CancellationToken.None);
         // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
         var pushed = ChatDto.From(chat, viewerId: null);
-        await hub.Clients.Group(GroupChatHub.GroupName(groupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, cancel);
-        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, cancel);
+        await hub.Clients.Group(GroupChatHub.GroupName(chat.GroupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, CancellationToken.None);
+        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, CancellationToken.None);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
     }
+
+    private static Task<Chat?> StoredAsync(ChatDb db, int userId, string clientMessageId, CancellationToken cancel) =>
+        db.Chats.Include(c => c.User).FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientMessageId, cancel);
 
     private static ProblemHttpResult Invalid(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");

@@ -7,6 +7,9 @@ public static class Roles
     public const string Agent = "agent";
     public const string Visitor = "visitor";
     public const string User = "user";
+
+    /// <summary>An agent no longer configured: no rights, no password; kept so their messages keep their name.</summary>
+    public const string FormerAgent = "former-agent";
 }
 
 public sealed class User

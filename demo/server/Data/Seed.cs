@@ -3,10 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace SupportChat.Server.Data;
 
-/// <summary>Brings the database up to date (migrations) and makes sure the configured agent can sign in.</summary>
+/// <summary>
+/// Brings the database up to date (migrations) and makes the configured agent the only one: it can sign
+/// in, and agents configured before it no longer can.
+/// </summary>
 public static class Seed
 {
-    public static async Task RunAsync(IServiceProvider services)
+    /// <summary>Answers why the server must not start (the agent email is someone else's account), or null.</summary>
+    public static async Task<string?> RunAsync(IServiceProvider services)
     {
         using var scope = services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<SupportChatOptions>();
@@ -27,6 +31,17 @@ public static class Seed
 
         var email = options.AgentEmail.Trim().ToLowerInvariant();
         var agent = await db.Users.FirstOrDefaultAsync(u => u.Email == email);
+        if (agent is not null && agent.Role is not (Roles.Agent or Roles.FormerAgent))
+        {
+            // Promoting it would hand every conversation to whoever registered that email, under their own name.
+            return $"Refusing to start: {email} already belongs to a {agent.Role} account; choose another SUPPORTCHAT_AGENT_EMAIL.";
+        }
+
+        // Their messages stay; their rights and their password go, so the old email can neither act nor sign in.
+        await db.Users
+            .Where(u => u.Role == Roles.Agent && u.Email != email)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, Roles.FormerAgent).SetProperty(x => x.PasswordHash, (string?)null));
+
         if (agent is null)
         {
             agent = new User { Name = options.AgentName, Email = email, Role = Roles.Agent };
@@ -35,5 +50,6 @@ public static class Seed
         agent.Role = Roles.Agent;
         agent.PasswordHash = hasher.HashPassword(agent, options.AgentPassword);
         await db.SaveChangesAsync();
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -16,30 +17,60 @@ public static class GroupEndpoints
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/groups").RequireAuthorization();
-        groups.MapGet("", List).WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.");
+        groups.MapGet("", List)
+            .WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.")
+            .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page.");
         groups.MapPost("", Create).WithSummary("Creates a conversation: the team's for an agent, one's own otherwise.");
     }
 
-    /// <summary>Agents see every conversation, most recently active first; anyone else only their own.</summary>
-    private static async Task<Ok<GroupsResponse>> List(ClaimsPrincipal user, ChatDb db, CancellationToken cancel)
+    /// <summary>
+    /// Agents see every conversation, most recently active first; anyone else only their own. Paged, so an
+    /// agent's list does not grow with every visitor there ever was: the cursor is the last row's place in
+    /// that order (its last message id, then its own id), so a page is stable while messages arrive.
+    /// </summary>
+    private static async Task<Results<Ok<GroupsResponse>, ProblemHttpResult>> List(
+        int? limit, string? before, ClaimsPrincipal user, ChatDb db, SupportChatOptions options, CancellationToken cancel)
     {
         var userId = user.UserId();
         var groups = db.Groups.AsNoTracking();
         if (!user.IsAgent()) groups = groups.Where(g => g.OwnerUserId == userId);
 
-        var rows = await groups
-            .Select(g => new
+        var rows = groups.Select(g => new { Group = g, LastId = db.Chats.Where(c => c.GroupId == g.Id).Max(c => (int?)c.Id) ?? 0 });
+        if (before is not null)
+        {
+            if (Cursor.Parse(before) is not { } cursor)
             {
-                Group = g,
-                Last = db.Chats.Where(c => c.GroupId == g.Id).OrderByDescending(c => c.Id).Select(c => new { c.Id, c.Message }).FirstOrDefault(),
-            })
-            .ToListAsync(cancel);
+                return TypedResults.Problem("The before cursor is not one this server gave out (nextBefore).", statusCode: StatusCodes.Status400BadRequest);
+            }
+            var (lastId, groupId) = cursor;
+            rows = rows.Where(r => r.LastId < lastId || (r.LastId == lastId && r.Group.Id < groupId));
+        }
+        var take = Math.Clamp(limit ?? options.GroupsPage, 1, options.GroupsPage);
+        var page = await rows.OrderByDescending(r => r.LastId).ThenByDescending(r => r.Group.Id).Take(take + 1).ToListAsync(cancel);
+        var more = page.Count > take;
+        if (more) page.RemoveAt(take);
 
-        var list = rows
-            .OrderByDescending(r => r.Last?.Id ?? 0).ThenByDescending(r => r.Group.Id)
-            .Select(r => new GroupDto(r.Group.Id, r.Group.Name, r.Group.OwnerUserId, r.Group.CreatedAt, r.Last?.Message, r.Last?.Id))
+        var lastIds = page.Where(r => r.LastId > 0).Select(r => r.LastId).ToList();
+        var lastMessages = await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Message, cancel);
+        var list = page
+            .Select(r => new GroupDto(r.Group.Id, r.Group.Name, r.Group.OwnerUserId, r.Group.CreatedAt,
+                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null))
             .ToList();
-        return TypedResults.Ok(new GroupsResponse(list));
+        var next = more ? Cursor.Format(page[^1].LastId, page[^1].Group.Id) : null;
+        return TypedResults.Ok(new GroupsResponse(list, next));
+    }
+
+    /// <summary>A place in the list: "lastMessageId.groupId".</summary>
+    private static class Cursor
+    {
+        public static string Format(int lastId, int groupId) => string.Create(CultureInfo.InvariantCulture, $"{lastId}.{groupId}");
+
+        public static (int LastId, int GroupId)? Parse(string text) =>
+            text.Split('.') is [var last, var group]
+            && int.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var lastId)
+            && int.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out var groupId)
+                ? (lastId, groupId)
+                : null;
     }
 
     private static async Task<Results<Ok<CreateGroupResponse>, ProblemHttpResult>> Create(
@@ -55,7 +86,7 @@ public static class GroupEndpoints
         return TypedResults.Ok(new CreateGroupResponse(true, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null)));
     }
 
-    public sealed record GroupsResponse(List<GroupDto> Groups);
+    public sealed record GroupsResponse(List<GroupDto> Groups, string? NextBefore);
 
     public sealed record CreateGroupResponse(bool Success, GroupDto Group);
 }

@@ -9,7 +9,8 @@ namespace SupportChat.Server.Hubs;
 /// conversation its user is allowed to see. Messages are pushed by <c>POST /chats/{groupId}</c>.
 /// </summary>
 [Authorize]
-public sealed class GroupChatHub(ConversationAccess access) : Hub
+public sealed class GroupChatHub(
+    ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, ILogger<GroupChatHub> log) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
@@ -22,26 +23,58 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
 
     public sealed record TypingDto(int GroupId, int UserId, string Name);
 
+    /// <summary>Items kept per connection: whether it counts towards its user's cap, and when it last typed.</summary>
+    private const string Counted = "counted";
+    private const string TypedAt = "typed-at";
+
+    /// <summary>A user's connection past the cap is closed at once; the ones already open are untouched.</summary>
+    public override Task OnConnectedAsync()
+    {
+        var userId = Context.User!.UserId()!.Value;
+        if (connections.TryAdd(userId, options.MaxConnectionsPerUser))
+        {
+            Context.Items[Counted] = true;
+        }
+        else
+        {
+            log.LogWarning("Refused a hub connection for user {UserId}: already {Cap} open.", userId, options.MaxConnectionsPerUser);
+            Context.Abort();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.ContainsKey(Counted)) connections.Remove(Context.User!.UserId()!.Value);
+        return Task.CompletedTask;
+    }
+
     public async Task JoinGroup(string groupId)
     {
         if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
         {
             // The message of a HubException reaches the client as is; any other exception's does not.
-            throw new HubException($"You may not join conversation {groupId}.");
+            throw new HubException($"You may not join conversation {Named(groupId)}.");
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id));
     }
 
     /// <summary>
     /// The extension for typing indicators: tells everyone else in the conversation that this user is
-    /// typing. Clients send it at most every few seconds; a conversation the caller may not see is refused.
+    /// typing. Clients send it at most every few seconds, and the server holds them to it: one call per
+    /// connection per <see cref="SupportChatOptions.TypingInterval"/> is forwarded, the rest are dropped
+    /// without a word (an indicator lasts longer than that anyway). A conversation the caller may not see
+    /// is refused.
     /// </summary>
     public async Task Typing(string groupId)
     {
+        var now = clock.GetTimestamp();
+        if (Context.Items.TryGetValue(TypedAt, out var last) && clock.GetElapsedTime((long)last!, now) < options.TypingInterval) return;
         if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
         {
-            throw new HubException($"You may not type in conversation {groupId}.");
+            throw new HubException($"You may not type in conversation {Named(groupId)}.");
         }
+        Context.Items[TypedAt] = now;
         var user = Context.User!;
         await Clients.OthersInGroup(GroupName(id))
             .SendAsync(UserTyping, new TypingDto(id, user.UserId()!.Value, user.Identity?.Name ?? ""), Context.ConnectionAborted);
@@ -62,6 +95,10 @@ public sealed class GroupChatHub(ConversationAccess access) : Hub
         int.TryParse(groupId, out var id)
             ? Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id))
             : Task.CompletedTask;
+
+    /// <summary>A conversation as a refusal names it: its number, or else what was sent, quoted and escaped.</summary>
+    private static string Named(string groupId) =>
+        int.TryParse(groupId, out var id) ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : HubRefusals.Quote(groupId);
 
     public static string GroupName(int groupId) => groupId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

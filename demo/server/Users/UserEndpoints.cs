@@ -3,61 +3,102 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Users;
 
-/// <summary><c>avatarUrl</c> is stored as given: the widget decides what it is willing to load.</summary>
+/// <summary><c>avatarUrl</c>, when given, must be an https: address (<see cref="AvatarUrls"/>).</summary>
 public sealed record RegisterRequest(string? Name, string? Email, string? Password, string? AvatarUrl);
 
 public sealed record LoginRequest(string? Email, string? Password);
 
 public sealed record TokenResponse(string Token, bool Success);
 
+/// <summary>The answer to registering an email that cannot be registered: no token, and no word on why.</summary>
+public sealed record RegistrationNotMade(bool Success, string Detail);
+
 public static class UserEndpoints
 {
+    /// <summary>Password hashing, and the limits on how often anyone may try one.</summary>
+    public static IServiceCollection AddUserAccounts(this IServiceCollection services) =>
+        services
+            .AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>()
+            .AddSingleton<Passwords>()
+            .AddSingleton<SignInLimit>();
+
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/users");
-        users.MapPost("/register", Register).WithSummary("Creates a user and answers a token.");
+        users.MapPost("/register", Register)
+            .WithSummary("Creates a user and answers a token.")
+            .WithDescription("An email that already has an account gets 202 without a token, in the same time, and without saying so.");
         users.MapPost("/login", Login).WithSummary("Answers a token for an email and password; 404 when they do not match.");
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Register(
-        RegisterRequest body, ChatDb db, Tokens tokens, IPasswordHasher<User> hasher, CancellationToken cancel)
+    private static readonly string PasswordRule = $"a password of {Passwords.MinLength} to {Passwords.MaxLength} characters";
+
+    private static async Task<Results<Ok<TokenResponse>, Accepted<RegistrationNotMade>, ProblemHttpResult>> Register(
+        RegisterRequest body, HttpContext http, ChatDb db, Tokens tokens, Passwords passwords, SignInLimit limit, SupportChatOptions options,
+        CancellationToken cancel)
     {
         var name = body.Name?.Trim() ?? "";
-        var email = body.Email?.Trim().ToLowerInvariant() ?? "";
-        if (name.Length is 0 or > 100 || !email.Contains('@') || email.Length > 254 || (body.Password?.Length ?? 0) < 8)
+        var email = Normalize(body.Email);
+        if (limit.Refusal(http, email) is { } tooMany) return tooMany;
+        if (name.Length is 0 or > 100 || !email.Contains('@') || email.Length > 254
+            || body.Password is not { Length: >= Passwords.MinLength and <= Passwords.MaxLength })
         {
-            return TypedResults.Problem("Name, a valid email and a password of at least 8 characters are required.", statusCode: 400);
+            return TypedResults.Problem($"Name, a valid email and {PasswordRule} are required.", statusCode: 400);
         }
-        if (body.AvatarUrl is { Length: > 2048 })
+        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: options.Demo) is { } refusal)
         {
-            return TypedResults.Problem("The avatar URL is longer than 2048 characters.", statusCode: 400);
-        }
-        if (await db.Users.AnyAsync(u => u.Email == email, cancel))
-        {
-            return TypedResults.Problem("That email is already registered.", statusCode: 409);
+            return TypedResults.Problem(refusal, statusCode: 400);
         }
 
         var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = body.AvatarUrl };
-        user.PasswordHash = hasher.HashPassword(user, body.Password!);
+        // Hashed whether or not the email is free, so the answer takes as long either way.
+        user.PasswordHash = passwords.Hash(user, body.Password);
+        if (await db.Users.AnyAsync(u => u.Email == email, cancel)) return NotMade();
         db.Users.Add(user);
-        await db.SaveChangesAsync(cancel);
-        return TypedResults.Ok(new TokenResponse(tokens.Issue(user), true));
-    }
-
-    /// <summary>Bad credentials get 404, as in the seed, and the same answer whichever part was wrong.</summary>
-    private static async Task<Results<Ok<TokenResponse>, NotFound>> Login(
-        LoginRequest body, ChatDb db, Tokens tokens, IPasswordHasher<User> hasher, CancellationToken cancel)
-    {
-        var email = body.Email?.Trim().ToLowerInvariant() ?? "";
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancel);
-        if (user?.PasswordHash is null || body.Password is null
-            || hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password) == PasswordVerificationResult.Failed)
+        try
         {
-            return TypedResults.NotFound();
+            await db.SaveChangesAsync(cancel);
+        }
+        catch (DbUpdateException)
+        {
+            // The same email registered a moment ago by another request: the unique index said no.
+            db.Entry(user).State = EntityState.Detached;
+            if (!await db.Users.AnyAsync(u => u.Email == email, cancel)) throw;
+            return NotMade();
         }
         return TypedResults.Ok(new TokenResponse(tokens.Issue(user), true));
     }
+
+    /// <summary>
+    /// Whoever owns the email reads a way forward; whoever probes for accounts reads nothing they could not
+    /// have guessed. A new email answers 200 with a token, so the two still differ: the sign-in limits make
+    /// asking as slow as guessing passwords.
+    /// </summary>
+    private static Accepted<RegistrationNotMade> NotMade() =>
+        TypedResults.Accepted((string?)null, new RegistrationNotMade(false, "No account was made with these details. If you have one, sign in with it."));
+
+    /// <summary>Bad credentials get 404, as in the seed, the same answer in the same time whichever part was wrong.</summary>
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
+        LoginRequest body, HttpContext http, ChatDb db, Tokens tokens, Passwords passwords, SignInLimit limit, CancellationToken cancel)
+    {
+        var email = Normalize(body.Email);
+        if (limit.Refusal(http, email) is { } tooMany) return tooMany;
+        if (body.Password is { Length: > Passwords.MaxLength })
+        {
+            return TypedResults.Problem($"A password is at most {Passwords.MaxLength} characters.", statusCode: 400);
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancel);
+        if (!passwords.Matches(user, body.Password ?? ""))
+        {
+            return TypedResults.Problem("No account matches that email and password.", statusCode: 404);
+        }
+        return TypedResults.Ok(new TokenResponse(tokens.Issue(user!), true));
+    }
+
+    private static string Normalize(string? email) => email?.Trim().ToLowerInvariant() ?? "";
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
@@ -27,10 +29,12 @@ public static class VisitorEndpoints
         app.MapPost("/visitors", Start)
             .WithSummary("An anonymous visitor and their own conversation: what a widget's token-url points at.")
             .WithDescription("Sets an HttpOnly cookie, so the same browser gets a fresh token for the same conversation next time. The body { name } is optional.")
-            .Accepts<VisitorRequest>("application/json");
+            .Accepts<VisitorRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    private static async Task<VisitorResponse> Start(
-        HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, IHubContext<GroupChatHub> hub, CancellationToken cancel)
+    private static async Task<Results<Ok<VisitorResponse>, ProblemHttpResult>> Start(
+        HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, IHubContext<GroupChatHub> hub, NewVisitorLimit limit,
+        CancellationToken cancel)
     {
         // The body is optional: a token-url call from the widget sends none.
         var name = await ReadName(http, cancel);
@@ -41,6 +45,7 @@ public static class VisitorEndpoints
 
         if (user is null)
         {
+            if (limit.Refuse(http) is { } refused) return refused;
             var newSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             user = new User { Name = name ?? DefaultName, Role = Roles.Visitor, VisitorKeyHash = Hash(newSecret) };
             db.Users.Add(user);
@@ -76,13 +81,22 @@ public static class VisitorEndpoints
                 .SendAsync(GroupChatHub.ConversationStarted, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null), cancel);
         }
 
-        return new VisitorResponse(tokens.Issue(user), user.Id, group.Id);
+        return TypedResults.Ok(new VisitorResponse(tokens.Issue(user), user.Id, group.Id));
     }
 
     private static async Task<string?> ReadName(HttpContext http, CancellationToken cancel)
     {
-        if (!http.Request.HasJsonContentType()) return null;
-        var body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+        if (!http.Request.HasJsonContentType() || http.Request.ContentLength == 0) return null;
+        VisitorRequest? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+        }
+        catch (JsonException error)
+        {
+            // Read by hand, since the body is optional: one that is not JSON is a 400, as minimal APIs make it for a bound body.
+            throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error);
+        }
         var name = body?.Name?.Trim();
         return string.IsNullOrEmpty(name) ? null : name[..Math.Min(name.Length, 100)];
     }

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SupportChat.Server.Tests;
+
+/// <summary>Small pages, and every log line kept for the test to read.</summary>
+public sealed class SmallPagesServer : ServerFactory
+{
+    public ConcurrentQueue<(LogLevel Level, string Category, string Message, Exception? Error)> Log { get; } = new();
+
+    protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_HISTORY_CAP", "5"), ("SUPPORTCHAT_GROUPS_PAGE", "3")];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new Capture(Log))));
+    }
+
+    private sealed class Capture(ConcurrentQueue<(LogLevel, string, string, Exception?)> log) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string category) => new Logger(log, category);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(LogLevel, string, string, Exception?)> log, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel level) => true;
+
+            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? error, Func<TState, Exception?, string> format) =>
+                log.Enqueue((level, category, format(state, error), error));
+        }
+    }
+}
+
+/// <summary>Answers of bounded size, and a log that says what was refused without letting the input write it.</summary>
+public sealed class BoundsTests(SmallPagesServer server) : IClassFixture<SmallPagesServer>
+{
+    [Fact]
+    public async Task History_without_paging_parameters_is_capped_to_the_newest_messages_in_order()
+    {
+        var visitor = await server.NewVisitor();
+        var client = server.ClientWith(visitor.Token);
+        var ids = new List<int>();
+        for (var n = 1; n <= 7; n++)
+        {
+            var sent = await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = $"m{n}" });
+            ids.Add((await sent.Content.ReadFromJsonAsync<SendAnswer>())!.Chat.Id);
+        }
+
+        var history = await client.GetFromJsonAsync<ChatsAnswer>($"/chats/{visitor.GroupId}");
+        Assert.Equal(ids[2..], history!.Chats.Select(c => c.Id));
+        var older = await client.GetFromJsonAsync<ChatsAnswer>($"/chats/{visitor.GroupId}?beforeId={ids[2]}");
+        Assert.Equal(ids[..2], older!.Chats.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task The_agents_conversation_list_is_paged_most_recently_active_first_and_each_appears_once()
+    {
+        var visitors = new List<VisitorAnswer>();
+        for (var n = 0; n < 5; n++) visitors.Add(await server.NewVisitor($"Paged {n}"));
+        // Activity in another order than creation: 3, then 0, then 4 wrote last.
+        foreach (var n in new[] { 3, 0, 4 })
+        {
+            await server.ClientWith(visitors[n].Token).PostAsJsonAsync($"/chats/{visitors[n].GroupId}", new { message = $"from {n}" });
+        }
+
+        var agent = server.ClientWith(await server.AgentToken());
+        var seen = new List<int>();
+        string? before = null;
+        var pages = 0;
+        do
+        {
+            var page = await agent.GetFromJsonAsync<JsonElement>(before is null ? "/groups" : $"/groups?before={before}");
+            var groups = page.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("id").GetInt32()).ToList();
+            Assert.InRange(groups.Count, 1, 3);
+            seen.AddRange(groups);
+            before = page.GetProperty("nextBefore").GetString();
+            pages++;
+        }
+        while (before is not null);
+
+        Assert.True(pages >= 2);
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        var mine = seen.Where(id => visitors.Any(v => v.GroupId == id)).ToList();
+        Assert.Equal(new[] { 4, 0, 3, 2, 1 }.Select(n => visitors[n].GroupId), mine);
+    }
+
+    [Fact]
+    public async Task A_cursor_the_server_did_not_give_is_refused_with_a_problem()
+    {
+        var response = await server.ClientWith(await server.AgentToken()).GetAsync("/groups?before=drop-table");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_refused_join_is_one_warning_with_the_input_escaped_and_no_forged_line_or_stack_trace()
+    {
+        var visitor = await server.NewVisitor();
+        await using var hub = server.Hub(visitor.Token);
+        await hub.StartAsync();
+        server.Log.Clear();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("JoinGroup", "1\ninfo: FORGED by a visitor"));
+        Assert.DoesNotContain("\n", error.Message);
+
+        var entries = server.Log.ToArray();
+        var warning = Assert.Single(entries, e => e.Message.Contains("FORGED"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Null(warning.Error);
+        Assert.Contains("\\u000ainfo: FORGED", warning.Message);
+        Assert.DoesNotContain(entries, e => e.Message.Contains('\n') || e.Level >= LogLevel.Error);
+    }
+}
+
+/// <summary>What a deployed server tells nobody, and what it serves only when asked to.</summary>
+public sealed class DisclosureTests(ProductionServer server) : IClassFixture<ProductionServer>
+{
+    [Fact]
+    public async Task Health_does_not_tell_the_host_name_unless_an_instance_name_is_set()
+    {
+        var body = await server.ClientWith(null).GetStringAsync("/health");
+        Assert.DoesNotContain(Environment.MachineName, body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(body).RootElement.GetProperty("instance").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_is_not_served_unless_enabled()
+    {
+        var response = await server.ClientWith(null).GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Outside_the_demo_an_avatar_on_loopback_over_plain_http_is_refused()
+    {
+        var response = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Lo", email = "lo@example.com", password = "long-enough", avatarUrl = "http://127.0.0.1/a.png" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
+
+/// <summary>A host name of its own: requests for any other are refused.</summary>
+public sealed class AllowedHostsServer : ServerFactory
+{
+    protected override IEnumerable<(string Key, string Value)> Settings => [("AllowedHosts", "support.example")];
+}
+
+public sealed class AllowedHostsTests(AllowedHostsServer server) : IClassFixture<AllowedHostsServer>
+{
+    [Fact]
+    public async Task A_Host_outside_AllowedHosts_is_refused()
+    {
+        var client = server.ClientWith(null);
+        var foreign = new HttpRequestMessage(HttpMethod.Get, "/health");
+        foreign.Headers.Host = "evil.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(foreign)).StatusCode);
+
+        var own = new HttpRequestMessage(HttpMethod.Get, "/health");
+        own.Headers.Host = "support.example";
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(own)).StatusCode);
+    }
+}

@@ -1,0 +1,47 @@
+namespace SupportChat.Server.Auth;
+
+/// <summary>
+/// What the server checks before it serves anyone: outside the demo, no agent password that the README
+/// prints or that is short enough to guess; anywhere, no signing key too short to sign with. A refusal is
+/// one sentence for stderr, and the server exits without starting.
+/// </summary>
+public static class StartupChecks
+{
+    public const int MinAgentPasswordLength = 12;
+
+    /// <summary>HMAC-SHA256 wants a key at least as long as its output; the token library refuses shorter ones at the first sign-in.</summary>
+    public const int MinJwtKeyBytes = 32;
+
+    public static string? Refusal(SupportChatOptions options)
+    {
+        if (options.JwtKey.Length > 0)
+        {
+            var key = new byte[options.JwtKey.Length];
+            if (!Convert.TryFromBase64String(options.JwtKey, key, out var length))
+            {
+                return "Refusing to start: SUPPORTCHAT_JWT_KEY is not base64. Make one with: openssl rand -base64 32";
+            }
+            if (length < MinJwtKeyBytes)
+            {
+                return $"Refusing to start: SUPPORTCHAT_JWT_KEY is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
+            }
+        }
+        if (options.Demo) return null;
+        if (options.AgentPassword == SupportChatOptions.DemoAgentPassword)
+        {
+            return "Refusing to start: the agent password is the demo's. Set SUPPORTCHAT_AGENT_PASSWORD to one of your own "
+                + $"(at least {MinAgentPasswordLength} characters), or SUPPORTCHAT_DEMO=true to run the demo.";
+        }
+        if (options.AgentPassword.Length < MinAgentPasswordLength)
+        {
+            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is shorter than {MinAgentPasswordLength} characters.";
+        }
+        return null;
+    }
+
+    /// <summary>The first line a demo server prints, so nobody mistakes it for a deployment.</summary>
+    public static string DemoNotice(SupportChatOptions options) =>
+        options.AgentPassword == SupportChatOptions.DemoAgentPassword
+            ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword} — not for production."
+            : $"Demo mode: agent {options.AgentEmail} — not for production.";
+}

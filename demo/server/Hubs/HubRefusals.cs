@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using SupportChat.Server.Auth;
+
+namespace SupportChat.Server.Hubs;
+
+/// <summary>
+/// A hub method that refuses throws a <see cref="HubException"/>, whose message the caller sees. SignalR
+/// would log each one as an error with a stack trace (its dispatcher's log is quietened in appsettings.json
+/// for that reason); here a refusal is a warning in one line, and anything else stays an error.
+/// </summary>
+public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocation);
+        }
+        catch (HubException refused)
+        {
+            log.LogWarning("Refused {Method} for user {UserId}: {Reason}", invocation.HubMethodName, invocation.Context.User?.UserId(), refused.Message);
+            throw;
+        }
+        catch (Exception failed) when (failed is not OperationCanceledException)
+        {
+            log.LogError(failed, "{Method} failed for user {UserId}.", invocation.HubMethodName, invocation.Context.User?.UserId());
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What a caller sent, fit for a message and a log line: control characters (a newline would start a
+    /// forged log line) written as escapes, and cut to a length that says enough.
+    /// </summary>
+    public static string Quote(string? input)
+    {
+        if (input is null) return "null";
+        var quoted = new StringBuilder("\"");
+        foreach (var c in input.Length > 40 ? input[..40] : input)
+        {
+            if (char.IsControl(c) || c is '"' or '\\' || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                quoted.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                quoted.Append(c);
+            }
+        }
+        return quoted.Append(input.Length > 40 ? "\"…" : "\"").ToString();
+    }
+}

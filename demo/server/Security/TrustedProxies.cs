@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace SupportChat.Server.Security;
+
+/// <summary>
+/// Behind a TLS-terminating proxy, the client's address and scheme come from <c>X-Forwarded-For</c> and
+/// <c>X-Forwarded-Proto</c>; those headers are believed only from the proxies named in
+/// <c>SUPPORTCHAT_TRUSTED_PROXIES</c>. Anyone else could send them, to pass as https (and get a cookie
+/// meant for it) or as another address (and slip the per-IP limits).
+/// </summary>
+public static class TrustedProxies
+{
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<SupportChatOptions>((forwarded, options) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The defaults trust loopback: a proxy on the same machine is trusted only when named too.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            var (proxies, networks) = options.ParsedTrustedProxies();
+            foreach (var proxy in proxies) forwarded.KnownProxies.Add(proxy);
+            foreach (var network in networks) forwarded.KnownIPNetworks.Add(network);
+        });
+        return services;
+    }
+}

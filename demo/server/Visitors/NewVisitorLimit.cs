@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SupportChat.Server.Visitors;
+
+/// <summary>
+/// How many new visitors (each a conversation in every agent's list) one client IP may start per window.
+/// Counted where a visitor is made, not per request: a returning visitor's page load calls the same
+/// <c>POST /visitors</c> and must never be refused for it.
+/// </summary>
+public sealed class NewVisitorLimit(SupportChatOptions options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.VisitorLimitPerIp,
+            Window = options.VisitorWindow,
+            QueueLimit = 0,
+        }));
+
+    /// <summary>Counts a new visitor from this request's client; a refusal as the 429 to answer, with <c>Retry-After</c> set.</summary>
+    public ProblemHttpResult? Refuse(HttpContext http)
+    {
+        using var lease = limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (lease.IsAcquired) return null;
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? (int)Math.Ceiling(retryAfter.TotalSeconds)
+            : (int)Math.Ceiling(options.VisitorWindow.TotalSeconds);
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            $"Too many new conversations from your network. Wait {seconds} seconds and try again.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many new conversations.");
+    }
+
+    public void Dispose() => limiter.Dispose();
+}
