@@ -13,6 +13,7 @@ export class FaultProxy {
   #waiting = [];
   #down = false;
   #rules = [];
+  #refuseWebSockets = false;
   transportsSeen = new Set();
 
   constructor(targetPort) {
@@ -59,6 +60,15 @@ export class FaultProxy {
 
   restore() {
     this.#down = false;
+  }
+
+  /** WebSocket upgrades are reset, as behind a proxy that does not pass them; the other transports still work. */
+  refuseWebSockets() {
+    this.#refuseWebSockets = true;
+  }
+
+  allowWebSockets() {
+    this.#refuseWebSockets = false;
   }
 
   /**
@@ -139,6 +149,10 @@ export class FaultProxy {
   }
 
   #onUpgrade(req, socket, head) {
+    if (this.#refuseWebSockets) {
+      socket.resetAndDestroy();
+      return;
+    }
     this.transportsSeen.add('websockets');
     const upstream = connect(this.targetPort, '127.0.0.1', () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];

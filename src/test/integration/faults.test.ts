@@ -177,6 +177,29 @@ describe('faults injected between a widget and the real reference server', () =>
     expect(historyRequests({ ...env.server, url }, visitor.groupId)).to.equal(historyBefore);
   });
 
+  // SignalR 10's client keeps the stateful-reconnect buffer of a dropped WebSocket when its automatic
+  // reconnect lands on another transport; that buffer then swallows every push and every invocation (no
+  // JoinGroup ever leaves), and nothing is logged. The widget must come back working all the same.
+  it('a WebSocket dropped and then refused: the widget reconnects on another transport, re-joins and catches up', async function () {
+    this.timeout(60_000);
+    const visitor = await newVisitor(env.server, 'Fallback');
+    const { url } = await proxy(env.server, 'start');
+    const element = await widget(visitor, { via: url });
+    await agentSends(env.server, env.agent, visitor.groupId, ['before the drop']);
+    await until(() => shownTexts(element).length === 1, 'the first message never arrived');
+    const historyBefore = historyRequests({ ...env.server, url }, visitor.groupId);
+
+    await proxy(env.server, 'refuseWebSockets');
+    await proxy(env.server, 'drop');
+    await agentSends(env.server, env.agent, visitor.groupId, ['while reconnecting']);
+    // The re-join's catch-up is the proof that the new connection really joined.
+    await until(() => historyRequests({ ...env.server, url }, visitor.groupId) > historyBefore, 'the widget never re-joined', 30_000);
+    await agentSends(env.server, env.agent, visitor.groupId, ['live on the fallback']);
+    await expectAllOnce(element, ['before the drop', 'while reconnecting', 'live on the fallback']);
+    expect(element.status).to.equal('connected');
+    expect((await proxy(env.server, 'allowWebSockets')).transportsSeen).to.include('server-sent-events');
+  });
+
   for (const transport of ['websockets', 'server-sent-events', 'long-polling']) {
     it(`on ${transport} only: live messages, and a server restart caught up once each`, async function () {
       this.timeout(90_000);

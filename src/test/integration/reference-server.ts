@@ -52,10 +52,14 @@ export interface ProxyRule {
 
 /**
  * The fault proxy in front of a server: `url` is where a widget connects to be at its mercy. `pause`
- * stalls every byte, `drop` resets every connection, `cut` refuses connections until `restore`.
+ * stalls every byte, `drop` resets every connection, `cut` refuses connections until `restore`,
+ * `refuseWebSockets` resets WebSocket upgrades (the other transports pass) until `allowWebSockets`.
  */
-export const proxy = (server: ServerHandle, op: 'start' | 'pause' | 'resume' | 'drop' | 'cut' | 'restore' | 'failNext', rule?: ProxyRule) =>
-  command<{ url: string; transportsSeen: string[] }>({ action: 'proxy', id: server.id, op, rule });
+export const proxy = (
+  server: ServerHandle,
+  op: 'start' | 'pause' | 'resume' | 'drop' | 'cut' | 'restore' | 'refuseWebSockets' | 'allowWebSockets' | 'failNext',
+  rule?: ProxyRule,
+) => command<{ url: string; transportsSeen: string[] }>({ action: 'proxy', id: server.id, op, rule });
 
 export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
 
