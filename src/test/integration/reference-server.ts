@@ -18,11 +18,29 @@ export interface Visitor {
 const command = <T>(payload: Record<string, unknown>) =>
   executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
 
+/** How long a server may take to answer after a start or restart: .NET starts slowly on a loaded machine. */
+const STARTUP_LIMIT_MS = 120_000;
+
+/** Asks until the server answers: each command waits a while, and says whether it answered by then. */
+async function whenReady(server: { id: string; ready: boolean }) {
+  const deadline = performance.now() + STARTUP_LIMIT_MS;
+  for (let { ready } = server; !ready; { ready } = await command<{ ready: boolean }>({ action: 'ready', id: server.id })) {
+    if (performance.now() > deadline) throw new Error(`Reference server ${server.id} did not answer within ${STARTUP_LIMIT_MS / 1000} s.`);
+  }
+}
+
 /** `env`: settings for this server only, e.g. `{ SUPPORTCHAT_SEND_LIMIT: '3' }`. */
-export const startServer = (env: Record<string, string> = {}) => command<ServerHandle>({ action: 'start', env });
+export async function startServer(env: Record<string, string> = {}): Promise<ServerHandle> {
+  const { ready, ...server } = await command<ServerHandle & { ready: boolean }>({ action: 'start', env });
+  await whenReady({ id: server.id, ready });
+  return server;
+}
 export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
-/** Kills the server process (connections drop without a close), waits `downMs`, starts it again. */
-export const restartServer = (server: ServerHandle, downMs = 0) => command({ action: 'restart', id: server.id, downMs });
+/** Kills the server process (connections drop without a close), waits `downMs`, starts it again and waits until it answers. */
+export async function restartServer(server: ServerHandle, downMs = 0) {
+  const { ready } = await command<{ ready: boolean }>({ action: 'restart', id: server.id, downMs });
+  await whenReady({ id: server.id, ready });
+}
 /** Kills the server process; `restartServer` brings it back on the same port and database. */
 export const killServer = (server: ServerHandle) => command({ action: 'kill', id: server.id });
 
