@@ -118,6 +118,7 @@ function readWidgets() {
     label: element.dataset.label,
     groupId: element.group,
     status: element.status,
+    notice: element.shadowRoot?.querySelector('[role="alert"]')?.textContent ?? '',
     messages: element.messages.map(m => ({ id: m.id ?? null, text: m.text, state: m.state })),
   }));
 }
@@ -132,7 +133,12 @@ function compare(widget, stored) {
   const unsettled = widget.messages.filter(m => m.state !== 'sent').length;
   const foreign = shownIds.filter(id => id !== null && !storedIds.has(id)).length;
   const equal = JSON.stringify(widget.messages.map(m => [m.id, m.text])) === JSON.stringify(stored.map(m => [m.id, m.text]));
-  return { missing, twice, unsettled, foreign, equal, delivered: stored.length - missing };
+  const examples = [
+    ...stored.filter(m => !shownIds.includes(m.id)).map(m => `missing #${m.id} "${m.text}"`),
+    ...widget.messages.filter(m => m.state !== 'sent').map(m => `${m.state} "${m.text}"${m.error ? ` (${m.error})` : ''}`),
+    ...shownTexts.filter((text, i) => shownTexts.indexOf(text) !== i).map(text => `twice "${text}"`),
+  ].slice(0, 6);
+  return { missing, twice, unsettled, foreign, equal, examples, delivered: stored.length - missing };
 }
 
 /**
@@ -236,7 +242,8 @@ export async function runSoak({
         .filter(c => !c.equal || c.widget.status !== 'connected')
         .map(
           c =>
-            `${c.widget.label} (${c.widget.status}): ${c.missing} missing, ${c.twice} twice, ${c.unsettled} unsettled, ${c.foreign} not on the server`,
+            `${c.widget.label} (${c.widget.status}${c.widget.notice ? `, "${c.widget.notice}"` : ''}): ${c.missing} missing, ${c.twice} twice, ${c.unsettled} unsettled, ` +
+            `${c.foreign} not on the server; ${c.examples.join('; ')}`,
         ),
       pageErrors: errors,
     };

@@ -280,7 +280,7 @@ describe('HubConnectionController', () => {
     await t.connect('1');
     t.connections[0].hang.add('LeaveGroup');
     t.host.disconnect();
-    await new Promise(resolve => setTimeout(resolve, 1200));
+    await waitUntil(() => t.connections[0].calls.includes('stop'), 'the connection was never stopped', { timeout: 5000 });
     expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(1)', 'LeaveGroup(1)', 'stop']);
     expect(t.connections[0].handlerCount()).to.equal(0);
   });
@@ -302,6 +302,7 @@ describe('HubConnectionController', () => {
     await t.connect('5');
     t.controller.typing();
     await settle();
+    // Time is the subject: past the interval, a server with Typing would be told again.
     await new Promise(resolve => setTimeout(resolve, 3100));
     t.controller.typing();
     expect(t.connections[0].calls.filter(call => call.startsWith('Typing'))).to.have.length(1);
