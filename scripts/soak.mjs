@@ -164,6 +164,9 @@ export async function runSoak({
       // would turn the soak into a test of the limiter.
       SUPPORTCHAT_SEND_LIMIT: '100000',
       SUPPORTCHAT_AGENT_SEND_LIMIT: '100000',
+      SUPPORTCHAT_SEND_LIMIT_PER_IP: '100000',
+      SUPPORTCHAT_VISITOR_LIMIT_PER_IP: '100000',
+      SUPPORTCHAT_MAX_CONNECTIONS_PER_USER: '1000',
     },
   });
   let proxy;
