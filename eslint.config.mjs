@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Node scripts that also hand functions to the page (page.evaluate).
-    files: ['bench/*.mjs', 'e2e/*.mjs', 'scripts/screenshots.mjs'],
+    files: ['bench/*.mjs', 'e2e/*.mjs', 'scripts/screenshots.mjs', 'scripts/soak.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

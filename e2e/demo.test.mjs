@@ -124,10 +124,11 @@ describe('the agent console', () => {
       await agent.goto(`${server.url}/agent.html`);
       await agent.fill('input[name=email]', AGENT.email);
       await agent.fill('input[name=password]', AGENT.password);
+      // The console loads its list once WatchConversations has been answered: from then on it is watching.
+      const watching = agent.waitForResponse(response => response.url().endsWith('/groups'));
       await agent.click('button[type=submit]');
       await agent.locator('#console').waitFor();
-      // Signed in, watching: everything from here on comes by push, the page asks for nothing more.
-      await agent.waitForTimeout(500);
+      await watching;
 
       const { page: shop } = await openShop(visitorContext);
       const groupId = await conversationOf(shop);
@@ -154,7 +155,12 @@ describe('the agent console', () => {
       assert.equal(await entry.locator('.unread').count(), 0);
       const groupRequests = [];
       agent.on('request', request => request.url().endsWith('/groups') && groupRequests.push(request.url()));
-      await agent.waitForTimeout(6000);
+      // Time is the subject: longer than the console ever waited between two polls. It ends on a positive
+      // mark, a message that reached the console by push, so the page was alive and listening throughout.
+      await new Promise(resolve => setTimeout(resolve, 6000));
+      await shop.locator('support-chat textarea').fill('Still here');
+      await shop.keyboard.press('Enter');
+      await agent.waitForFunction(id => document.querySelector(`[data-group="${id}"] .last`)?.textContent === 'Still here', groupId);
       assert.deepEqual(groupRequests, [], 'the console polled the conversation list');
       assert.deepEqual(problems, []);
     } finally {
@@ -237,7 +243,6 @@ describe('a returning visitor in two tabs', () => {
       const texts = Array.from({ length: 10 }, (_, i) => `while frozen ${i + 1}`);
       for (const text of texts) await agentPost(groupId, text);
       await first.waitForFunction(n => document.querySelector('support-chat').messages.length === n, 11);
-      await new Promise(resolve => setTimeout(resolve, 3000));
       await cdp.send('Page.setWebLifecycleState', { state: 'active' });
 
       await second.waitForFunction(n => document.querySelector('support-chat').messages.length >= n, 11, { timeout: 20_000 });
@@ -277,7 +282,6 @@ describe('the network goes away and comes back', () => {
       );
       const texts = ['offline 1', 'offline 2', 'offline 3'];
       for (const text of texts) await agentPost(groupId, text);
-      await new Promise(resolve => setTimeout(resolve, 1000));
 
       await context.setOffline(false);
       await page.waitForFunction(n => document.querySelector('support-chat').messages.length === n, 4, { timeout: 20_000 });

@@ -41,7 +41,8 @@ describe('loading the shop widget', () => {
     const context = await browser.newContext();
     try {
       const { page, requests, problems } = await openBusyShop(context);
-      await page.waitForTimeout(1000);
+      // Everything the page loads by itself has loaded: only then does "nothing more" mean anything.
+      await page.waitForLoadState('networkidle');
       assert.deepEqual(
         requests.filter(path => path.startsWith('/dist/')),
         ['/dist/support-chat.js'],

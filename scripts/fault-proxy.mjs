@@ -1,7 +1,8 @@
 // A small proxy between the browser and the reference server that the tests command to misbehave, the
-// way a real network does: pause (stall every byte), drop (reset every connection), cut (refuse new
-// ones until restored), and fail or hold the next matching request. It forwards plain HTTP, server-sent
-// events, long polling and WebSocket upgrades, and notes which transports it saw.
+// way a real network does: pause (stall every byte), drop (reset every connection, or one), cut (refuse
+// new ones until restored), slow answers, fail or hold the next matching request, and `chaos`, all of
+// these at random, for the soak. It forwards plain HTTP, server-sent events, long polling and WebSocket
+// upgrades, and notes which transports it saw.
 import { createServer, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { once } from 'node:events';
@@ -13,7 +14,12 @@ export class FaultProxy {
   #waiting = [];
   #down = false;
   #rules = [];
+  #refuseWebSockets = false;
+  #slowMs = 0;
+  #chaosTimer;
   transportsSeen = new Set();
+  /** How many faults of each kind `chaos` has injected. */
+  faults = { pause: 0, resetOne: 0, resetAll: 0, lostAnswer: 0, slow: 0 };
 
   constructor(targetPort) {
     this.targetPort = targetPort;
@@ -45,6 +51,80 @@ export class FaultProxy {
     for (const go of this.#waiting.splice(0)) go();
   }
 
+  /** Resets one open connection, chosen at random: a single flow lost by a flaky network. */
+  dropOne(random = Math.random) {
+    const sockets = [...this.#sockets];
+    if (sockets.length === 0) return;
+    const socket = sockets[Math.floor(random() * sockets.length)];
+    socket.resetAndDestroy();
+    this.#sockets.delete(socket);
+  }
+
+  /** Every HTTP answer is held `ms` before it goes back (0: at once), as over a congested link. */
+  slow(ms) {
+    this.#slowMs = ms;
+  }
+
+  /**
+   * Faults at random until `calm()`: every 0.3–1.5 s one of a pause of every byte (0.2–1.5 s), a reset of
+   * one connection, a reset of all, a lost answer to the next send (`POST` under `sendPath`, which then
+   * reaches the server), or slow answers (0.2–1.5 s each, for 1–3 s). `random` makes a run repeatable.
+   */
+  chaos({ random = Math.random, sendPath = '/chats/' } = {}) {
+    const between = (min, max) => min + random() * (max - min);
+    const next = () => {
+      this.#chaosTimer = setTimeout(
+        () => {
+          const roll = random();
+          if (roll < 0.2) {
+            this.faults.pause++;
+            this.pause();
+            this.#chaosTimer = setTimeout(
+              () => {
+                this.resume();
+                next();
+              },
+              between(200, 1500),
+            );
+            return;
+          }
+          if (roll < 0.5) {
+            this.faults.resetOne++;
+            this.dropOne(random);
+          } else if (roll < 0.6) {
+            this.faults.resetAll++;
+            this.drop();
+          } else if (roll < 0.8) {
+            this.faults.lostAnswer++;
+            this.failNext({ method: 'POST', path: sendPath, loseResponse: true });
+          } else {
+            this.faults.slow++;
+            this.slow(between(200, 1500));
+            this.#chaosTimer = setTimeout(
+              () => {
+                this.slow(0);
+                next();
+              },
+              between(1000, 3000),
+            );
+            return;
+          }
+          next();
+        },
+        between(300, 1500),
+      );
+    };
+    next();
+  }
+
+  /** Ends `chaos` and every fault it left on: bytes flow, answers are prompt, no request is failed. */
+  calm() {
+    clearTimeout(this.#chaosTimer);
+    this.#rules = [];
+    this.slow(0);
+    this.resume();
+  }
+
   /** Resets every open connection (TCP RST), as a flaky network or a restarted router does. */
   drop() {
     for (const socket of this.#sockets) socket.resetAndDestroy();
@@ -61,6 +141,15 @@ export class FaultProxy {
     this.#down = false;
   }
 
+  /** WebSocket upgrades are reset, as behind a proxy that does not pass them; the other transports still work. */
+  refuseWebSockets() {
+    this.#refuseWebSockets = true;
+  }
+
+  allowWebSockets() {
+    this.#refuseWebSockets = false;
+  }
+
   /**
    * The next request matching `method` and a path starting with `path` gets `status` (with `headers`)
    * instead of reaching the server; with `hang`, it gets no answer at all; with `loseResponse`, it reaches
@@ -71,6 +160,7 @@ export class FaultProxy {
   }
 
   async stop() {
+    clearTimeout(this.#chaosTimer);
     this.drop();
     this.#server.closeAllConnections();
     this.#server.close();
@@ -124,13 +214,19 @@ export class FaultProxy {
           answer.on('end', () => req.socket.resetAndDestroy());
           return;
         }
-        res.writeHead(answer.statusCode, answer.rawHeaders);
-        answer.pipe(res);
-        // An upstream that dies mid-answer (a killed server under an event stream) must not leave the
-        // browser holding a stream that looks open: close it, as a real proxy does.
-        answer.on('close', () => {
-          if (!answer.complete) res.destroy();
-        });
+        const forward = () => {
+          if (res.destroyed) return answer.destroy();
+          res.writeHead(answer.statusCode, answer.rawHeaders);
+          answer.pipe(res);
+          // An upstream that dies mid-answer (a killed server under an event stream) must not leave the
+          // browser holding a stream that looks open: close it, as a real proxy does.
+          answer.on('close', () => {
+            if (!answer.complete) res.destroy();
+          });
+          if (answer.destroyed && !answer.complete) res.destroy();
+        };
+        if (this.#slowMs > 0) setTimeout(forward, this.#slowMs);
+        else forward();
       },
     );
     upstream.on('socket', socket => this.#track(socket));
@@ -139,6 +235,10 @@ export class FaultProxy {
   }
 
   #onUpgrade(req, socket, head) {
+    if (this.#refuseWebSockets) {
+      socket.resetAndDestroy();
+      return;
+    }
     this.transportsSeen.add('websockets');
     const upstream = connect(this.targetPort, '127.0.0.1', () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];

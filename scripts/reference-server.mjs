@@ -47,6 +47,13 @@ export class ReferenceServer {
   }
 
   async start() {
+    await this.launch();
+    if (!(await this.ready(60_000))) throw new Error(`The reference server did not become healthy in 60 s:\n${this.#output}`);
+    return this;
+  }
+
+  /** Starts the process without waiting for it to answer; `ready()` waits for that. */
+  async launch() {
     this.port ??= await freePort();
     this.#output = '';
     this.#process = spawn('dotnet', [dll], {
@@ -75,15 +82,21 @@ export class ReferenceServer {
     for (const stream of [this.#process.stdout, this.#process.stderr]) {
       stream.on('data', chunk => (this.#output += chunk));
     }
-    await this.#waitUntilHealthy();
     return this;
   }
 
   /** Kills the process outright (no graceful shutdown: connections just drop), then starts it again. */
   async restart({ downMs = 0 } = {}) {
-    await this.kill();
-    if (downMs > 0) await new Promise(resolve => setTimeout(resolve, downMs));
+    await this.relaunch({ downMs });
     return this.start();
+  }
+
+  /** `restart` without waiting for the new process to answer. */
+  async relaunch({ downMs = 0 } = {}) {
+    await this.kill();
+    // The outage itself: how long nothing listens on the port.
+    if (downMs > 0) await new Promise(resolve => setTimeout(resolve, downMs));
+    await this.launch();
   }
 
   async kill() {
@@ -100,21 +113,25 @@ export class ReferenceServer {
     rmSync(this.folder, { recursive: true, force: true });
   }
 
-  async #waitUntilHealthy() {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
+  /**
+   * Whether the server answers `/health` within `ms`: false when it does not yet (a loaded machine can
+   * take long to start .NET), an error when the process has exited.
+   */
+  async ready(ms) {
+    const deadline = Date.now() + ms;
+    for (;;) {
       if (this.#process.exitCode !== null) {
         throw new Error(`The reference server exited (${this.#process.exitCode}):\n${this.#output}`);
       }
       try {
         const response = await fetch(`${this.url}/health`);
-        if (response.ok) return;
+        if (response.ok) return true;
       } catch {
         // Not listening yet.
       }
+      if (Date.now() > deadline) return false;
       await new Promise(resolve => setTimeout(resolve, 100));
     }
-    throw new Error(`The reference server did not become healthy in 30 s:\n${this.#output}`);
   }
 }
 
@@ -123,6 +140,9 @@ export class ReferenceServer {
  * to start, restart and stop their own server instances (with settings of their own in `env`), so no
  * test depends on another's state; `action: 'proxy'` puts a fault proxy in front of one and commands it.
  */
+/** How long one command waits for a server to answer before telling the page to ask again. */
+const READY_WAIT_MS = 10_000;
+
 export function referenceServerPlugin({ origins }) {
   const servers = new Map();
   const proxies = new Map();
@@ -141,17 +161,23 @@ export function referenceServerPlugin({ origins }) {
     async executeCommand({ command, payload }) {
       if (command !== 'reference-server') return undefined;
       const { action, id, downMs, env } = payload ?? {};
+      // A command must answer within web-test-runner's 20 s, and .NET can take longer than that to start
+      // on a loaded machine: 'start' and 'restart' wait a while, then the page asks 'ready' until it is.
       if (action === 'start') {
-        const server = await new ReferenceServer({ origins, env }).start();
+        const server = await new ReferenceServer({ origins, env }).launch();
         const handle = String(++next);
         servers.set(handle, server);
-        return { id: handle, url: server.url, agent: AGENT };
+        return { id: handle, url: server.url, agent: AGENT, ready: await server.ready(READY_WAIT_MS) };
       }
       const server = servers.get(id);
       if (!server) throw new Error(`No reference server ${id}.`);
       if (action === 'proxy') return proxyCommand(id, server, payload);
-      if (action === 'restart') await server.restart({ downMs });
-      else if (action === 'kill') await server.kill();
+      if (action === 'ready') return { id, url: server.url, ready: await server.ready(READY_WAIT_MS) };
+      if (action === 'restart') {
+        await server.relaunch({ downMs });
+        return { id, url: server.url, ready: await server.ready(READY_WAIT_MS) };
+      }
+      if (action === 'kill') await server.kill();
       else if (action === 'stop') {
         await proxies.get(id)?.stop();
         proxies.delete(id);

@@ -2,6 +2,7 @@ import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/si
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
 import { HubMethods } from './hub-protocol.js';
+import { duration } from './token-source.js';
 import type { ChatStatus } from './types.js';
 
 /** The part of SignalR's `HubConnection` this controller uses; tests pass a fake through `createConnection`. */
@@ -43,8 +44,13 @@ export interface HubConnectionOptions {
   /** The page came back (online again, visible again, unfrozen) while connected: time to check for missed messages. */
   onWake: () => void;
   createConnection?: ConnectionFactory;
-  /** Delay before retry `attempt`; never "give up". */
+  /** Delay before retry `attempt` (of a connect, or of a join the server refused); never "give up". */
   retryDelay?: (attempt: number) => number;
+  /**
+   * How long a start, or a JoinGroup on a started connection, may take before that connection counts as
+   * dead and a new one is made. A connection that never answers must not leave the widget silent.
+   */
+  connectTimeout?: number;
 }
 
 /** The least time between two Typing calls: enough for "is typing…" to stay up, little for the hub. */
@@ -53,17 +59,28 @@ export const TYPING_INTERVAL_MS = 3000;
 /** How long a departing connection waits for the server to confirm LeaveGroup. */
 const LEAVE_TIMEOUT_MS = 1000;
 
+/** The default `connectTimeout`: far longer than a negotiate, a handshake or a join takes on a busy server. */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
 const transportFlags: Record<TransportName, HttpTransportType> = {
   websockets: HttpTransportType.WebSockets,
   'server-sent-events': HttpTransportType.ServerSentEvents,
   'long-polling': HttpTransportType.LongPolling,
 };
 
-/** A real SignalR connection with automatic reconnect that never gives up (capped back-off with jitter). */
+/**
+ * A real SignalR connection. It has no automatic reconnect of its own: when it closes, the controller
+ * makes a new one (capped back-off with jitter, never giving up). SignalR 10's automatic reconnect keeps
+ * the stateful-reconnect buffer of the dropped WebSocket when the new attempt lands on another transport
+ * (server-sent events, long polling), and that buffer then drops every message and holds back every
+ * invocation: connected, silent, and never joined. A fresh connection has a fresh buffer.
+ */
 export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) =>
   new HubConnectionBuilder()
     .withUrl(url, {
       accessTokenFactory,
+      // Negotiate and sends: SignalR's own default waits 100 s for an answer.
+      timeout: CONNECT_TIMEOUT_MS,
       // Without negotiate there is only the WebSocket.
       skipNegotiation,
       transport: skipNegotiation
@@ -72,8 +89,6 @@ export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory
           ? transports.reduce((flags, name) => flags | transportFlags[name], HttpTransportType.None)
           : undefined,
     })
-    // SignalR stops reconnecting when the policy returns null; ours never does.
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => backoffDelay(previousRetryCount) })
     // A short WebSocket blip is bridged by the server replaying what was not acknowledged, where it allows that.
     .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
@@ -95,6 +110,14 @@ export class HubConnectionController implements ReactiveController {
   #generation = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
   #attempt = 0;
+  /** A refused JoinGroup is asked again on the same connection after a back-off. */
+  #joinRetryTimer?: ReturnType<typeof setTimeout>;
+  #joinAttempt = 0;
+  /**
+   * Set when a live connection dropped, until the next one is up. The failed attempts in between are
+   * the outage itself, which the status already says ("reconnecting"): they are not reported one by one.
+   */
+  #dropped = false;
   /** Whether the element is in the page: the only time a connection may exist. */
   #active = false;
 
@@ -214,55 +237,86 @@ export class HubConnectionController implements ReactiveController {
     this.#connection = connection;
     connection.on(HubMethods.receiveMessage, this.#onMessage);
     connection.on(HubMethods.userTyping, this.#onTyping);
+    // A connection made by a page's own factory may reconnect by itself; ours closes and is replaced.
     connection.onreconnecting(() => {
-      if (this.#current(generation)) this.#setStatus('reconnecting');
+      if (this.#live(connection, generation)) this.#setStatus('reconnecting');
     });
     connection.onreconnected(() => {
-      if (this.#current(generation)) void this.#afterConnect(connection, generation);
+      if (this.#live(connection, generation)) void this.#afterConnect(connection, generation);
     });
-    connection.onclose(error => {
-      if (this.#current(generation)) this.#closed(connection, generation, error);
+    connection.onclose(() => {
+      if (!this.#live(connection, generation)) return;
+      // A drop, not a failure: the status says "reconnecting" and a new connection is on its way.
+      this.#dropped = true;
+      this.#closed(connection, generation);
     });
 
     this.#setStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
     try {
-      await connection.start();
+      if (!(await answered(connection.start(), this.#connectTimeout))) {
+        throw new Error(`The hub did not answer within ${duration(this.#connectTimeout)}.`);
+      }
     } catch (error) {
-      if (!this.#current(generation)) return;
-      this.options.onError(asError(error));
-      this.#closed(connection, generation, undefined);
+      if (!this.#live(connection, generation)) return;
+      // Abandoned, not left running: a start that answers late must not bring a second connection up.
+      void connection.stop().catch(() => undefined);
+      if (!this.#dropped) this.options.onError(asError(error));
+      this.#closed(connection, generation);
       return;
     }
     // A stop() that came while start() was under way wins: it bumped the generation and has
     // already stopped this connection.
-    if (!this.#current(generation)) return;
+    if (!this.#live(connection, generation)) return;
     await this.#afterConnect(connection, generation);
   }
 
   async #afterConnect(connection: ChatConnection, generation: number) {
     this.#attempt = 0;
+    this.#joinAttempt = 0;
+    this.#dropped = false;
     this.#joined = undefined;
     this.#setStatus('connected');
     await this.#join(connection, generation);
   }
 
+  /**
+   * Joins the group on this connection. Joining is what makes the connection useful (pushes, and the
+   * catch-up `onJoined` starts), so it is not given up: a refusal is reported and asked again after a
+   * back-off, and no answer at all means the connection only looks open, so it is replaced.
+   */
   async #join(connection: ChatConnection, generation: number) {
     const group = this.#group;
     if (group === undefined) return;
+    clearTimeout(this.#joinRetryTimer);
+    let ok: boolean;
     try {
-      await connection.invoke(HubMethods.joinGroup, group);
+      ok = await answered(connection.invoke(HubMethods.joinGroup, group), this.#connectTimeout);
     } catch (error) {
-      if (this.#current(generation)) this.options.onError(asError(error));
+      if (!this.#live(connection, generation)) return;
+      this.options.onError(asError(error));
+      this.#joinRetryTimer = setTimeout(
+        () => {
+          if (this.#live(connection, generation) && this.#joined === undefined) void this.#join(connection, generation);
+        },
+        (this.options.retryDelay ?? backoffDelay)(this.#joinAttempt++),
+      );
       return;
     }
-    if (!this.#current(generation) || group !== this.#group) return;
+    if (!this.#live(connection, generation)) return;
+    if (!ok) {
+      // As good as dropped: the next attempts are a reconnect, not news.
+      this.#dropped = true;
+      void this.#restart({ trouble: true });
+      return;
+    }
+    if (group !== this.#group) return;
+    this.#joinAttempt = 0;
     this.#joined = group;
     this.options.onJoined(group);
   }
 
-  /** The connection ended without our asking (start failed, or SignalR stopped retrying): start anew later. */
-  #closed(connection: ChatConnection, generation: number, error: Error | undefined) {
-    if (error) this.options.onError(error);
+  /** The connection ended without our asking (it dropped, or its start failed): a new one, after a back-off. */
+  #closed(connection: ChatConnection, generation: number) {
     this.#detach(connection);
     this.#connection = undefined;
     this.#joined = undefined;
@@ -276,6 +330,7 @@ export class HubConnectionController implements ReactiveController {
   async #stop({ leave = true, quiet = false } = {}) {
     this.#generation++;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#joinRetryTimer);
     this.#attempt = 0;
     const connection = this.#connection;
     const joined = this.#joined;
@@ -283,7 +338,10 @@ export class HubConnectionController implements ReactiveController {
     this.#connection = undefined;
     this.#joined = undefined;
     // Said at once, so a start that follows (the element moved in the page) is not overwritten later.
-    if (!quiet) this.#setStatus('disconnected');
+    if (!quiet) {
+      this.#setStatus('disconnected');
+      this.#dropped = false;
+    }
     if (!connection) return;
     this.#detach(connection);
     if (leave && joined !== undefined && wasConnected) {
@@ -304,11 +362,31 @@ export class HubConnectionController implements ReactiveController {
     return generation === this.#generation;
   }
 
+  /** Whether this is still the connection in use: work and events of a replaced one are ignored. */
+  #live(connection: ChatConnection, generation: number) {
+    return this.#current(generation) && this.#connection === connection;
+  }
+
+  get #connectTimeout() {
+    return this.options.connectTimeout ?? CONNECT_TIMEOUT_MS;
+  }
+
   #setStatus(status: ChatStatus) {
     if (status === this.#status) return;
     this.#status = status;
     this.host.requestUpdate();
     this.options.onStatusChange(status);
+  }
+}
+
+/** Whether `work` settled within `ms`: true when it resolved, false when time ran out; a rejection passes through. */
+async function answered(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -48,6 +48,7 @@ describe('TokenSource', () => {
     await source.forConnect();
     await source.forConnect();
     expect(calls).to.equal(1);
+    // Time is the subject: a token older than a second is not reused.
     await new Promise(resolve => setTimeout(resolve, 1100));
     await source.forConnect();
     expect(calls).to.equal(2);

@@ -331,9 +331,24 @@ describe('the visitor experience, against the real reference server', () => {
     await element.updateComplete;
     expect(shownTexts(element)).to.deep.equal(texts);
     const requested = olderPages();
-    log.scrollTop = 10;
-    log.scrollTop = 0;
-    await new Promise(resolve => setTimeout(resolve, 300));
+    // A page the scroll asked for would be requested within the scroll event's own task: watch fetch,
+    // and wait for each scroll event to have been handled (this listener runs after the widget's).
+    const asked: string[] = [];
+    const realFetch = window.fetch;
+    window.fetch = (input, init) => {
+      asked.push(input instanceof Request ? input.url : String(input));
+      return realFetch(input, init);
+    };
+    try {
+      for (const top of [10, 0]) {
+        const scrolled = new Promise(resolve => log.addEventListener('scroll', resolve, { once: true }));
+        log.scrollTop = top;
+        await scrolled;
+      }
+    } finally {
+      window.fetch = realFetch;
+    }
+    expect(asked.filter(url => url.includes('beforeId='))).to.deep.equal([]);
     expect(olderPages()).to.equal(requested);
 
     // Scrolled up, a new message does not pull the view down: a pill offers to go there.

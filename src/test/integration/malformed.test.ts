@@ -52,7 +52,8 @@ describe('malformed pushes', () => {
         ></support-chat>
       `);
       await until(() => historyRequests(env.server, visitor.groupId) > 0 && element.status === 'connected', 'the widget never settled');
-      await new Promise(resolve => setTimeout(resolve, 100));
+      // Whatever loading and its renders had to say has been said.
+      await element.updateComplete;
       warnings.length = 0;
 
       for (const payload of malformed) connection.push('ReceiveMessage', payload);

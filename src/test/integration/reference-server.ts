@@ -18,11 +18,29 @@ export interface Visitor {
 const command = <T>(payload: Record<string, unknown>) =>
   executeServerCommand<T, Record<string, unknown>>('reference-server', payload) as Promise<T>;
 
+/** How long a server may take to answer after a start or restart: .NET starts slowly on a loaded machine. */
+const STARTUP_LIMIT_MS = 120_000;
+
+/** Asks until the server answers: each command waits a while, and says whether it answered by then. */
+async function whenReady(server: { id: string; ready: boolean }) {
+  const deadline = performance.now() + STARTUP_LIMIT_MS;
+  for (let { ready } = server; !ready; { ready } = await command<{ ready: boolean }>({ action: 'ready', id: server.id })) {
+    if (performance.now() > deadline) throw new Error(`Reference server ${server.id} did not answer within ${STARTUP_LIMIT_MS / 1000} s.`);
+  }
+}
+
 /** `env`: settings for this server only, e.g. `{ SUPPORTCHAT_SEND_LIMIT: '3' }`. */
-export const startServer = (env: Record<string, string> = {}) => command<ServerHandle>({ action: 'start', env });
+export async function startServer(env: Record<string, string> = {}): Promise<ServerHandle> {
+  const { ready, ...server } = await command<ServerHandle & { ready: boolean }>({ action: 'start', env });
+  await whenReady({ id: server.id, ready });
+  return server;
+}
 export const stopServer = (server: ServerHandle) => command({ action: 'stop', id: server.id });
-/** Kills the server process (connections drop without a close), waits `downMs`, starts it again. */
-export const restartServer = (server: ServerHandle, downMs = 0) => command({ action: 'restart', id: server.id, downMs });
+/** Kills the server process (connections drop without a close), waits `downMs`, starts it again and waits until it answers. */
+export async function restartServer(server: ServerHandle, downMs = 0) {
+  const { ready } = await command<{ ready: boolean }>({ action: 'restart', id: server.id, downMs });
+  await whenReady({ id: server.id, ready });
+}
 /** Kills the server process; `restartServer` brings it back on the same port and database. */
 export const killServer = (server: ServerHandle) => command({ action: 'kill', id: server.id });
 
@@ -32,7 +50,9 @@ export const killServer = (server: ServerHandle) => command({ action: 'kill', id
  */
 export function useReferenceServer(env: Record<string, string> = {}): { server: ServerHandle; agent: string } {
   const context = {} as { server: ServerHandle; agent: string };
-  before(async () => {
+  before(async function () {
+    // Starting .NET on a loaded machine is what this waits for, however long it takes within the limit.
+    this.timeout(STARTUP_LIMIT_MS + 30_000);
     context.server = await startServer(env);
     context.agent = await agentToken(context.server);
   });
@@ -52,10 +72,14 @@ export interface ProxyRule {
 
 /**
  * The fault proxy in front of a server: `url` is where a widget connects to be at its mercy. `pause`
- * stalls every byte, `drop` resets every connection, `cut` refuses connections until `restore`.
+ * stalls every byte, `drop` resets every connection, `cut` refuses connections until `restore`,
+ * `refuseWebSockets` resets WebSocket upgrades (the other transports pass) until `allowWebSockets`.
  */
-export const proxy = (server: ServerHandle, op: 'start' | 'pause' | 'resume' | 'drop' | 'cut' | 'restore' | 'failNext', rule?: ProxyRule) =>
-  command<{ url: string; transportsSeen: string[] }>({ action: 'proxy', id: server.id, op, rule });
+export const proxy = (
+  server: ServerHandle,
+  op: 'start' | 'pause' | 'resume' | 'drop' | 'cut' | 'restore' | 'refuseWebSockets' | 'allowWebSockets' | 'failNext',
+  rule?: ProxyRule,
+) => command<{ url: string; transportsSeen: string[] }>({ action: 'proxy', id: server.id, op, rule });
 
 export const hubUrl = (server: ServerHandle) => `${server.url}/hubs/groupchat`;
 
@@ -100,8 +124,9 @@ export async function postOk(server: ServerHandle, token: string, groupId: strin
 
 /**
  * An agent that keeps sending, as a person at a console would: each message has its own client id, and a
- * send that fails (the server is down, the network is cut) is tried again until it is accepted, so the
- * server stores it once. `onSent(n)` runs after message n is accepted.
+ * send that fails for the moment (the server is down or restarting: no answer, or a 5xx) is tried again
+ * until it is accepted, so the server stores it once. A 4xx is the test's own mistake and fails at once.
+ * `onSent(n)` runs after message n is accepted.
  */
 export async function agentSends(
   server: ServerHandle,
@@ -113,16 +138,20 @@ export async function agentSends(
   for (const [index, message] of texts.entries()) {
     const clientMessageId = `agent-${groupId}-${index}-${message}`;
     for (;;) {
+      let response: Response | undefined;
       try {
-        const response = await fetch(`${server.url}/chats/${groupId}`, {
+        response = await fetch(`${server.url}/chats/${groupId}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify({ groupId, message, clientMessageId }),
         });
-        if (response.ok) break;
       } catch {
         // The server is away; it comes back.
       }
+      if (response?.ok) break;
+      if (response && response.status < 500)
+        throw new Error(`Sending "${message}" was refused with ${response.status}: ${await response.text()}`);
+      // A pause between tries, as a person would make: the server's way back is what is waited for.
       await new Promise(resolve => setTimeout(resolve, 100));
     }
     await onSent(index + 1);
@@ -146,8 +175,6 @@ export async function expectAllOnce(element: SupportChat, expected: string[], ti
 }
 
 export const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
-
-export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** An inline widget on a conversation for the holder of `token`, made but not yet in the page. */
 export function inlineWidget(server: ServerHandle, groupId: string, token: string): SupportChat {

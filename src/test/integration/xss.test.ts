@@ -96,6 +96,17 @@ describe('an XSS table sent through the real reference server', () => {
     window.removeEventListener('error', onError);
   });
 
+  /**
+   * The vectors' handlers would run when a broken image or media source fails to load. A probe of each,
+   * made after the messages were drawn, has failed once this resolves: so would any of theirs have.
+   */
+  async function afterLoadErrors() {
+    const probes = [document.createElement('img'), document.createElement('audio')];
+    const failed = probes.map(probe => new Promise(resolve => probe.addEventListener('error', resolve, { once: true })));
+    for (const probe of probes) probe.src = 'x';
+    await Promise.all(failed);
+  }
+
   function expectOnlyOurMarkup(element: SupportChat) {
     const root = element.shadowRoot!;
     expect(
@@ -123,7 +134,7 @@ describe('an XSS table sent through the real reference server', () => {
     await whenConnected(element);
     for (const vector of vectors) await postOk(env.server, env.agent, visitor.groupId, vector);
     await until(() => bubbles(element).length === vectors.length, 'not every vector arrived');
-    await new Promise(resolve => setTimeout(resolve, 300));
+    await afterLoadErrors();
 
     expect(bubbles(element).map(b => b.querySelector('.text')!.textContent)).to.deep.equal(vectors.map(v => v.trim()));
     expectOnlyOurMarkup(element);
@@ -140,7 +151,7 @@ describe('an XSS table sent through the real reference server', () => {
     }
     const widgets = [...agentView.querySelectorAll('support-chat')];
     await until(() => widgets.every(w => bubbles(w).length === 1), 'not every conversation loaded', 30_000);
-    await new Promise(resolve => setTimeout(resolve, 300));
+    await afterLoadErrors();
 
     const names = widgets.map(w => w.shadowRoot!.querySelector('.message bdi.name')!.textContent);
     expect(names).to.deep.equal(nameVectors.map(n => n.trim()));
