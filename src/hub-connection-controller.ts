@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type ILogger } from '@microsoft/signalr';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
 import { HubMethods } from './hub-protocol.js';
@@ -69,6 +69,18 @@ const transportFlags: Record<TransportName, HttpTransportType> = {
 };
 
 /**
+ * SignalR's own log, at warning level and above, all written as warnings. It calls a dropped socket or a
+ * failed negotiate an error, yet for the widget these are the weather: the controller reconnects, the
+ * panel says "reconnecting" and `support-chat-error` tells the page. A page's error console stays for
+ * what is really wrong with it.
+ */
+const signalRLog: ILogger = {
+  log(level, message) {
+    if (level >= LogLevel.Warning) console.warn(`[${new Date().toISOString()}] ${LogLevel[level]}: ${message}`);
+  },
+};
+
+/**
  * A real SignalR connection. It has no automatic reconnect of its own: when it closes, the controller
  * makes a new one (capped back-off with jitter, never giving up). SignalR 10's automatic reconnect keeps
  * the stateful-reconnect buffer of the dropped WebSocket when the new attempt lands on another transport
@@ -91,7 +103,7 @@ export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory
     })
     // A short WebSocket blip is bridged by the server replaying what was not acknowledged, where it allows that.
     .withStatefulReconnect()
-    .configureLogging(LogLevel.Warning)
+    .configureLogging(signalRLog)
     .build();
 
 /**
