@@ -309,7 +309,8 @@ export class ChatCore implements ReactiveController {
   }
 
   #renderMessage(message: ChatMessage, continues: boolean) {
-    const mine = message.userId === this.#tokens.identity.userId;
+    // A message without a server copy is one of mine on its way, whatever id it was shown with at Enter.
+    const mine = message.id === undefined || message.userId === this.#tokens.identity.userId;
     return html`
       <li
         part="message"

@@ -194,7 +194,9 @@ export class ChatSession {
         await (this.#catchingUp ?? this.catchUp());
         if (!this.#historyRead) throw this.#historyError ?? new Error('The conversation could not be loaded.');
       }
-      this.store.posting(clientMessageId);
+      // The history has been read, so the token is known: who I am is known now, if not at Enter.
+      const identity = this.tokens.identity;
+      this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
       const stored = await this.api.send(this.groupId, text, clientMessageId);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else if (this.store.accept(clientMessageId)) {

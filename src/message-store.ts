@@ -95,10 +95,16 @@ export class MessageStore {
     return message;
   }
 
-  /** The message is being posted: a copy numbered at or below the highest id held now cannot be it. */
-  posting(clientMessageId: string): void {
+  /**
+   * The message is being posted: a copy numbered at or below the highest id held now cannot be it. It
+   * takes who I am now: at Enter the token may not have been fetched yet (a `tokenProvider`), and its
+   * copy will carry the user id the server knows me by.
+   */
+  posting(clientMessageId: string, userId: number, name: string): void {
     const entry = this.#outbox.get(clientMessageId);
-    if (entry && entry.above === undefined) this.#outbox.set(clientMessageId, { ...entry, above: this.lastId ?? 0 });
+    if (!entry || entry.above !== undefined) return;
+    this.#outbox.set(clientMessageId, { ...entry, above: this.lastId ?? 0, message: { ...entry.message, userId, name } });
+    this.#joined = undefined;
   }
 
   /** A retry: on its way again. */

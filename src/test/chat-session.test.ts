@@ -3,6 +3,7 @@ import type { ChatRest, HistoryQuery } from '../chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from '../chat-session.js';
 import type { WireMessage } from '../hub-protocol.js';
 import { parseMessage } from '../hub-protocol.js';
+import type { TokenIdentity } from '../token-source.js';
 import type { ChatMessage } from '../types.js';
 
 const ME = 7;
@@ -52,7 +53,7 @@ const settle = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
-function session() {
+function session(identity: TokenIdentity = { userId: ME, name: 'Ann' }) {
   const rest = new ManualRest();
   const errors: Error[] = [];
   const callbacks: ChatSessionCallbacks = {
@@ -61,8 +62,9 @@ function session() {
     onError: error => errors.push(error),
     onSendFailed: error => errors.push(error),
   };
-  const chat = new ChatSession('5', rest, { identity: { userId: ME, name: 'Ann' } }, callbacks, { first: 3, catchUp: 3 });
-  return { rest, chat, errors };
+  const tokens = { identity };
+  const chat = new ChatSession('5', rest, tokens, callbacks, { first: 3, catchUp: 3 });
+  return { rest, chat, errors, tokens };
 }
 
 const shown = (chat: ChatSession) => chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}`);
@@ -101,6 +103,20 @@ describe('ChatSession', () => {
     // The echo, late after all, changes nothing.
     chat.receive([wire(2, 'hello', ME)]);
     expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
+  });
+
+  it('a message sent before the first token is known takes my identity when posted, and its seed echo replaces it', async () => {
+    // A `tokenProvider` with a `group` attribute: the session exists before any token was fetched.
+    const { rest, chat, tokens } = session({});
+    const sending = chat.send('hello');
+    expect(shown(chat)).to.deep.equal(['-:hello:pending']);
+    // The history read fetched the token.
+    tokens.identity = { userId: ME, name: 'Ann' };
+    await rest.page();
+    chat.receive([wire(1, 'hello', ME)]);
+    rest.sends[0].resolve(undefined);
+    await sending;
+    expect(chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}:${m.userId}`)).to.deep.equal(['1:hello:sent:7']);
   });
 
   it('posts only once the history has been read, so an earlier message of mine is not taken for the copy', async () => {

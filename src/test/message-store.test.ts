@@ -83,7 +83,7 @@ describe('MessageStore', () => {
   it('keeps an accepted message, shown as sent, until its copy arrives', () => {
     const store = new MessageStore();
     store.addPending('c-1', 'hello', 7, 'Ann');
-    store.posting('c-1');
+    store.posting('c-1', 7, 'Ann');
     expect(store.accept('c-1')).to.equal(true);
     expect(store.messages.map(m => [m.key, m.state, m.id])).to.deep.equal([['c-1', 'sent', undefined]]);
     store.add([message(1, { text: 'hello', userId: 7 })]);
@@ -105,7 +105,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
   /** Shown, then posted: only a posted message can have a copy. */
   const send = (store: MessageStore, clientMessageId: string, text: string) => {
     store.addPending(clientMessageId, text, 7, 'Ann');
-    store.posting(clientMessageId);
+    store.posting(clientMessageId, 7, 'Ann');
   };
 
   it('a message not posted yet has no copy, even one with its text', () => {
@@ -116,7 +116,7 @@ describe('MessageStore against the seed (copies without clientMessageId)', () =>
       ['m1', 'sent', 1],
       ['c-1', 'pending', null],
     ]);
-    store.posting('c-1');
+    store.posting('c-1', 7, 'Ann');
     store.add([mine(2, 'hello')]);
     expect(shown(store)).to.deep.equal([
       ['m1', 'sent', 1],
