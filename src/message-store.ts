@@ -53,11 +53,6 @@ export class MessageStore {
     return this.#joined;
   }
 
-  /** The lowest id held. */
-  get firstId(): number | undefined {
-    return this.#sent[0]?.id;
-  }
-
   /** The highest id held, from history or a push. */
   get lastId(): number | undefined {
     return this.#sent.at(-1)?.id;
@@ -114,16 +109,20 @@ export class MessageStore {
 
   /**
    * The server answered that it stored the message but not which one it became (the seed). It shows as
-   * sent from now on, and keeps its place until its copy arrives, by push or history. Answers whether
-   * that copy is still to come, so the caller can look for it in the history.
+   * sent from now on, and keeps its place until its copy arrives, by push or history.
    */
-  accept(clientMessageId: string): boolean {
-    if (this.#guesses.delete(clientMessageId)) return false;
+  accept(clientMessageId: string): void {
+    // Its copy is here already, taken by text: that guess is now certain.
+    if (this.#guesses.delete(clientMessageId)) return;
     const entry = this.#outbox.get(clientMessageId);
-    if (!entry) return false;
+    if (!entry) return;
     this.#outbox.set(clientMessageId, { ...entry, accepted: true, message: { ...entry.message, state: 'sent', error: undefined } });
     this.#joined = undefined;
-    return true;
+  }
+
+  /** Whether the server stored this message of mine and its copy has not come yet. */
+  awaitsCopy(clientMessageId: string): boolean {
+    return this.#outbox.get(clientMessageId)?.accepted ?? false;
   }
 
   /**
@@ -147,10 +146,6 @@ export class MessageStore {
     };
     this.#replace(otherId, clientMessageId, failed);
     return failed.message;
-  }
-
-  getPending(clientMessageId: string): ChatMessage | undefined {
-    return this.#outbox.get(clientMessageId)?.message;
   }
 
   /** Which bubble of mine on its way a new server copy takes the place of: its key, if any. */
