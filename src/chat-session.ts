@@ -1,5 +1,5 @@
 import type { ChatRest } from './chat-api.js';
-import { parseMessage } from './hub-protocol.js';
+import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
@@ -157,11 +157,9 @@ export class ChatSession {
    * committed when it read.
    */
   #settledSince(started: number, resumeFrom: number): number {
-    let next = resumeFrom;
-    while (this.#marks.length > 0 && this.#marks[0].at + COMMIT_MARGIN_MS <= started) {
-      next = Math.max(next, this.#marks.shift()!.watermark);
-    }
-    return next;
+    const settled = this.#marks.filter(mark => mark.at + COMMIT_MARGIN_MS <= started);
+    this.#marks = this.#marks.slice(settled.length);
+    return Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
   }
 
   /**
@@ -215,6 +213,15 @@ export class ChatSession {
     const clientMessageId = newClientMessageId();
     this.store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
     this.callbacks.onChange();
+    if (text.length > MAX_TEXT_LENGTH) {
+      // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
+      // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
+      const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
+      this.store.markFailed(clientMessageId, reason.message);
+      this.callbacks.onSendFailed(reason);
+      this.callbacks.onChange();
+      return;
+    }
     await this.#deliver(clientMessageId, text);
   }
 

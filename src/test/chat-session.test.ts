@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { ChatRest, HistoryQuery } from '../chat-api.js';
 import { COMMIT_MARGIN_MS, ECHO_GRACE_MS, ChatSession, type ChatSessionCallbacks, type Clock } from '../chat-session.js';
 import type { WireMessage } from '../hub-protocol.js';
-import { parseMessage } from '../hub-protocol.js';
+import { MAX_TEXT_LENGTH, parseMessage } from '../hub-protocol.js';
 import type { TokenIdentity } from '../token-source.js';
 import type { ChatMessage } from '../types.js';
 
@@ -136,6 +136,22 @@ describe('ChatSession', () => {
     rest.sends[0].resolve(undefined);
     await sending;
     expect(chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}:${m.userId}`)).to.deep.equal(['1:hello:sent:7']);
+  });
+
+  it('a message longer than a copy could be shown fails at once, posts nothing, and keeps its text', async () => {
+    const { rest, chat, errors } = session();
+    void chat.catchUp();
+    await rest.page();
+    const long = 'x'.repeat(MAX_TEXT_LENGTH + 1);
+    await chat.send(long);
+    expect(rest.sends).to.have.length(0);
+    expect(chat.store.messages.map(m => [m.text.length, m.state, m.error])).to.deep.equal([
+      [MAX_TEXT_LENGTH + 1, 'failed', 'A message can be at most 20,000 characters.'],
+    ]);
+    expect(errors.map(e => e.message)).to.deep.equal(['A message can be at most 20,000 characters.']);
+    void chat.send('x'.repeat(MAX_TEXT_LENGTH));
+    await settle();
+    expect(rest.sends).to.have.length(1);
   });
 
   it('posts only once the history has been read, so an earlier message of mine is not taken for the copy', async () => {
