@@ -191,14 +191,14 @@ export class ChatSession {
   }
 
   async #fetchOlder(): Promise<number> {
-    const before = this.#oldest;
-    if (!this.#hasOlder || before === undefined) return 0;
+    const oldest = this.#oldest;
+    if (!this.#hasOlder || oldest === undefined) return 0;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: before, limit: this.pages.first });
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first });
       const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
-      if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= before)) this.#hasOlder = false;
+      if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= oldest)) this.#hasOlder = false;
       if (added.length > 0) this.callbacks.onChange();
       return added.length;
     } catch (error) {

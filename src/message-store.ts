@@ -69,7 +69,7 @@ export class MessageStore {
     // In id order (the seed's history has none), so copies meet my messages in the order both were made.
     for (const message of Array.from(messages).filter(isStored).sort(byId)) {
       if (this.#ids.has(message.id)) {
-        if (message.clientMessageId) this.#identified(message.clientMessageId, message.id);
+        if (message.clientMessageId) this.#answerNamesHeldCopy(message.clientMessageId, message.id);
         continue;
       }
       this.#ids.add(message.id);
@@ -181,7 +181,7 @@ export class MessageStore {
    * A send's answer names a copy that is already shown. If a text match gave that copy to another message
    * of mine whose send has not answered, that message is still on its way: it takes this one's bubble.
    */
-  #identified(clientMessageId: string, id: number) {
+  #answerNamesHeldCopy(clientMessageId: string, id: number) {
     const mine = this.#guesses.get(clientMessageId);
     this.#guesses.delete(clientMessageId);
     if (mine?.copy.id === id) return;
