@@ -77,12 +77,6 @@ export class ChatCore implements ReactiveController {
   readonly #tokens: TokenSource;
   readonly #hub: HubConnectionController;
   readonly #attention: AttentionController;
-  readonly #sessionCallbacks: ChatSessionCallbacks = {
-    onMessages: (messages, live) => this.#arrived(messages, live),
-    onChange: () => this.host.requestUpdate(),
-    onError: error => this.#fail(error),
-    onSendFailed: error => this.#sendFailed(error),
-  };
 
   constructor(private readonly host: SupportChat) {
     this.#tokens = new TokenSource(
@@ -309,7 +303,8 @@ export class ChatCore implements ReactiveController {
   }
 
   #renderMessage(message: ChatMessage, continues: boolean) {
-    const mine = message.userId === this.#tokens.identity.userId;
+    // A message without a server copy is one of mine on its way, whatever id it was shown with at Enter.
+    const mine = message.id === undefined || message.userId === this.#tokens.identity.userId;
     return html`
       <li
         part="message"
@@ -382,7 +377,7 @@ export class ChatCore implements ReactiveController {
     this.#sessionKey = key;
     this.#apiBase = base;
     const api = base ? new ChatApi(base, this.#tokens, () => host.requestTimeout) : undefined;
-    this.#session = group && api ? new ChatSession(group, api, this.#tokens, this.#sessionCallbacks) : undefined;
+    this.#session = group && api ? this.#newSession(group, api) : undefined;
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);
       this.#sessionWaiters.clear();
@@ -395,6 +390,22 @@ export class ChatCore implements ReactiveController {
     void this.#hub.setGroup(group);
     // Same group, new API base: the joined group stays, so nothing else would fill the new session.
     if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
+  }
+
+  /**
+   * A session whose callbacks report into the element only while it is the open one: a session replaced
+   * mid-send or mid-catch-up must not add its messages, unread count or conversation to the new one's.
+   */
+  #newSession(group: string, api: ChatApi): ChatSession {
+    const open = () => this.#session === session;
+    const callbacks: ChatSessionCallbacks = {
+      onMessages: (messages, live) => open() && this.#arrived(messages, live),
+      onChange: () => open() && this.host.requestUpdate(),
+      onError: error => open() && this.#fail(error),
+      onSendFailed: error => open() && this.#sendFailed(error),
+    };
+    const session: ChatSession = new ChatSession(group, api, this.#tokens, callbacks);
+    return session;
   }
 
   async #grant(): Promise<TokenGrant> {

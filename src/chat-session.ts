@@ -1,5 +1,5 @@
 import type { ChatRest } from './chat-api.js';
-import { parseMessage } from './hub-protocol.js';
+import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
@@ -22,6 +22,27 @@ export interface PageSizes {
 }
 const PAGES: PageSizes = { first: 50, catchUp: 200 };
 
+/** The time, and a timer: injected by tests. */
+export interface Clock {
+  now(): number;
+  later(run: () => void, ms: number): void;
+}
+const REAL_CLOCK: Clock = { now: () => Date.now(), later: (run, ms) => void setTimeout(run, ms) };
+
+/**
+ * Longer than a message can take from being numbered to being committed (a transaction of one insert;
+ * PostgreSQL commits out of id order within milliseconds, seconds at worst under load).
+ */
+export const COMMIT_MARGIN_MS = 10_000;
+/** How long a send answered without its message waits for its echo before asking the history for its copy. */
+export const ECHO_GRACE_MS = 1_500;
+
+/** The highest id history had shown when a page arrived. */
+interface Mark {
+  readonly at: number;
+  readonly watermark: number;
+}
+
 /**
  * One conversation, without DOM or transport: what is shown (the store), how it is filled (history
  * after every join, pushes in between) and how my messages go out (pending → sent, or failed with a retry).
@@ -40,12 +61,16 @@ export class ChatSession {
    */
   #watermark?: number;
   /**
-   * Where the next catch-up starts: the watermark as it was before the last catch-up, so each catch-up
-   * reads again what the one before it read. That covers a history read that saw N+1 while N was still
-   * being committed, when the push of N is then lost to a disconnect: the next catch-up finds N. Only a
-   * commit that stays pending across two catch-ups, with its push lost, can still slip by.
+   * Where the next catch-up starts: every id up to it has been read. A page showing N+1 may miss N, still
+   * being committed, and N's push may be lost to a disconnect; but N was numbered before that page was
+   * read, so it is committed `COMMIT_MARGIN_MS` later. Hence a watermark W seen at time t becomes the
+   * resume point only after a catch-up that started at t + `COMMIT_MARGIN_MS` or later has read above the
+   * resume point before it: that read saw every id up to W. Lagging by time, not by a count of catch-ups:
+   * two catch-ups back to back are milliseconds apart, and a commit can outlast both.
    */
   #resumeFrom?: number;
+  /** Watermarks not yet old enough to resume from, oldest first. */
+  #marks: Mark[] = [];
   /** The lowest id history has shown: loading older messages continues below it. */
   #oldest?: number;
   #historyRead = false;
@@ -58,6 +83,7 @@ export class ChatSession {
     private readonly tokens: Pick<TokenSource, 'identity'>,
     private readonly callbacks: ChatSessionCallbacks,
     private readonly pages: PageSizes = PAGES,
+    private readonly clock: Clock = REAL_CLOCK,
   ) {}
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
@@ -94,29 +120,31 @@ export class ChatSession {
 
   async #fetchMissing() {
     const live = this.store.lastId !== undefined;
-    const before = this.#watermark;
+    const started = this.clock.now();
     try {
-      let after = this.#resumeFrom;
-      /** Where the next catch-up starts after a first page: just below it, or the start if it was all. */
-      let below: number | undefined;
-      if (after === undefined) {
+      const resumeFrom = this.#resumeFrom;
+      if (resumeFrom === undefined) {
         const page = await this.api.history(this.groupId, { limit: this.pages.first });
-        // Said again on every first page: an empty conversation read first may have grown since.
-        this.#hasOlder = page.length >= this.pages.first;
-        this.#added(this.#read(page), live);
-        // A short page is the whole conversation, but a message numbered below it may still have been
-        // committing: the next catch-up reads from the start, as older pages will not be asked for.
-        below = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
+        // Said again on every first page: an empty conversation read first may have grown since. A page
+        // longer than asked for comes from a server that ignores paging (the seed): it is everything.
+        this.#hasOlder = page.length === this.pages.first;
+        this.#added(this.#fromHistory(page), live);
+        // Everything below this page is read by older pages; a short page is the whole conversation.
+        this.#resumeFrom = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
       } else {
-        for (;;) {
+        for (let after = resumeFrom; ;) {
           const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp });
-          this.#added(this.#read(page), live);
+          this.#added(this.#fromHistory(page), live);
           const top = highestId(page);
-          if (page.length < this.pages.catchUp || top === undefined || top <= after) break;
+          // A page longer than asked for, or holding an id at or below `afterId`, comes from a server that
+          // ignores paging (the seed): it is everything, and asking again would fetch it all again.
+          const everything = page.length > this.pages.catchUp || page.some(m => m.id !== undefined && m.id <= after);
+          if (everything || page.length < this.pages.catchUp || top === undefined) break;
           after = top;
         }
+        this.#resumeFrom = this.#settledSince(started, resumeFrom);
       }
-      this.#resumeFrom = before ?? below;
+      if (this.#watermark !== undefined) this.#marks.push({ at: this.clock.now(), watermark: this.#watermark });
     } catch (error) {
       this.#historyError = error instanceof Error ? error : new Error(String(error));
       this.callbacks.onError(this.#historyError);
@@ -124,10 +152,21 @@ export class ChatSession {
   }
 
   /**
+   * The resume point after a catch-up that started at `started` and read everything above `resumeFrom`:
+   * the highest watermark seen at least `COMMIT_MARGIN_MS` before it started, whose ids were all
+   * committed when it read.
+   */
+  #settledSince(started: number, resumeFrom: number): number {
+    const settled = this.#marks.filter(mark => mark.at + COMMIT_MARGIN_MS <= started);
+    this.#marks = this.#marks.slice(settled.length);
+    return Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
+  }
+
+  /**
    * A history page, as any server answers it (the newest page, everything after an id, everything
    * before one, or all of it in any order): whole up to its highest id, so that id is a watermark.
    */
-  #read(page: ChatMessage[]): ChatMessage[] {
+  #fromHistory(page: ChatMessage[]): ChatMessage[] {
     this.#historyRead = true;
     const top = highestId(page);
     if (top !== undefined && (this.#watermark === undefined || top > this.#watermark)) this.#watermark = top;
@@ -152,14 +191,14 @@ export class ChatSession {
   }
 
   async #fetchOlder(): Promise<number> {
-    const before = this.#oldest;
-    if (!this.#hasOlder || before === undefined) return 0;
+    const oldest = this.#oldest;
+    if (!this.#hasOlder || oldest === undefined) return 0;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: before, limit: this.pages.first });
-      const added = this.#read(page);
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first });
+      const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
-      if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= before)) this.#hasOlder = false;
+      if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= oldest)) this.#hasOlder = false;
       if (added.length > 0) this.callbacks.onChange();
       return added.length;
     } catch (error) {
@@ -174,6 +213,15 @@ export class ChatSession {
     const clientMessageId = newClientMessageId();
     this.store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
     this.callbacks.onChange();
+    if (text.length > MAX_TEXT_LENGTH) {
+      // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
+      // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
+      const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
+      this.store.markFailed(clientMessageId, reason.message);
+      this.callbacks.onSendFailed(reason);
+      this.callbacks.onChange();
+      return;
+    }
     await this.#deliver(clientMessageId, text);
   }
 
@@ -192,14 +240,23 @@ export class ChatSession {
         // been read once, an earlier message of mine with the same text could pass for it. (And a server
         // that cannot answer the history is unlikely to take a message.) So the history comes first.
         await (this.#catchingUp ?? this.catchUp());
+        // A catch-up queued behind the one that failed may still read it: wait for it before failing.
+        while (!this.#historyRead && this.#catchingUp) await this.#catchingUp;
         if (!this.#historyRead) throw this.#historyError ?? new Error('The conversation could not be loaded.');
       }
-      this.store.posting(clientMessageId);
+      // The history has been read, so the token is known: who I am is known now, if not at Enter.
+      const identity = this.tokens.identity;
+      this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
       const stored = await this.api.send(this.groupId, text, clientMessageId);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
-      else if (this.store.accept(clientMessageId)) {
-        // Stored, but its echo has not come (it may never: sent while reconnecting): the history has it.
-        void this.catchUp();
+      else {
+        this.store.accept(clientMessageId);
+        // Stored, and its echo usually comes within milliseconds. If it has not come by then (lost while
+        // reconnecting, or the hub was down), the history has the copy. Not at once: against the seed
+        // every catch-up fetches the whole conversation.
+        this.clock.later(() => {
+          if (this.store.awaitsCopy(clientMessageId)) void this.catchUp();
+        }, ECHO_GRACE_MS);
       }
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.

@@ -1,61 +1,25 @@
+import { Outbox } from './outbox.js';
 import type { ChatMessage } from './types.js';
 
 type StoredMessage = ChatMessage & { readonly id: number };
 
-/** A message of mine that has no server copy in the list yet. */
-interface Outgoing {
-  readonly message: ChatMessage & { readonly clientMessageId: string };
-  /**
-   * The highest id held when it was posted: its server copy, numbered later, is above it. Undefined
-   * until it is posted, when it can have no copy yet.
-   */
-  readonly above?: number;
-  /** The server said it stored it, without saying which message it became (the seed's `{ success: true }`). */
-  readonly accepted: boolean;
-}
-
-/** What a server copy is matched by when it has no `clientMessageId`. */
-interface Copy {
-  readonly id: number;
-  readonly text: string;
-  readonly userId: number;
-}
-
-/** A server copy given to a message of mine by its text alone, while that message's send had not answered. */
-interface Guess {
-  readonly copy: Copy;
-  readonly above?: number;
-}
-
 /**
  * The conversation as shown: server messages ordered and de-duplicated by id, then my messages still
- * on their way, in the order I sent them. History and live pushes may overlap in any way; each
- * message is kept once.
- *
- * A message of mine is matched to its server copy by `clientMessageId` when the copy carries one (an
- * extension). The seed's copies do not: then a new copy from my user id takes the place of my oldest
- * message on its way with the same text. Messages with the same text cannot be told apart, so what
- * must hold is how many of each are shown, and the bubble that takes the copy keeps its key (and DOM node).
+ * on their way (the outbox), in the order I sent them. History and live pushes may overlap in any way;
+ * each message is kept once, and a copy of one of mine takes its bubble's place.
  */
 export class MessageStore {
   readonly #sent: StoredMessage[] = [];
   readonly #ids = new Set<number>();
-  #outbox = new Map<string, Outgoing>();
-  /** Text matches whose sends have not answered: if one of those sends fails, the copy was another's. */
-  readonly #guesses = new Map<string, Guess>();
+  readonly #outbox = new Outbox();
   /** Both lists in one, made when read after a change while messages of mine are on their way. */
   #joined?: readonly ChatMessage[];
 
   /** Server messages in id order, then messages of mine without a server copy yet (pending, accepted, failed). */
   get messages(): readonly ChatMessage[] {
     if (this.#outbox.size === 0) return this.#sent;
-    this.#joined ??= [...this.#sent, ...Array.from(this.#outbox.values(), entry => entry.message)];
+    this.#joined ??= [...this.#sent, ...this.#outbox.messages];
     return this.#joined;
-  }
-
-  /** The lowest id held. */
-  get firstId(): number | undefined {
-    return this.#sent[0]?.id;
   }
 
   /** The highest id held, from history or a push. */
@@ -74,11 +38,11 @@ export class MessageStore {
     // In id order (the seed's history has none), so copies meet my messages in the order both were made.
     for (const message of Array.from(messages).filter(isStored).sort(byId)) {
       if (this.#ids.has(message.id)) {
-        if (message.clientMessageId) this.#identified(message.clientMessageId, message.id);
+        if (message.clientMessageId) this.#outbox.answerNamesHeldCopy(message.clientMessageId, message.id);
         continue;
       }
       this.#ids.add(message.id);
-      const key = this.#claim(message);
+      const key = this.#outbox.claim(message);
       // Keep my bubble's key so its DOM node is reused, not replaced.
       const stored = key ? { ...message, key } : message;
       this.#insert(stored);
@@ -89,154 +53,37 @@ export class MessageStore {
 
   /** Shows a message of mine before the server has it. */
   addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
-    const message = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' } as const;
-    this.#outbox.set(clientMessageId, { message, accepted: false });
     this.#joined = undefined;
-    return message;
+    return this.#outbox.addPending(clientMessageId, text, userId, name);
   }
 
-  /** The message is being posted: a copy numbered at or below the highest id held now cannot be it. */
-  posting(clientMessageId: string): void {
-    const entry = this.#outbox.get(clientMessageId);
-    if (entry && entry.above === undefined) this.#outbox.set(clientMessageId, { ...entry, above: this.lastId ?? 0 });
+  /** The message is being posted, as `userId`: a copy numbered at or below the highest id held now cannot be it. */
+  posting(clientMessageId: string, userId: number, name: string): void {
+    this.#joined = undefined;
+    this.#outbox.posting(clientMessageId, userId, name, this.lastId ?? 0);
   }
 
   /** A retry: on its way again. */
   markPending(clientMessageId: string): ChatMessage | undefined {
-    return this.#update(clientMessageId, { state: 'pending', error: undefined });
-  }
-
-  /**
-   * The server answered that it stored the message but not which one it became (the seed). It shows as
-   * sent from now on, and keeps its place until its copy arrives, by push or history. Answers whether
-   * that copy is still to come, so the caller can look for it in the history.
-   */
-  accept(clientMessageId: string): boolean {
-    if (this.#guesses.delete(clientMessageId)) return false;
-    const entry = this.#outbox.get(clientMessageId);
-    if (!entry) return false;
-    this.#outbox.set(clientMessageId, { ...entry, accepted: true, message: { ...entry.message, state: 'sent', error: undefined } });
     this.#joined = undefined;
-    return true;
+    return this.#outbox.markPending(clientMessageId);
   }
 
-  /**
-   * The send failed. Answers the failed message as shown, or `undefined` when its server copy is already
-   * here (stored, but the answer was lost), so there is nothing to report.
-   */
+  /** Stored, without saying which message it became (the seed): shown as sent until its copy comes. */
+  accept(clientMessageId: string): void {
+    this.#joined = undefined;
+    this.#outbox.accept(clientMessageId);
+  }
+
+  /** Whether the server stored this message of mine and its copy has not come yet. */
+  awaitsCopy(clientMessageId: string): boolean {
+    return this.#outbox.awaitsCopy(clientMessageId);
+  }
+
+  /** The send failed: the failed message as shown, or `undefined` when its copy is already here. */
   markFailed(clientMessageId: string, error: string): ChatMessage | undefined {
-    const guess = this.#guesses.get(clientMessageId);
-    if (!guess) return this.#update(clientMessageId, { state: 'failed', error });
-    this.#guesses.delete(clientMessageId);
-    // The copy taken by text was this one's, unless another of the same text still on its way can own it:
-    // then that one keeps the copy, and its bubble shows this failure, so the count of each stays right.
-    const other = this.#candidate(guess.copy, false);
-    if (!other) return undefined;
-    const otherId = other.message.clientMessageId;
-    if (!other.accepted) this.#guesses.set(otherId, { copy: guess.copy, above: other.above });
-    const failed: Outgoing = {
-      message: { ...other.message, clientMessageId, state: 'failed', error },
-      above: guess.above,
-      accepted: false,
-    };
-    this.#replace(otherId, clientMessageId, failed);
-    return failed.message;
-  }
-
-  getPending(clientMessageId: string): ChatMessage | undefined {
-    return this.#outbox.get(clientMessageId)?.message;
-  }
-
-  /** Which bubble of mine on its way a new server copy takes the place of: its key, if any. */
-  #claim(message: StoredMessage): string | undefined {
-    const { clientMessageId } = message;
-    if (!clientMessageId) {
-      const entry = this.#candidate(message, true);
-      if (!entry) return undefined;
-      if (entry.message.state === 'pending') this.#guesses.set(entry.message.clientMessageId, { copy: message, above: entry.above });
-      this.#outbox.delete(entry.message.clientMessageId);
-      return entry.message.key;
-    }
-    const entry = this.#outbox.get(clientMessageId);
-    if (entry) {
-      this.#outbox.delete(clientMessageId);
-      return entry.message.key;
-    }
-    // This message's bubble went to a copy without `clientMessageId` that was another's (a server that
-    // answers a send with its message but echoes none): this copy takes the bubble that copy belongs to,
-    // a failed one too (its answer was lost after it was stored).
-    const guess = this.#guesses.get(clientMessageId);
-    if (!guess) return undefined;
-    this.#guesses.delete(clientMessageId);
-    const owner = this.#candidate(guess.copy, true);
-    if (!owner) return undefined;
-    const ownerId = owner.message.clientMessageId;
-    if (owner.message.state === 'pending') this.#guesses.set(ownerId, { copy: guess.copy, above: owner.above });
-    this.#outbox.delete(ownerId);
-    return owner.message.key;
-  }
-
-  /**
-   * A send's answer names a copy that is already shown. If a text match gave that copy to another message
-   * of mine whose send has not answered, that message is still on its way: it takes this one's bubble.
-   */
-  #identified(clientMessageId: string, id: number) {
-    const mine = this.#guesses.get(clientMessageId);
-    this.#guesses.delete(clientMessageId);
-    if (mine?.copy.id === id) return;
-    const wrong = Array.from(this.#guesses).find(([, guess]) => guess.copy.id === id);
-    const entry = this.#outbox.get(clientMessageId);
-    if (!wrong) {
-      // A retry whose first try was stored: the copy is here already, the bubble on its way goes.
-      this.#outbox.delete(clientMessageId);
-      return;
-    }
-    const [other, guess] = wrong;
-    this.#guesses.delete(other);
-    if (entry) {
-      const moved: Outgoing = {
-        message: { ...entry.message, clientMessageId: other, state: 'pending', error: undefined },
-        above: guess.above,
-        accepted: false,
-      };
-      this.#replace(clientMessageId, other, moved);
-    } else if (mine) {
-      // Each took the other's copy: the text is the same, so only the bookkeeping changes.
-      this.#guesses.set(other, { copy: mine.copy, above: guess.above });
-    }
-  }
-
-  /** Puts `entry` under a new `clientMessageId` where `from` was, so the bubble keeps its place. */
-  #replace(from: string, to: string, entry: Outgoing) {
-    this.#outbox = new Map(Array.from(this.#outbox, ([id, current]) => (id === from ? [to, entry] : [id, current])));
     this.#joined = undefined;
-  }
-
-  /**
-   * My oldest message on its way that a copy without `clientMessageId` can be: same user, same text,
-   * posted before the copy was numbered. Accepted ones first (their copy is certain to exist), then pending
-   * ones, then (only when `failedToo`) failed ones, whose answer may have been lost after they were stored.
-   */
-  #candidate(copy: Copy, failedToo: boolean): Outgoing | undefined {
-    let pending: Outgoing | undefined;
-    let failed: Outgoing | undefined;
-    for (const entry of this.#outbox.values()) {
-      const { message } = entry;
-      if (message.userId !== copy.userId || message.text !== copy.text || entry.above === undefined || entry.above >= copy.id) continue;
-      if (entry.accepted) return entry;
-      if (message.state === 'pending') pending ??= entry;
-      else if (failedToo) failed ??= entry;
-    }
-    return pending ?? failed;
-  }
-
-  #update(clientMessageId: string, change: Partial<ChatMessage>): ChatMessage | undefined {
-    const current = this.#outbox.get(clientMessageId);
-    if (!current) return undefined;
-    const next = { ...current, accepted: false, message: { ...current.message, ...change } };
-    this.#outbox.set(clientMessageId, next);
-    this.#joined = undefined;
-    return next.message;
+    return this.#outbox.markFailed(clientMessageId, error);
   }
 
   /** Live messages arrive in order, so the search starts from the end and usually stops at once. */

@@ -4,13 +4,14 @@ export interface TokenGrant {
   groupId?: string;
 }
 
-/** Who the token says I am: the seed's `sid` claim URI, then `sid`, then `sub`. */
+/** Who the token says I am: the seed's `sid` claim URI, then `sid`, then `sub`; its name claim URI, then `name`. */
 export interface TokenIdentity {
   userId?: number;
   name?: string;
 }
 
 const SID_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid';
+const NAME_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
 
 /** Reads the claims of a JWT without verifying it: the server verifies; the widget only needs to know who it is. */
 export function readIdentity(token: string): TokenIdentity {
@@ -19,9 +20,11 @@ export function readIdentity(token: string): TokenIdentity {
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, c => c.charCodeAt(0)))) as Record<string, unknown>;
     const id = Number(claims[SID_CLAIM] ?? claims.sid ?? claims.sub);
+    // The seed writes the name under its long claim URI, as it does the sid.
+    const name = claims[NAME_CLAIM] ?? claims.name;
     return {
       userId: Number.isFinite(id) ? id : undefined,
-      name: typeof claims.name === 'string' ? claims.name : undefined,
+      name: typeof name === 'string' ? name : undefined,
     };
   } catch {
     return {};

@@ -1,8 +1,9 @@
 import { expect } from '@open-wc/testing';
 import type { ChatRest, HistoryQuery } from '../chat-api.js';
-import { ChatSession, type ChatSessionCallbacks } from '../chat-session.js';
+import { COMMIT_MARGIN_MS, ECHO_GRACE_MS, ChatSession, type ChatSessionCallbacks, type Clock } from '../chat-session.js';
 import type { WireMessage } from '../hub-protocol.js';
-import { parseMessage } from '../hub-protocol.js';
+import { MAX_TEXT_LENGTH, parseMessage } from '../hub-protocol.js';
+import type { TokenIdentity } from '../token-source.js';
 import type { ChatMessage } from '../types.js';
 
 const ME = 7;
@@ -52,7 +53,22 @@ const settle = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
-function session() {
+/** Time that moves only when a test says so. */
+class ManualClock implements Clock {
+  time = 0;
+  #timers: { at: number; run: () => void }[] = [];
+  now = () => this.time;
+  later = (run: () => void, ms: number) => void this.#timers.push({ at: this.time + ms, run });
+  async advance(ms: number) {
+    this.time += ms;
+    const due = this.#timers.filter(t => t.at <= this.time);
+    this.#timers = this.#timers.filter(t => t.at > this.time);
+    for (const timer of due) timer.run();
+    await settle();
+  }
+}
+
+function session(identity: TokenIdentity = { userId: ME, name: 'Ann' }) {
   const rest = new ManualRest();
   const errors: Error[] = [];
   const callbacks: ChatSessionCallbacks = {
@@ -61,8 +77,10 @@ function session() {
     onError: error => errors.push(error),
     onSendFailed: error => errors.push(error),
   };
-  const chat = new ChatSession('5', rest, { identity: { userId: ME, name: 'Ann' } }, callbacks, { first: 3, catchUp: 3 });
-  return { rest, chat, errors };
+  const tokens = { identity };
+  const clock = new ManualClock();
+  const chat = new ChatSession('5', rest, tokens, callbacks, { first: 3, catchUp: 3 }, clock);
+  return { rest, chat, errors, tokens, clock };
 }
 
 const shown = (chat: ChatSession) => chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}`);
@@ -87,20 +105,53 @@ describe('ChatSession', () => {
   });
 
   it('against the seed, an answer before the echo keeps the bubble as sent and looks for the copy in the history', async () => {
-    const { rest, chat } = session();
+    const { rest, chat, clock } = session();
     void chat.catchUp();
     await rest.page(wire(1, 'hi there'));
     const sending = chat.send('hello');
     rest.sends[0].resolve(undefined);
     await sending;
     expect(shown(chat)).to.deep.equal(['1:hi there:sent', '-:hello:sent']);
-    // The echo was lost (sent while reconnecting): the catch-up started by the answer finds the copy.
+    // The echo usually follows within milliseconds: the history is not asked at once.
+    expect(rest.histories).to.have.length(0);
+    // The echo was lost (sent while reconnecting): after the grace a catch-up finds the copy.
+    await clock.advance(ECHO_GRACE_MS);
     expect(rest.histories).to.have.length(1);
     await rest.page(wire(2, 'hello', ME), wire(1, 'hi there'));
     expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
     // The echo, late after all, changes nothing.
     chat.receive([wire(2, 'hello', ME)]);
     expect(shown(chat)).to.deep.equal(['1:hi there:sent', '2:hello:sent']);
+  });
+
+  it('a message sent before the first token is known takes my identity when posted, and its seed echo replaces it', async () => {
+    // A `tokenProvider` with a `group` attribute: the session exists before any token was fetched.
+    const { rest, chat, tokens } = session({});
+    const sending = chat.send('hello');
+    expect(shown(chat)).to.deep.equal(['-:hello:pending']);
+    // The history read fetched the token.
+    tokens.identity = { userId: ME, name: 'Ann' };
+    await rest.page();
+    chat.receive([wire(1, 'hello', ME)]);
+    rest.sends[0].resolve(undefined);
+    await sending;
+    expect(chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}:${m.userId}`)).to.deep.equal(['1:hello:sent:7']);
+  });
+
+  it('a message longer than a copy could be shown fails at once, posts nothing, and keeps its text', async () => {
+    const { rest, chat, errors } = session();
+    void chat.catchUp();
+    await rest.page();
+    const long = 'x'.repeat(MAX_TEXT_LENGTH + 1);
+    await chat.send(long);
+    expect(rest.sends).to.have.length(0);
+    expect(chat.store.messages.map(m => [m.text.length, m.state, m.error])).to.deep.equal([
+      [MAX_TEXT_LENGTH + 1, 'failed', 'A message can be at most 20,000 characters.'],
+    ]);
+    expect(errors.map(e => e.message)).to.deep.equal(['A message can be at most 20,000 characters.']);
+    void chat.send('x'.repeat(MAX_TEXT_LENGTH));
+    await settle();
+    expect(rest.sends).to.have.length(1);
   });
 
   it('posts only once the history has been read, so an earlier message of mine is not taken for the copy', async () => {
@@ -147,17 +198,85 @@ describe('ChatSession', () => {
     expect(shown(chat)).to.deep.equal(['1:a:sent', '2:b:sent', '3:c:sent', '4:d:sent']);
   });
 
-  it('a history read that saw N+1 before N was committed: the next catch-up reads that range again', async () => {
-    const { rest, chat } = session();
+  it('two catch-ups back to back, then a lost push of a late commit: the next catch-up still reads it (lag by time)', async () => {
+    const { rest, chat, clock } = session();
     void chat.catchUp();
     await rest.page(wire(1, 'a'));
+    await clock.advance(COMMIT_MARGIN_MS);
+    // A join's catch-up and one queued right behind it (a send answered without its echo).
     void chat.catchUp();
-    // 2 is still being committed when this read sees 3; the push of 2 is then lost to a disconnect.
-    await rest.page(wire(3, 'c'));
     void chat.catchUp();
-    const query = await rest.page(wire(2, 'b'), wire(3, 'c'));
-    expect(query.afterId).to.be.below(2);
+    // 2 is still being committed when both reads see 3.
+    expect((await rest.page(wire(1, 'a'), wire(3, 'c'))).afterId).to.equal(0);
+    expect((await rest.page(wire(3, 'c'))).afterId).to.equal(1);
+    // 2 commits while the connection is down: its push is lost. The re-join catches up.
+    await clock.advance(1_000);
+    void chat.catchUp();
+    expect((await rest.page(wire(2, 'b'), wire(3, 'c'))).afterId).to.equal(1);
     expect(shown(chat)).to.deep.equal(['1:a:sent', '2:b:sent', '3:c:sent']);
+    // Once 3 was seen long enough ago that anything numbered below it is committed, catch-ups resume above it.
+    await clock.advance(COMMIT_MARGIN_MS);
+    void chat.catchUp();
+    expect((await rest.page(wire(2, 'b'), wire(3, 'c'))).afterId).to.equal(1);
+    void chat.catchUp();
+    expect((await rest.page()).afterId).to.equal(3);
+  });
+
+  it('against the seed (paging ignored), a catch-up makes one GET, and only for a send whose echo did not come', async () => {
+    const { rest, chat, clock } = session();
+    const all = [1, 2, 3, 4, 5].map(id => wire(id, `m${id}`));
+    void chat.catchUp();
+    await rest.page(...all);
+    expect(chat.hasOlder).to.equal(false);
+    // Echo before the grace is over: no GET.
+    const first = chat.send('hello');
+    chat.receive([wire(6, 'hello', ME)]);
+    rest.sends[0].resolve(undefined);
+    await first;
+    await clock.advance(ECHO_GRACE_MS);
+    expect(rest.histories).to.have.length(0);
+    // No echo: one GET, everything at once, and no second.
+    const second = chat.send('again');
+    rest.sends[1].resolve(undefined);
+    await second;
+    await clock.advance(ECHO_GRACE_MS);
+    expect(rest.histories).to.have.length(1);
+    await rest.page(...all, wire(6, 'hello', ME), wire(7, 'again', ME));
+    expect(rest.histories).to.have.length(0);
+    expect(chat.store.messages.map(m => m.id)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('against the seed, a page of exactly the size asked for that repeats an id at or below afterId ends the catch-up', async () => {
+    const { rest, chat, clock } = session();
+    const all = [1, 2, 3].map(id => wire(id, `m${id}`));
+    void chat.catchUp();
+    await rest.page(...all);
+    await clock.advance(COMMIT_MARGIN_MS);
+    void chat.catchUp();
+    expect((await rest.page(...all)).afterId).to.equal(0);
+    // Asked after 3, answered 1–3: everything, so no next page.
+    expect((await rest.page(...all)).afterId).to.equal(3);
+    expect(rest.histories).to.have.length(0);
+    await clock.advance(COMMIT_MARGIN_MS);
+    void chat.catchUp();
+    expect((await rest.page(...all)).afterId).to.equal(3);
+    expect(rest.histories).to.have.length(0);
+  });
+
+  it('a send waits for a catch-up queued behind a failed first read, and posts when it succeeds', async () => {
+    const { rest, chat, errors } = session();
+    void chat.catchUp();
+    // The join's catch-up is queued behind the first read.
+    void chat.catchUp();
+    const sending = chat.send('hello');
+    rest.histories.shift()!.reject(new Error('The server answered 503.'));
+    await settle();
+    await rest.page();
+    expect(rest.sends).to.have.length(1);
+    rest.sends[0].resolve(parseMessage({ ...wire(1, 'hello', ME), clientMessageId: rest.sends[0].args[2] }));
+    await sending;
+    expect(shown(chat)).to.deep.equal(['1:hello:sent']);
+    expect(errors.map(e => e.message)).to.deep.equal(['The server answered 503.']);
   });
 
   it('a short first page is the whole conversation, but the next catch-up reads from the start', async () => {

@@ -19,6 +19,12 @@ describe('readIdentity', () => {
     expect(readIdentity(fakeJwt({ sub: '9' })).userId).to.equal(9);
   });
 
+  it("reads the seed's long name claim first, then name", () => {
+    const seedName = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
+    expect(readIdentity(fakeJwt({ sub: '1', [seedName]: 'Ann', name: 'Bob' })).name).to.equal('Ann');
+    expect(readIdentity(fakeJwt({ sub: '1', name: 'Bob' })).name).to.equal('Bob');
+  });
+
   it('reads a name with non-ASCII letters', () => {
     expect(readIdentity(fakeJwt({ sub: '1', name: 'Zoë Ångström' })).name).to.equal('Zoë Ångström');
   });
