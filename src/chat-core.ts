@@ -132,6 +132,8 @@ export class ChatCore implements ReactiveController {
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
     this.#frame = undefined;
     this.#flush();
+    // Back in the page, the join's catch-up goes on from where it was.
+    this.#session?.suspend();
   }
 
   /** Follows the element's properties; without `changed`, takes them all as new (just loaded). */
@@ -377,6 +379,7 @@ export class ChatCore implements ReactiveController {
     this.#sessionKey = key;
     this.#apiBase = base;
     const api = base ? new ChatApi(base, this.#tokens, () => host.requestTimeout) : undefined;
+    this.#session?.suspend();
     this.#session = group && api ? this.#newSession(group, api) : undefined;
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);

@@ -1,3 +1,4 @@
+import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
 import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
 import { MessageStore } from './message-store.js';
@@ -76,6 +77,10 @@ export class ChatSession {
   #historyRead = false;
   /** Why the last catch-up failed: a send waiting for the first history says it. */
   #historyError?: Error;
+  /** Catch-ups that failed in a row: the back-off before the next try. */
+  #failures = 0;
+  /** Bumped by `suspend`, so a retry planned before it does not run. */
+  #retries = 0;
 
   constructor(
     readonly groupId: string,
@@ -145,10 +150,29 @@ export class ChatSession {
         this.#resumeFrom = this.#settledSince(started, resumeFrom);
       }
       if (this.#watermark !== undefined) this.#marks.push({ at: this.clock.now(), watermark: this.#watermark });
+      this.#failures = 0;
     } catch (error) {
       this.#historyError = error instanceof Error ? error : new Error(String(error));
       this.callbacks.onError(this.#historyError);
+      this.#retryLater();
     }
+  }
+
+  /**
+   * A failed catch-up is tried again with back-off: nothing else may come to ask (the connection can stay
+   * up the whole time), and what it was looking for would stay missing until the next reconnect.
+   */
+  #retryLater() {
+    const retries = this.#retries;
+    this.clock.later(() => {
+      if (retries === this.#retries) void this.catchUp();
+    }, backoffDelay(this.#failures++));
+  }
+
+  /** Stops planned retries: the session was set aside, or its element left the page. A new `catchUp` goes on. */
+  suspend() {
+    this.#retries++;
+    this.#failures = 0;
   }
 
   /**

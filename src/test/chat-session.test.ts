@@ -312,4 +312,32 @@ describe('ChatSession', () => {
     expect(await loading).to.equal(2);
     expect(chat.store.messages.map(m => m.id)).to.deep.equal([5, 6, 7, 8, 9, 10]);
   });
+  it('a failed catch-up is tried again with back-off until it reads, and not once the session is set aside', async () => {
+    const { rest, chat, clock, errors } = session();
+    void chat.catchUp();
+    await rest.page(wire(1, 'first'));
+    // The connection stays up; the catch-up after a wake fails (the server did not answer in time).
+    void chat.catchUp();
+    rest.histories.shift()!.reject(new Error('The server did not answer within 15 s.'));
+    await settle();
+    expect(errors.map(e => e.message)).to.deep.equal(['The server did not answer within 15 s.']);
+    // Nothing else would ask again: the session does, after a back-off, and finds what it missed.
+    await clock.advance(30_000);
+    expect(rest.histories).to.have.length(1);
+    rest.histories.shift()!.reject(new Error('again'));
+    await settle();
+    await clock.advance(30_000);
+    await rest.page(wire(1, 'first'), wire(2, 'missed'));
+    expect(shown(chat)).to.deep.equal(['1:first:sent', '2:missed:sent']);
+    await clock.advance(60_000);
+    expect(rest.histories).to.have.length(0);
+
+    // Set aside after a failure (another conversation opened, or the element left the page): no retry.
+    void chat.catchUp();
+    rest.histories.shift()!.reject(new Error('down'));
+    await settle();
+    chat.suspend();
+    await clock.advance(60_000);
+    expect(rest.histories).to.have.length(0);
+  });
 });
