@@ -88,7 +88,9 @@ export class ReferenceServer {
   /** Kills the process outright (no graceful shutdown: connections just drop), then starts it again. */
   async restart({ downMs = 0 } = {}) {
     await this.relaunch({ downMs });
-    return this.start();
+    // Not `start()`: that would launch a second process, which one of the two would outlive `stop()`.
+    if (!(await this.ready(60_000))) throw new Error(`The reference server did not become healthy in 60 s:\n${this.#output}`);
+    return this;
   }
 
   /** `restart` without waiting for the new process to answer. */
