@@ -114,7 +114,7 @@ if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
 if (await Seed.RunAsync(app.Services) is { } seedRefusal) return Refuse(seedRefusal);
 
 // First, so everything after sees the client's address and scheme as the trusted proxy reported them.
-app.UseForwardedHeaders();
+app.UseTrustedProxies(settings);
 app.UseSecurityHeaders();
 app.UseApiProblems();
 app.UseRequestLimits();
