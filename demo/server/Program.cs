@@ -92,6 +92,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
 builder.Services.AddClientIpLimits();
 builder.Services.AddSingleton<NewVisitorLimit>();
+builder.Services.AddSingleton<NewGroupLimit>();
 builder.Services.AddTrustedProxies();
 builder.Services.AddSingleton<ConnectionsPerUser>();
 var signalR = builder.Services.AddSignalR(hub =>
