@@ -88,6 +88,7 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         .WithExposedHeaders("Retry-After")));
 
 builder.Services.AddApiProblems();
+builder.Services.AddTextInputChecks();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
 builder.Services.AddClientIpLimits();

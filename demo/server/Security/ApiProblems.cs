@@ -50,6 +50,8 @@ public static class ApiProblems
             http.Response.StatusCode = bad.StatusCode;
             var detail = bad.StatusCode switch
             {
+                StatusCodes.Status400BadRequest when bad.InnerException is ControlCharacterException control =>
+                    $"The text at {control.Path} contains a control character; only line breaks and tabs are allowed.",
                 StatusCodes.Status400BadRequest when bad.InnerException is JsonException json =>
                     json.Path is { Length: > 1 } path
                         ? $"The body is not the JSON this endpoint expects (at {path})."
