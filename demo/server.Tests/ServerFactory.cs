@@ -35,6 +35,7 @@ public class ServerFactory : WebApplicationFactory<Program>
         // Tests sign in again and again from one address; the sign-in limits have tests of their own.
         builder.UseSetting("SUPPORTCHAT_SIGNIN_IP_LIMIT", "10000");
         builder.UseSetting("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "10000");
+        builder.UseSetting("SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -95,6 +95,7 @@ public static class UserEndpoints
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancel);
         if (!passwords.Matches(user, body.Password ?? ""))
         {
+            limit.Failed(http, email);
             return TypedResults.Problem("No account matches that email and password.", statusCode: 404);
         }
         return TypedResults.Ok(new TokenResponse(tokens.Issue(user!), true));
