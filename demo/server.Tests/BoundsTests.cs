@@ -148,6 +148,32 @@ public sealed class DisclosureTests(ProductionServer server) : IClassFixture<Pro
         var response = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Lo", email = "lo@example.com", password = "long-enough", avatarUrl = "http://127.0.0.1/a.png" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("https://127.0.0.1/a.png")]
+    [InlineData("https://169.254.169.254/latest/meta-data/")]
+    [InlineData("https://10.0.0.8/a.png")]
+    [InlineData("https://192.168.1.1/a.png")]
+    [InlineData("https://[::1]/a.png")]
+    [InlineData("https://[fd00::1]/a.png")]
+    public async Task Outside_the_demo_an_https_avatar_on_a_loopback_link_local_or_private_IP_is_refused(string avatarUrl)
+    {
+        var email = $"internal-{Guid.NewGuid():N}@example.com";
+        var response = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "In", email, password = "long-enough", avatarUrl });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("private", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_avatar_URL_is_stored_normalized_not_as_sent()
+    {
+        var registered = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Norm", email = "norm@example.com", password = "long-enough", avatarUrl = "HTTPS://Images.EXAMPLE:443/a/../b.png" });
+        var token = (await registered.Content.ReadFromJsonAsync<TokenAnswer>())!.Token;
+        var user = server.ClientWith(token);
+        var group = await (await user.PostAsJsonAsync("/groups", new { name = "Mine" })).Content.ReadFromJsonAsync<JsonElement>();
+        var sent = await user.PostAsJsonAsync($"/chats/{group.GetProperty("group").GetProperty("id").GetInt32()}", new { message = "hi" });
+        Assert.Equal("https://images.example/b.png", (await sent.Content.ReadFromJsonAsync<SendAnswer>())!.Chat.UserAvatarUrl);
+    }
 }
 
 /// <summary>A host name of its own: requests for any other are refused.</summary>

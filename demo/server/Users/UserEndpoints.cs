@@ -49,12 +49,13 @@ public static class UserEndpoints
         {
             return TypedResults.Problem($"Name, a valid email and {PasswordRule} are required.", statusCode: 400);
         }
-        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: options.Demo) is { } refusal)
+        string? avatarUrl = null;
+        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: options.Demo, out avatarUrl) is { } refusal)
         {
             return TypedResults.Problem(refusal, statusCode: 400);
         }
 
-        var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = body.AvatarUrl };
+        var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = avatarUrl };
         // Hashed whether or not the email is free, so the answer takes as long either way.
         user.PasswordHash = passwords.Hash(user, body.Password);
         if (await db.Users.AnyAsync(u => u.Email == email, cancel)) return NotMade();
