@@ -239,6 +239,19 @@ public sealed class AccountSecurityTests : IDisposable
         Assert.Equal(key, File.ReadAllText(database + ".jwtkey"));
     }
 
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void A_signing_key_file_readable_by_others_is_narrowed_at_start_before_any_request()
+    {
+        var database = Path.Combine(folder, "chat.db");
+        File.WriteAllText(database + ".jwtkey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        File.SetUnixFileMode(database + ".jwtkey", (UnixFileMode)0b110_100_100);
+
+        // Started, and asked nothing.
+        Assert.NotNull(With(("SUPPORTCHAT_DB", database)).Server);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database + ".jwtkey"));
+    }
+
     private WebApplicationFactory<Program> With(params (string Key, string Value)[] settings) =>
         parent.WithWebHostBuilder(builder => Configure(builder, settings));
 
