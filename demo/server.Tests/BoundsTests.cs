@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Tests;
 
@@ -121,6 +122,27 @@ public sealed class BoundsTests(SmallPagesServer server) : IClassFixture<SmallPa
         Assert.Null(warning.Error);
         Assert.Contains("\\u000ainfo: FORGED", warning.Message);
         Assert.DoesNotContain(entries, e => e.Message.Contains('\n') || e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Refused_joins_and_typing_past_the_first_few_on_a_connection_are_counted_not_logged()
+    {
+        var visitor = await server.NewVisitor();
+        var hub = server.Hub(visitor.Token);
+        await hub.StartAsync();
+        for (var n = 0; n < 15; n++) await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("JoinGroup", $"flood-join-{n}"));
+        for (var n = 0; n < 15; n++) await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Typing", $"flood-type-{n}"));
+        await hub.DisposeAsync();
+
+        // The summary is written as the server sees the connection go, a moment after the client does.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!server.Log.Any(e => e.Message.Contains("30 refused calls")) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        var entries = server.Log.ToArray();
+        Assert.Equal(HubRefusals.LoggedPerConnection, entries.Count(e => e.Message.Contains("flood-")));
+        Assert.Single(entries, e => e.Message.Contains("counted, not logged"));
+        var summary = Assert.Single(entries, e => e.Message.Contains("30 refused calls"));
+        Assert.Contains("25 of them not logged", summary.Message);
     }
 }
 
