@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace SupportChat.Server.Tests;
 
@@ -8,8 +9,10 @@ public sealed class NoTrustedProxiesServer : ServerFactory
     protected override IEnumerable<(string Key, string Value)> Settings =>
     [
         ("SUPPORTCHAT_VISITOR_LIMIT_PER_IP", "3"),
+        ("SUPPORTCHAT_SEND_LIMIT_PER_IP", "3"),
         // Far longer than any test, so a slow machine cannot see the window end mid-test.
         ("SUPPORTCHAT_VISITOR_WINDOW_SECONDS", "3600"),
+        ("SUPPORTCHAT_SEND_WINDOW_SECONDS", "3600"),
     ];
 }
 
@@ -30,6 +33,17 @@ public sealed class UntrustedProxyTests(NoTrustedProxiesServer server) : IClassF
         var refused = await NewVisitorFrom("10.9.9.9", ("X-Forwarded-For", "192.0.2.99"));
         Assert.Equal((int)HttpStatusCode.TooManyRequests, refused.Status);
         Assert.False(string.IsNullOrEmpty(refused.Headers.RetryAfter.ToString()));
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxies_a_forged_X_Forwarded_For_does_not_escape_the_per_IP_send_ceiling()
+    {
+        var visitor = JsonSerializer.Deserialize<VisitorAnswer>((await NewVisitorFrom("10.9.8.1")).Body, JsonSerializerOptions.Web)!;
+        Task<ServerFactory.Answer> Send(int n) => server.SendFrom(
+            "10.9.8.2", "POST", $"/chats/{visitor.GroupId}", $$"""{"message": "m{{n}}"}""", visitor.Token, ("X-Forwarded-For", $"192.0.2.{n}"));
+        for (var n = 0; n < 3; n++) Assert.Equal(200, (await Send(n)).Status);
+
+        Assert.Equal((int)HttpStatusCode.TooManyRequests, (await Send(99)).Status);
     }
 
     [Fact]
