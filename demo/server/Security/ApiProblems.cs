@@ -37,7 +37,7 @@ public static class ApiProblems
         StatusCodes.Status413PayloadTooLarge => $"The body is larger than {RequestLimits.MaxBodyBytes / 1024} KB.",
         StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
         StatusCodes.Status429TooManyRequests => "Too many requests. Wait a moment and try again.",
-        >= 500 => "The server failed to answer this request. Nothing you sent was lost; try again.",
+        >= 500 => "The server failed to answer this request. Try again.",
         _ => null,
     };
 
