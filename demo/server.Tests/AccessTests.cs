@@ -53,9 +53,10 @@ public sealed class AccessTests(ServerFactory server) : IClassFixture<ServerFact
     }
 
     [Fact]
-    public async Task A_group_a_visitor_creates_is_theirs_alone()
+    public async Task A_group_a_registered_user_creates_is_theirs_alone()
     {
-        var creator = await server.NewVisitor();
+        var registered = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Rita", email = "rita@example.com", password = "long-enough" });
+        var creator = (await registered.Content.ReadFromJsonAsync<TokenAnswer>())!;
         var other = await server.NewVisitor();
         var created = await server.ClientWith(creator.Token).PostAsJsonAsync("/groups", new { name = "Returns" });
         var group = (await created.Content.ReadFromJsonAsync<CreateGroupAnswer>())!.Group;

@@ -28,20 +28,51 @@ public sealed class AccountSecurityTests : IDisposable
     }
 
     [Fact]
-    public async Task Guessing_one_accounts_password_is_limited_from_any_address()
+    public async Task Guessing_one_accounts_password_from_one_address_is_refused_past_the_limit_even_with_the_right_one()
     {
-        var server = With(("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "5"), ("SUPPORTCHAT_SIGNIN_IP_LIMIT", "1000"));
-        for (var i = 1; i <= 5; i++)
-        {
-            var wrong = await Login(From(server, $"198.51.100.{i}"), ServerFactory.AgentEmail, $"guess-{i}");
-            Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
-        }
+        var server = With(("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "5"), ("SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING", "1000"), ("SUPPORTCHAT_SIGNIN_IP_LIMIT", "1000"));
+        var attacker = From(server, "198.51.100.1");
+        for (var i = 1; i <= 5; i++) Assert.Equal(HttpStatusCode.NotFound, (await Login(attacker, ServerFactory.AgentEmail, $"guess-{i}")).StatusCode);
 
         // Past the limit the right password is refused too, or the limit would still answer which guess was right.
-        var right = await Login(From(server, "198.51.100.99"), ServerFactory.AgentEmail, ServerFactory.AgentPassword);
-        await AssertTooMany(right);
-        var otherAccount = await Login(From(server, "198.51.100.1"), "somebody@example.com", "a-password");
-        Assert.Equal(HttpStatusCode.NotFound, otherAccount.StatusCode);
+        await AssertTooMany(await Login(attacker, ServerFactory.AgentEmail, ServerFactory.AgentPassword));
+        Assert.Equal(HttpStatusCode.NotFound, (await Login(attacker, "somebody@example.com", "a-password")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_from_elsewhere_do_not_lock_the_owner_out_below_the_accounts_ceiling()
+    {
+        var server = With(("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "5"), ("SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING", "1000"), ("SUPPORTCHAT_SIGNIN_IP_LIMIT", "1000"));
+        for (var ip = 1; ip <= 3; ip++)
+        {
+            var attacker = From(server, $"198.51.100.{ip}");
+            for (var i = 1; i <= 5; i++) Assert.Equal(HttpStatusCode.NotFound, (await Login(attacker, ServerFactory.AgentEmail, $"guess-{i}")).StatusCode);
+            await AssertTooMany(await Login(attacker, ServerFactory.AgentEmail, "guess-6"));
+        }
+
+        var owner = From(server, "192.0.2.10");
+        Assert.Equal(HttpStatusCode.OK, (await Login(owner, ServerFactory.AgentEmail, ServerFactory.AgentPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_one_accounts_password_from_many_addresses_is_refused_past_the_accounts_ceiling()
+    {
+        var server = With(("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "5"), ("SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING", "8"), ("SUPPORTCHAT_SIGNIN_IP_LIMIT", "1000"));
+        for (var i = 1; i <= 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Login(From(server, $"198.51.100.{i}"), ServerFactory.AgentEmail, $"guess-{i}")).StatusCode);
+        }
+
+        await AssertTooMany(await Login(From(server, "198.51.100.99"), ServerFactory.AgentEmail, ServerFactory.AgentPassword));
+        Assert.Equal(HttpStatusCode.NotFound, (await Login(From(server, "198.51.100.1"), "somebody@example.com", "a-password")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Right_passwords_do_not_count_against_the_account()
+    {
+        var server = With(("SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT", "2"), ("SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING", "2"), ("SUPPORTCHAT_SIGNIN_IP_LIMIT", "1000"));
+        var owner = From(server, "192.0.2.20");
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await Login(owner, ServerFactory.AgentEmail, ServerFactory.AgentPassword)).StatusCode);
     }
 
     [Fact]
@@ -206,6 +237,19 @@ public sealed class AccountSecurityTests : IDisposable
         await With(("SUPPORTCHAT_DB", database)).CreateClient().PostAsJsonAsync("/visitors", new { });
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database + ".jwtkey"));
         Assert.Equal(key, File.ReadAllText(database + ".jwtkey"));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void A_signing_key_file_readable_by_others_is_narrowed_at_start_before_any_request()
+    {
+        var database = Path.Combine(folder, "chat.db");
+        File.WriteAllText(database + ".jwtkey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        File.SetUnixFileMode(database + ".jwtkey", (UnixFileMode)0b110_100_100);
+
+        // Started, and asked nothing.
+        Assert.NotNull(With(("SUPPORTCHAT_DB", database)).Server);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database + ".jwtkey"));
     }
 
     private WebApplicationFactory<Program> With(params (string Key, string Value)[] settings) =>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Tests;
 
@@ -122,6 +123,27 @@ public sealed class BoundsTests(SmallPagesServer server) : IClassFixture<SmallPa
         Assert.Contains("\\u000ainfo: FORGED", warning.Message);
         Assert.DoesNotContain(entries, e => e.Message.Contains('\n') || e.Level >= LogLevel.Error);
     }
+
+    [Fact]
+    public async Task Refused_joins_and_typing_past_the_first_few_on_a_connection_are_counted_not_logged()
+    {
+        var visitor = await server.NewVisitor();
+        var hub = server.Hub(visitor.Token);
+        await hub.StartAsync();
+        for (var n = 0; n < 15; n++) await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("JoinGroup", $"flood-join-{n}"));
+        for (var n = 0; n < 15; n++) await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Typing", $"flood-type-{n}"));
+        await hub.DisposeAsync();
+
+        // The summary is written as the server sees the connection go, a moment after the client does.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!server.Log.Any(e => e.Message.Contains("30 refused calls")) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        var entries = server.Log.ToArray();
+        Assert.Equal(HubRefusals.LoggedPerConnection, entries.Count(e => e.Message.Contains("flood-")));
+        Assert.Single(entries, e => e.Message.Contains("counted, not logged"));
+        var summary = Assert.Single(entries, e => e.Message.Contains("30 refused calls"));
+        Assert.Contains("25 of them not logged", summary.Message);
+    }
 }
 
 /// <summary>What a deployed server tells nobody, and what it serves only when asked to.</summary>
@@ -147,6 +169,32 @@ public sealed class DisclosureTests(ProductionServer server) : IClassFixture<Pro
     {
         var response = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Lo", email = "lo@example.com", password = "long-enough", avatarUrl = "http://127.0.0.1/a.png" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1/a.png")]
+    [InlineData("https://169.254.169.254/latest/meta-data/")]
+    [InlineData("https://10.0.0.8/a.png")]
+    [InlineData("https://192.168.1.1/a.png")]
+    [InlineData("https://[::1]/a.png")]
+    [InlineData("https://[fd00::1]/a.png")]
+    public async Task Outside_the_demo_an_https_avatar_on_a_loopback_link_local_or_private_IP_is_refused(string avatarUrl)
+    {
+        var email = $"internal-{Guid.NewGuid():N}@example.com";
+        var response = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "In", email, password = "long-enough", avatarUrl });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("private", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_avatar_URL_is_stored_normalized_not_as_sent()
+    {
+        var registered = await server.ClientWith(null).PostAsJsonAsync("/users/register", new { name = "Norm", email = "norm@example.com", password = "long-enough", avatarUrl = "HTTPS://Images.EXAMPLE:443/a/../b.png" });
+        var token = (await registered.Content.ReadFromJsonAsync<TokenAnswer>())!.Token;
+        var user = server.ClientWith(token);
+        var group = await (await user.PostAsJsonAsync("/groups", new { name = "Mine" })).Content.ReadFromJsonAsync<JsonElement>();
+        var sent = await user.PostAsJsonAsync($"/chats/{group.GetProperty("group").GetProperty("id").GetInt32()}", new { message = "hi" });
+        Assert.Equal("https://images.example/b.png", (await sent.Content.ReadFromJsonAsync<SendAnswer>())!.Chat.UserAvatarUrl);
     }
 }
 

@@ -215,6 +215,9 @@ public sealed class HardeningTests(TightLimitsServer server) : IClassFixture<Tig
     [InlineData("http://images.example/a.png")]
     [InlineData("//evil.example/a.png")]
     [InlineData("https://user:password@images.example/a.png")]
+    [InlineData("https://images.example/a b.png")]
+    [InlineData("https://images.example/a.png\"onerror=\"alert(1)")]
+    [InlineData("https://images.example/a.png'")]
     public async Task An_avatar_URL_that_is_not_https_is_refused_with_a_400_problem(string avatarUrl)
     {
         var email = $"avatar-{Guid.NewGuid():N}@example.com";

@@ -66,6 +66,26 @@ public sealed class ProblemTests(ProductionServer server) : IClassFixture<Produc
     }
 
     [Theory]
+    [InlineData("/users/login", null, "ebcdic")]
+    [InlineData("/visitors", null, "ebcdic")]
+    [InlineData("/chats/{group}", "visitor", "ebcdic")]
+    [InlineData("/groups", "agent", "\"no-such-charset\"")]
+    public async Task A_body_in_an_unknown_charset_is_refused_with_a_415_problem_not_a_500(string path, string? token, string charset)
+    {
+        var visitor = await server.NewVisitor();
+        var request = new HttpRequestMessage(HttpMethod.Post, path.Replace("{group}", visitor.GroupId.ToString()))
+        {
+            Content = new StringContent("""{"email": "a@b.example", "password": "whatever1", "message": "hi", "name": "n"}"""),
+        };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
+        if (token is not null) request.Headers.Authorization = new("Bearer", token == "visitor" ? visitor.Token : await server.AgentToken());
+
+        var (status, sentence) = await Problem(await server.ClientWith(null).SendAsync(request));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("UTF-8", sentence);
+    }
+
+    [Theory]
     [InlineData("5")]
     [InlineData("\"5\"")]
     public async Task A_seed_client_sending_groupId_as_a_number_or_a_numeric_string_is_accepted(string groupId)

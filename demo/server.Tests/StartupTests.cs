@@ -32,6 +32,24 @@ public sealed class StartupTests : IDisposable
         await AssertRefused(server, "SUPPORTCHAT_AGENT_PASSWORD");
     }
 
+    [Fact]
+    public async Task An_agent_password_longer_than_a_login_accepts_is_refused()
+    {
+        await using var server = ServerProcess.Start(folder, ("SUPPORTCHAT_AGENT_PASSWORD", new string('p', 129)));
+        await AssertRefused(server, "longer than 128");
+    }
+
+    [Fact]
+    public async Task An_agent_password_of_exactly_the_login_limit_starts_and_signs_in()
+    {
+        var password = new string('p', 128);
+        await using var server = ServerProcess.Start(folder, ("SUPPORTCHAT_AGENT_PASSWORD", password));
+        await server.Healthy();
+        using var client = new HttpClient { BaseAddress = server.Url };
+        var login = await client.PostAsJsonAsync("/users/login", new { email = "agent@example.com", password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
     [Theory]
     [InlineData("BQUFBQU=")]
     [InlineData("not base64 at all")]

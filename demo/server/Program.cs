@@ -88,10 +88,12 @@ builder.Services.AddOptions<CorsOptions>().Configure<SupportChatOptions>((cors, 
         .WithExposedHeaders("Retry-After")));
 
 builder.Services.AddApiProblems();
+builder.Services.AddTextInputChecks();
 builder.Services.AddOpenApi();
 builder.Services.AddSendRateLimit();
 builder.Services.AddClientIpLimits();
 builder.Services.AddSingleton<NewVisitorLimit>();
+builder.Services.AddSingleton<NewGroupLimit>();
 builder.Services.AddTrustedProxies();
 builder.Services.AddSingleton<ConnectionsPerUser>();
 var signalR = builder.Services.AddSignalR(hub =>
@@ -112,9 +114,12 @@ var settings = app.Services.GetRequiredService<SupportChatOptions>();
 if (StartupChecks.Refusal(settings) is { } refusal) return Refuse(refusal);
 if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
 if (await Seed.RunAsync(app.Services) is { } seedRefusal) return Refuse(seedRefusal);
+// The signing key is loaded now, not at the first token: a generated key file is written, or an old one
+// narrowed to 0600, before the server answers anyone.
+app.Services.GetRequiredService<Tokens>();
 
 // First, so everything after sees the client's address and scheme as the trusted proxy reported them.
-app.UseForwardedHeaders();
+app.UseTrustedProxies(settings);
 app.UseSecurityHeaders();
 app.UseApiProblems();
 app.UseRequestLimits();

@@ -31,6 +31,14 @@ public sealed partial class SupportChatOptions
     /// </summary>
     public int SendLimitPerIp { get; set; } = 60;
 
+    /// <summary>Conversations one account may create with <c>POST /groups</c> per <see cref="GroupWindow"/>.</summary>
+    public int GroupLimitPerUser { get; set; } = 10;
+
+    /// <summary>Conversations created with <c>POST /groups</c> from one client IP per <see cref="GroupWindow"/>, whoever signs in.</summary>
+    public int GroupLimitPerIp { get; set; } = 30;
+
+    public TimeSpan GroupWindow { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// Proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: addresses or networks
     /// (<c>10.0.0.0/8</c>). Empty: none, and the client is whoever opened the connection.
@@ -49,6 +57,9 @@ public sealed partial class SupportChatOptions
         if (int.TryParse(configuration["SUPPORTCHAT_VISITOR_LIMIT_PER_IP"], out var visitors)) VisitorLimitPerIp = visitors;
         if (int.TryParse(configuration["SUPPORTCHAT_VISITOR_WINDOW_SECONDS"], out var visitorSeconds)) VisitorWindow = TimeSpan.FromSeconds(visitorSeconds);
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_LIMIT_PER_IP"], out var sends)) SendLimitPerIp = sends;
+        if (int.TryParse(configuration["SUPPORTCHAT_GROUP_LIMIT_PER_USER"], out var groupsPerUser)) GroupLimitPerUser = groupsPerUser;
+        if (int.TryParse(configuration["SUPPORTCHAT_GROUP_LIMIT_PER_IP"], out var groupsPerIp)) GroupLimitPerIp = groupsPerIp;
+        if (int.TryParse(configuration["SUPPORTCHAT_GROUP_WINDOW_SECONDS"], out var groupSeconds)) GroupWindow = TimeSpan.FromSeconds(groupSeconds);
         if (bool.TryParse(configuration["SUPPORTCHAT_OPENAPI"], out var openApi)) OpenApi = openApi;
         if (configuration["SUPPORTCHAT_TRUSTED_PROXIES"] is { Length: > 0 } proxies)
         {

@@ -59,8 +59,14 @@ public sealed partial class SupportChatOptions
     /// <summary>Sign-in attempts (logins and registrations) one client IP may make per <see cref="SignInWindow"/>.</summary>
     public int SignInLimitPerIp { get; set; } = 20;
 
-    /// <summary>Sign-in attempts for one email, from anywhere, per <see cref="SignInWindow"/>: what bounds guessing one password.</summary>
+    /// <summary>Wrong passwords for one email from one client IP per <see cref="SignInWindow"/>; then that IP is refused for that account.</summary>
     public int SignInLimitPerAccount { get; set; } = 5;
+
+    /// <summary>
+    /// Wrong passwords for one email from anywhere per <see cref="SignInWindow"/>: what bounds guessing one
+    /// password from many addresses. High, since past it the owner is refused too.
+    /// </summary>
+    public int SignInCeilingPerAccount { get; set; } = 100;
 
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -90,6 +96,7 @@ public sealed partial class SupportChatOptions
         if (bool.TryParse(configuration["SUPPORTCHAT_DEMO"], out var demo)) Demo = demo;
         if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_IP_LIMIT"], out var ipLimit)) SignInLimitPerIp = ipLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_ACCOUNT_LIMIT"], out var accountLimit)) SignInLimitPerAccount = accountLimit;
+        if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_ACCOUNT_CEILING"], out var accountCeiling)) SignInCeilingPerAccount = accountCeiling;
         if (int.TryParse(configuration["SUPPORTCHAT_SIGNIN_WINDOW_SECONDS"], out var signInSeconds)) SignInWindow = TimeSpan.FromSeconds(signInSeconds);
         if (int.TryParse(configuration["SUPPORTCHAT_SEND_LIMIT"], out var sendLimit)) SendLimit = sendLimit;
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_SEND_LIMIT"], out var agentSendLimit)) AgentSendLimit = agentSendLimit;

@@ -1,3 +1,5 @@
+using SupportChat.Server.Users;
+
 namespace SupportChat.Server.Auth;
 
 /// <summary>
@@ -25,6 +27,11 @@ public static class StartupChecks
             {
                 return $"Refusing to start: SUPPORTCHAT_JWT_KEY is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
             }
+        }
+        // Anywhere, the demo too: a password login would refuse can never sign the agent in.
+        if (options.AgentPassword.Length > Passwords.MaxLength)
+        {
+            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is longer than {Passwords.MaxLength} characters, the most a login accepts.";
         }
         if (options.Demo) return null;
         if (options.AgentPassword == SupportChatOptions.DemoAgentPassword)

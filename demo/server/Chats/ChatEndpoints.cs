@@ -98,7 +98,7 @@ public static class ChatEndpoints
             return Invalid($"The body names conversation {named} but the address names conversation {groupId}.");
         }
         var text = body.Message?.Trim() ?? "";
-        if (text.Length == 0) return Invalid("The message is empty.");
+        if (TextInput.IsBlank(text)) return Invalid("The message is empty.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
 

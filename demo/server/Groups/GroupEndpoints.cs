@@ -20,7 +20,11 @@ public static class GroupEndpoints
         groups.MapGet("", List)
             .WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.")
             .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page.");
-        groups.MapPost("", Create).WithSummary("Creates a conversation: the team's for an agent, one's own otherwise.");
+        groups.MapPost("", Create)
+            .WithSummary("Creates a conversation: the team's for an agent, one's own for a registered user.")
+            .WithDescription("Visitors are refused (403): their conversation comes with POST /visitors. Limited per account and per client IP (429 with Retry-After).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>
@@ -74,13 +78,21 @@ public static class GroupEndpoints
     }
 
     private static async Task<Results<Ok<CreateGroupResponse>, ProblemHttpResult>> Create(
-        CreateGroupRequest body, ClaimsPrincipal user, ChatDb db, TimeProvider clock, CancellationToken cancel)
+        CreateGroupRequest body, ClaimsPrincipal user, HttpContext http, ChatDb db, TimeProvider clock, NewGroupLimit limit,
+        CancellationToken cancel)
     {
+        // As in the seed, registered users create groups; a visitor's one conversation comes with POST /visitors,
+        // and a token that costs nothing must not be a way to fill every agent's list.
+        if (user.IsInRole(Roles.Visitor) || user.UserId() is not { } userId)
+        {
+            return TypedResults.Problem("Visitors cannot create conversations: yours comes with POST /visitors.", statusCode: StatusCodes.Status403Forbidden);
+        }
         var name = body.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100) return TypedResults.Problem("A name of 1 to 100 characters is required.", statusCode: 400);
+        if (limit.Refusal(http, userId) is { } tooMany) return tooMany;
 
         // An agent's group is the team's; anyone else's is their own conversation.
-        var group = new Group { Name = name, OwnerUserId = user.IsAgent() ? null : user.UserId(), CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var group = new Group { Name = name, OwnerUserId = user.IsAgent() ? null : userId, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Groups.Add(group);
         await db.SaveChangesAsync(cancel);
         return TypedResults.Ok(new CreateGroupResponse(true, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null)));

@@ -12,6 +12,11 @@ namespace SupportChat.Server.Hubs;
 /// </summary>
 public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
 {
+    /// <summary>Refusals logged one by one per connection; the rest are counted, so a client cannot flood the log.</summary>
+    public const int LoggedPerConnection = 5;
+
+    private static readonly object RefusalCount = new();
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
@@ -20,7 +25,19 @@ public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
         }
         catch (HubException refused)
         {
-            log.LogWarning("Refused {Method} for user {UserId}: {Reason}", invocation.HubMethodName, invocation.Context.User?.UserId(), refused.Message);
+            // A connection's invocations run one at a time (MaximumParallelInvocationsPerClient is 1).
+            var items = invocation.Context.Items;
+            var count = (items.TryGetValue(RefusalCount, out var seen) ? (int)seen! : 0) + 1;
+            items[RefusalCount] = count;
+            if (count <= LoggedPerConnection)
+            {
+                log.LogWarning("Refused {Method} for user {UserId}: {Reason}", invocation.HubMethodName, invocation.Context.User?.UserId(), refused.Message);
+            }
+            if (count == LoggedPerConnection)
+            {
+                log.LogWarning("Further refusals on connection {ConnectionId} of user {UserId} are counted, not logged.",
+                    invocation.Context.ConnectionId, invocation.Context.User?.UserId());
+            }
             throw;
         }
         catch (Exception failed) when (failed is not OperationCanceledException)
@@ -28,6 +45,16 @@ public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
             log.LogError(failed, "{Method} failed for user {UserId}.", invocation.HubMethodName, invocation.Context.User?.UserId());
             throw;
         }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (context.Context.Items.TryGetValue(RefusalCount, out var seen) && seen is int count && count > LoggedPerConnection)
+        {
+            log.LogWarning("Connection {ConnectionId} of user {UserId} closed after {Count} refused calls, {Unlogged} of them not logged.",
+                context.Context.ConnectionId, context.Context.User?.UserId(), count, count - LoggedPerConnection);
+        }
+        await next(context, exception);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public static class ApiProblems
         StatusCodes.Status413PayloadTooLarge => $"The body is larger than {RequestLimits.MaxBodyBytes / 1024} KB.",
         StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
         StatusCodes.Status429TooManyRequests => "Too many requests. Wait a moment and try again.",
-        >= 500 => "The server failed to answer this request. Nothing you sent was lost; try again.",
+        >= 500 => "The server failed to answer this request. Try again.",
         _ => null,
     };
 
@@ -50,6 +50,8 @@ public static class ApiProblems
             http.Response.StatusCode = bad.StatusCode;
             var detail = bad.StatusCode switch
             {
+                StatusCodes.Status400BadRequest when bad.InnerException is ControlCharacterException control =>
+                    $"The text at {control.Path} contains a control character; only line breaks and tabs are allowed.",
                 StatusCodes.Status400BadRequest when bad.InnerException is JsonException json =>
                     json.Path is { Length: > 1 } path
                         ? $"The body is not the JSON this endpoint expects (at {path})."

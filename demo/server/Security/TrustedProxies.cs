@@ -24,4 +24,14 @@ public static class TrustedProxies
         });
         return services;
     }
+
+    /// <summary>
+    /// Runs the forwarded-headers middleware only when a proxy is named: with both of its lists empty it
+    /// believes every sender, so without trusted proxies the headers are not read at all.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app, SupportChatOptions options)
+    {
+        var (proxies, networks) = options.ParsedTrustedProxies();
+        return proxies.Length + networks.Length > 0 ? app.UseForwardedHeaders() : app;
+    }
 }

@@ -5,31 +5,61 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace SupportChat.Server.Users;
 
 /// <summary>
-/// How often anyone may try a password or register an email: per client IP, and per email from anywhere,
-/// so neither one machine nor a botnet guessing one account gets far. Every attempt counts, and it counts
-/// before the password is checked: past the limit a right guess is refused like a wrong one.
+/// How often anyone may try a password or register an email. Every attempt counts against its client IP.
+/// Wrong passwords count against the account twice: from that IP, with a low limit, and from anywhere,
+/// with a much higher one. So one machine gets a few guesses at an account, a botnet a bounded number,
+/// and someone else's wrong guesses do not lock the owner out until that high ceiling. Both are checked
+/// before the password: past a limit a right guess is refused like a wrong one.
 /// </summary>
 public sealed class SignInLimit : IDisposable
 {
     private readonly SupportChatOptions options;
-    private readonly PartitionedRateLimiter<Attempt> limiter;
+    private readonly PartitionedRateLimiter<string> attemptsPerIp;
+    private readonly PartitionedRateLimiter<string> failuresPerAccountAndIp;
+    private readonly PartitionedRateLimiter<string> failuresPerAccount;
 
     public SignInLimit(SupportChatOptions options)
     {
         this.options = options;
-        limiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<Attempt, string>(a => RateLimitPartition.GetFixedWindowLimiter(a.Ip, _ => Window(options.SignInLimitPerIp))),
-            PartitionedRateLimiter.Create<Attempt, string>(a => RateLimitPartition.GetFixedWindowLimiter(a.Email, _ => Window(options.SignInLimitPerAccount))));
+        attemptsPerIp = Limiter(options.SignInLimitPerIp);
+        failuresPerAccountAndIp = Limiter(options.SignInLimitPerAccount);
+        failuresPerAccount = Limiter(options.SignInCeilingPerAccount);
     }
 
-    /// <summary>Counts one attempt; answers the 429 to send when it is one too many, else null.</summary>
+    /// <summary>Counts one attempt and checks the account's failures; answers the 429 to send when it is one too many, else null.</summary>
     public ProblemHttpResult? Refusal(HttpContext http, string email)
     {
-        // Behind a trusted proxy the forwarded-headers middleware has already put the client's address here.
-        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        using var lease = limiter.AttemptAcquire(new Attempt(ip, email));
-        if (lease.IsAcquired) return null;
+        var ip = ClientIp(http);
+        using var attempt = attemptsPerIp.AttemptAcquire(ip);
+        if (!attempt.IsAcquired) return TooMany(http, attempt);
+        // Zero permits: whether any failure is left, without spending one.
+        using var here = failuresPerAccountAndIp.AttemptAcquire(Key(email, ip), 0);
+        if (!here.IsAcquired) return TooMany(http, here);
+        using var anywhere = failuresPerAccount.AttemptAcquire(email, 0);
+        return anywhere.IsAcquired ? null : TooMany(http, anywhere);
+    }
 
+    /// <summary>Counts a wrong password for <paramref name="email"/> from this request's client.</summary>
+    public void Failed(HttpContext http, string email)
+    {
+        failuresPerAccountAndIp.AttemptAcquire(Key(email, ClientIp(http))).Dispose();
+        failuresPerAccount.AttemptAcquire(email).Dispose();
+    }
+
+    public void Dispose()
+    {
+        attemptsPerIp.Dispose();
+        failuresPerAccountAndIp.Dispose();
+        failuresPerAccount.Dispose();
+    }
+
+    // Behind a trusted proxy the forwarded-headers middleware has already put the client's address here.
+    private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static string Key(string email, string ip) => $"{email}\n{ip}";
+
+    private ProblemHttpResult TooMany(HttpContext http, RateLimitLease lease)
+    {
         var seconds = (int)Math.Ceiling(
             (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.SignInWindow).TotalSeconds);
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -39,10 +69,7 @@ public sealed class SignInLimit : IDisposable
             title: "Too many sign-in attempts.");
     }
 
-    public void Dispose() => limiter.Dispose();
-
-    private FixedWindowRateLimiterOptions Window(int permits) =>
-        new() { PermitLimit = permits, Window = options.SignInWindow, QueueLimit = 0 };
-
-    private readonly record struct Attempt(string Ip, string Email);
+    private PartitionedRateLimiter<string> Limiter(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>
+            new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = options.SignInWindow, QueueLimit = 0 }));
 }

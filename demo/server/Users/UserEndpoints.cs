@@ -49,12 +49,13 @@ public static class UserEndpoints
         {
             return TypedResults.Problem($"Name, a valid email and {PasswordRule} are required.", statusCode: 400);
         }
-        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: options.Demo) is { } refusal)
+        string? avatarUrl = null;
+        if (body.AvatarUrl is { } avatar && AvatarUrls.Refusal(avatar, demo: options.Demo, out avatarUrl) is { } refusal)
         {
             return TypedResults.Problem(refusal, statusCode: 400);
         }
 
-        var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = body.AvatarUrl };
+        var user = new User { Name = name, Email = email, Role = Roles.User, AvatarUrl = avatarUrl };
         // Hashed whether or not the email is free, so the answer takes as long either way.
         user.PasswordHash = passwords.Hash(user, body.Password);
         if (await db.Users.AnyAsync(u => u.Email == email, cancel)) return NotMade();
@@ -95,6 +96,7 @@ public static class UserEndpoints
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancel);
         if (!passwords.Matches(user, body.Password ?? ""))
         {
+            limit.Failed(http, email);
             return TypedResults.Problem("No account matches that email and password.", statusCode: 404);
         }
         return TypedResults.Ok(new TokenResponse(tokens.Issue(user!), true));
