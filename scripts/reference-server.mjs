@@ -26,6 +26,15 @@ export async function freePort() {
   return port;
 }
 
+/** Kills a server process outright (connections just drop, as in a crash) and waits until it is gone. */
+export async function killProcess(child) {
+  // A process ended by a signal keeps exitCode null and sets signalCode instead.
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
 export class ReferenceServer {
   #process;
   #output = '';
@@ -101,13 +110,8 @@ export class ReferenceServer {
     await this.launch();
   }
 
-  async kill() {
-    const child = this.#process;
-    // A process ended by a signal keeps exitCode null and sets signalCode instead.
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+  kill() {
+    return killProcess(this.#process);
   }
 
   async stop() {

@@ -2,13 +2,12 @@
 // 127.0.0.1, a free port, its data in a temporary folder, the test page and the built widget served
 // from its own origin. A restart keeps port, data and signing key, as a crashed server's would.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './reference-server.mjs';
+import { freePort, killProcess } from './reference-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const serverDir = join(root, 'src', 'test', 'seed-server');
@@ -57,13 +56,8 @@ export class SeedServer {
     return this.start();
   }
 
-  async kill() {
-    const child = this.#process;
-    // A process ended by a signal keeps exitCode null and sets signalCode instead.
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+  kill() {
+    return killProcess(this.#process);
   }
 
   async stop() {
