@@ -16,30 +16,58 @@ public sealed class SmallPagesServer : ServerFactory
 {
     public ConcurrentQueue<(LogLevel Level, string Category, string Message, Exception? Error)> Log { get; } = new();
 
+    /// <summary>Tests waiting for a line: each is completed by the first line that matches it.</summary>
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> waiters = [];
+
     protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_HISTORY_CAP", "5"), ("SUPPORTCHAT_GROUPS_PAGE", "3")];
+
+    /// <summary>Completes when a line matching <paramref name="match"/> has been logged (at once if one already was).</summary>
+    public Task Logged(Func<string, bool> match)
+    {
+        lock (waiters)
+        {
+            if (Log.Any(entry => match(entry.Message))) return Task.CompletedTask;
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters.Add((match, seen));
+            return seen.Task;
+        }
+    }
+
+    private void Add(LogLevel level, string category, string message, Exception? error)
+    {
+        lock (waiters)
+        {
+            Log.Enqueue((level, category, message, error));
+            foreach (var waiter in waiters.Where(waiter => waiter.Match(message)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                waiters.Remove(waiter);
+            }
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new Capture(Log))));
+        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new Capture(this))));
     }
 
-    private sealed class Capture(ConcurrentQueue<(LogLevel, string, string, Exception?)> log) : ILoggerProvider
+    private sealed class Capture(SmallPagesServer server) : ILoggerProvider
     {
-        public ILogger CreateLogger(string category) => new Logger(log, category);
+        public ILogger CreateLogger(string category) => new Logger(server, category);
 
         public void Dispose()
         {
         }
 
-        private sealed class Logger(ConcurrentQueue<(LogLevel, string, string, Exception?)> log, string category) : ILogger
+        private sealed class Logger(SmallPagesServer server, string category) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
             public bool IsEnabled(LogLevel level) => true;
 
             public void Log<TState>(LogLevel level, EventId id, TState state, Exception? error, Func<TState, Exception?, string> format) =>
-                log.Enqueue((level, category, format(state, error), error));
+                server.Add(level, category, format(state, error), error);
         }
     }
 }
@@ -135,8 +163,7 @@ public sealed class BoundsTests(SmallPagesServer server) : IClassFixture<SmallPa
         await hub.DisposeAsync();
 
         // The summary is written as the server sees the connection go, a moment after the client does.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!server.Log.Any(e => e.Message.Contains("30 refused calls")) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await server.Logged(message => message.Contains("30 refused calls")).WaitAsync(TimeSpan.FromSeconds(30));
 
         var entries = server.Log.ToArray();
         Assert.Equal(HubRefusals.LoggedPerConnection, entries.Count(e => e.Message.Contains("flood-")));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -47,26 +48,26 @@ public sealed class AbortAfterSaveServer : ServerFactory
 /// <summary>Nothing lost, nothing twice, on the server's side of a send.</summary>
 public sealed class SendDeliveryTests(AbortAfterSaveServer server) : IClassFixture<AbortAfterSaveServer>
 {
-    private async Task<(HubConnection Hub, List<JsonElement> Pushes)> AgentWatching(int groupId)
+    private async Task<(HubConnection Hub, ChannelReader<JsonElement> Pushes)> AgentWatching(int groupId)
     {
         var hub = server.Hub(await server.AgentToken());
-        var pushes = new List<JsonElement>();
-        hub.On<JsonElement>("ReceiveMessage", message =>
-        {
-            lock (pushes) pushes.Add(message);
-        });
+        var pushes = Channel.CreateUnbounded<JsonElement>();
+        hub.On<JsonElement>("ReceiveMessage", message => pushes.Writer.TryWrite(message));
         await hub.StartAsync();
         await hub.InvokeAsync("JoinGroup", groupId.ToString());
-        return (hub, pushes);
+        return (hub, pushes.Reader);
     }
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
+    /// <summary>The next push, as soon as it comes; a test that waits 20 s for one has found a lost push.</summary>
+    private static async Task<JsonElement> NextPush(ChannelReader<JsonElement> pushes, string what)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition())
+        try
         {
-            if (timeout.IsCancellationRequested) throw new TimeoutException($"Still waiting for {what}.");
-            await Task.Delay(20);
+            return await pushes.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Still waiting for {what}.");
         }
     }
 
@@ -96,9 +97,9 @@ public sealed class SendDeliveryTests(AbortAfterSaveServer server) : IClassFixtu
         var body = new { message = "sent, then the tab closed", clientMessageId = $"{AbortAfterSaveServer.AbortPrefix}-1" };
         await Assert.ThrowsAnyAsync<Exception>(() => server.ClientWith(visitor.Token).PostAsJsonAsync($"/chats/{visitor.GroupId}", body));
 
-        await WaitUntil(() => { lock (pushes) return pushes.Count == 1; }, "the push of the saved message");
+        var push = await NextPush(pushes, "the push of the saved message");
         var stored = Assert.Single((await server.ClientWith(visitor.Token).GetFromJsonAsync<ChatsAnswer>($"/chats/{visitor.GroupId}"))!.Chats);
-        lock (pushes) Assert.Equal(stored.Id, pushes[0].GetProperty("id").GetInt32());
+        Assert.Equal(stored.Id, push.GetProperty("id").GetInt32());
     }
 
     [Fact]
@@ -114,8 +115,8 @@ public sealed class SendDeliveryTests(AbortAfterSaveServer server) : IClassFixtu
         var retry = await (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", body)).Content.ReadFromJsonAsync<SendAnswer>();
 
         Assert.Equal(first!.Chat.Id, retry!.Chat.Id);
-        await WaitUntil(() => { lock (pushes) return pushes.Count == 2; }, "the second push");
-        lock (pushes) Assert.All(pushes, push => Assert.Equal(first.Chat.Id, push.GetProperty("id").GetInt32()));
+        Assert.Equal(first.Chat.Id, (await NextPush(pushes, "the first push")).GetProperty("id").GetInt32());
+        Assert.Equal(first.Chat.Id, (await NextPush(pushes, "the second push")).GetProperty("id").GetInt32());
         Assert.Single((await client.GetFromJsonAsync<ChatsAnswer>($"/chats/{visitor.GroupId}"))!.Chats);
     }
 }
