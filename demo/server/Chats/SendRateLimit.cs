@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Chats;
 
@@ -33,14 +34,8 @@ public static class SendRateLimit
             });
             limiter.OnRejected = async (context, cancel) =>
             {
-                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? (int)Math.Ceiling(retryAfter.TotalSeconds)
-                    : (int)Math.Ceiling(options.SendWindow.TotalSeconds);
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await TypedResults.Problem(
-                        $"Too many messages. Wait {seconds} seconds before sending again.",
-                        statusCode: StatusCodes.Status429TooManyRequests,
-                        title: "Too many messages.")
+                await TooManyRequests.Problem(context.HttpContext, context.Lease, options.SendWindow, "Too many messages.",
+                        seconds => $"Too many messages. Wait {seconds} seconds before sending again.")
                     .ExecuteAsync(context.HttpContext);
             };
         });

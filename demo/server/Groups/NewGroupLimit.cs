@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Groups;
 
@@ -24,17 +25,11 @@ public sealed class NewGroupLimit : IDisposable
     /// <summary>Counts one new group; answers the 429 to send when it is one too many, else null.</summary>
     public ProblemHttpResult? Refusal(HttpContext http, int userId)
     {
-        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        using var lease = limiter.AttemptAcquire(new Creator(userId.ToString(CultureInfo.InvariantCulture), ip));
-        if (lease.IsAcquired) return null;
-
-        var seconds = (int)Math.Ceiling(
-            (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.GroupWindow).TotalSeconds);
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"Too many new conversations. Wait {seconds} seconds and try again.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many new conversations.");
+        using var lease = limiter.AttemptAcquire(new Creator(userId.ToString(CultureInfo.InvariantCulture), TooManyRequests.ClientIp(http)));
+        return lease.IsAcquired
+            ? null
+            : TooManyRequests.Problem(http, lease, options.GroupWindow, "Too many new conversations.",
+                seconds => $"Too many new conversations. Wait {seconds} seconds and try again.");
     }
 
     public void Dispose() => limiter.Dispose();

@@ -28,7 +28,7 @@ public static class ClientIpLimits
             {
                 if (http.GetEndpoint()?.Metadata.GetMetadata<Ceiling>() is not { } ceiling) return RateLimitPartition.GetNoLimiter("");
                 var (limit, window) = ceiling.Read(options);
-                var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var client = TooManyRequests.ClientIp(http);
                 return RateLimitPartition.GetFixedWindowLimiter(
                     $"{ceiling.Name}:{client}",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 });

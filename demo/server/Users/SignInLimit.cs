@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Users;
 
@@ -29,7 +29,7 @@ public sealed class SignInLimit : IDisposable
     /// <summary>Counts one attempt and checks the account's failures; answers the 429 to send when it is one too many, else null.</summary>
     public ProblemHttpResult? Refusal(HttpContext http, string email)
     {
-        var ip = ClientIp(http);
+        var ip = TooManyRequests.ClientIp(http);
         using var attempt = attemptsPerIp.AttemptAcquire(ip);
         if (!attempt.IsAcquired) return TooMany(http, attempt);
         // Zero permits: whether any failure is left, without spending one.
@@ -42,7 +42,7 @@ public sealed class SignInLimit : IDisposable
     /// <summary>Counts a wrong password for <paramref name="email"/> from this request's client.</summary>
     public void Failed(HttpContext http, string email)
     {
-        failuresPerAccountAndIp.AttemptAcquire(Key(email, ClientIp(http))).Dispose();
+        failuresPerAccountAndIp.AttemptAcquire(Key(email, TooManyRequests.ClientIp(http))).Dispose();
         failuresPerAccount.AttemptAcquire(email).Dispose();
     }
 
@@ -53,21 +53,11 @@ public sealed class SignInLimit : IDisposable
         failuresPerAccount.Dispose();
     }
 
-    // Behind a trusted proxy the forwarded-headers middleware has already put the client's address here.
-    private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
     private static string Key(string email, string ip) => $"{email}\n{ip}";
 
-    private ProblemHttpResult TooMany(HttpContext http, RateLimitLease lease)
-    {
-        var seconds = (int)Math.Ceiling(
-            (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.SignInWindow).TotalSeconds);
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"Too many sign-in attempts. Wait {seconds} seconds and try again.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many sign-in attempts.");
-    }
+    private ProblemHttpResult TooMany(HttpContext http, RateLimitLease lease) =>
+        TooManyRequests.Problem(http, lease, options.SignInWindow, "Too many sign-in attempts.",
+            seconds => $"Too many sign-in attempts. Wait {seconds} seconds and try again.");
 
     private PartitionedRateLimiter<string> Limiter(int permits) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>

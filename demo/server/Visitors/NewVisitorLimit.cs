@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Visitors;
 
@@ -22,16 +22,11 @@ public sealed class NewVisitorLimit(SupportChatOptions options) : IDisposable
     /// <summary>Counts a new visitor from this request's client; a refusal as the 429 to answer, with <c>Retry-After</c> set.</summary>
     public ProblemHttpResult? Refuse(HttpContext http)
     {
-        using var lease = limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        if (lease.IsAcquired) return null;
-        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? (int)Math.Ceiling(retryAfter.TotalSeconds)
-            : (int)Math.Ceiling(options.VisitorWindow.TotalSeconds);
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"Too many new conversations from your network. Wait {seconds} seconds and try again.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many new conversations.");
+        using var lease = limiter.AttemptAcquire(TooManyRequests.ClientIp(http));
+        return lease.IsAcquired
+            ? null
+            : TooManyRequests.Problem(http, lease, options.VisitorWindow, "Too many new conversations.",
+                seconds => $"Too many new conversations from your network. Wait {seconds} seconds and try again.");
     }
 
     public void Dispose() => limiter.Dispose();
