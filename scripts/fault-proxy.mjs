@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 
 export class FaultProxy {
-  #server;
+  #servers = [];
   #sockets = new Set();
   #paused = false;
   #waiting = [];
@@ -30,13 +30,27 @@ export class FaultProxy {
   }
 
   async start() {
-    this.#server = createServer((req, res) => this.#onRequest(req, res));
-    this.#server.on('connection', socket => this.#track(socket));
-    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
-    this.#server.listen(0, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.port = this.#server.address().port;
+    this.port = await this.#listen();
     return this;
+  }
+
+  /**
+   * Another port into the same proxy, under the same faults. A browser shares six HTTP connections per
+   * host and port among all its pages; many widgets on one page, each behind a door of its own, each
+   * have their own six, as visitors in their own browsers do.
+   */
+  async door() {
+    return `http://127.0.0.1:${await this.#listen()}`;
+  }
+
+  async #listen() {
+    const server = createServer((req, res) => this.#onRequest(req, res));
+    server.on('connection', socket => this.#track(socket));
+    server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    this.#servers.push(server);
+    return server.address().port;
   }
 
   /** Every byte stops moving, both ways, on open connections and new ones, until resume(). */
@@ -162,8 +176,10 @@ export class FaultProxy {
   async stop() {
     clearTimeout(this.#chaosTimer);
     this.drop();
-    this.#server.closeAllConnections();
-    this.#server.close();
+    for (const server of this.#servers) {
+      server.closeAllConnections();
+      server.close();
+    }
   }
 
   #track(socket) {

@@ -94,6 +94,11 @@ export class ReferenceServer {
     return this;
   }
 
+  /** What the current process has written (warnings and errors: the tests run it at warning level). */
+  get output() {
+    return this.#output;
+  }
+
   /** Kills the process outright (no graceful shutdown: connections just drop), then starts it again. */
   async restart({ downMs = 0 } = {}) {
     await this.relaunch({ downMs });

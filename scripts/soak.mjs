@@ -4,6 +4,7 @@
 // server's, once each, in order. Prints sent, delivered, duplicates and lost, per database.
 //
 //   npm run soak -- --seconds 600 [--database sqlite|postgres|both] [--visitors 20] [--seed 7]
+//                   [--transport websockets|server-sent-events|long-polling]
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
 import { FaultProxy } from './fault-proxy.mjs';
@@ -79,17 +80,18 @@ const PAGE = `<!doctype html>
  * Puts the widgets in the page and starts each one sending at a person's pace. The pace is what is
  * being simulated here, so these timers are the subject, not a wait for something else.
  */
-function startWidgets({ widgets, via, paceMs }) {
+function startWidgets({ widgets, paceMs, transport }) {
   const state = { sent: [], stopped: false, elements: [] };
   window.soak = state;
   const pause = ([min, max]) => new Promise(resolve => setTimeout(resolve, min + Math.random() * (max - min)));
-  for (const { label, token, groupId, agent } of widgets) {
+  for (const { label, token, groupId, agent, via } of widgets) {
     const element = document.createElement('support-chat');
     element.mode = 'inline';
     element.hubUrl = `${via}/hubs/groupchat`;
     element.apiUrl = `${via}/`;
     element.group = groupId;
     element.tokenProvider = () => token;
+    if (transport) element.transport = transport;
     element.dataset.label = label;
     document.body.append(element);
     state.elements.push(element);
@@ -152,6 +154,7 @@ export async function runSoak({
   agents = 2,
   seed = Date.now() % 100_000,
   settleSeconds = 90,
+  transport,
   browser: sharedBrowser,
   log = () => {},
 } = {}) {
@@ -180,6 +183,10 @@ export async function runSoak({
     for (let i = 1; i <= visitors; i++) people.push({ label: `visitor ${i}`, ...(await newVisitor(server, `Visitor ${i}`)) });
     // The agents answer in the first conversations: there both widgets show both sides.
     for (let i = 1; i <= agents; i++) people.push({ label: `agent ${i}`, token: agent, groupId: people[i - 1].groupId, agent: true });
+    // Each widget through a door of its own: in one page they would share the browser's six connections to
+    // one host, and a few falling back to server-sent events (which hold one each) would starve the rest,
+    // a limit no visitor in their own browser meets.
+    for (const person of people) person.via = await proxy.door();
 
     const page = await context.newPage();
     const errors = [];
@@ -189,7 +196,7 @@ export async function runSoak({
     await page.goto(`${server.url}/health`);
     await page.setContent(PAGE);
     await page.waitForFunction(() => customElements.get('support-chat'));
-    await page.evaluate(startWidgets, { widgets: people, via: proxy.url, paceMs: { visitor: [1000, 3000], agent: [400, 1200] } });
+    await page.evaluate(startWidgets, { widgets: people, paceMs: { visitor: [1000, 3000], agent: [400, 1200] }, transport });
     await page
       .waitForFunction(() => window.soak.elements.every(e => e.status === 'connected'), null, { timeout: 60_000 })
       .catch(async error => {
@@ -241,6 +248,7 @@ export async function runSoak({
       duplicates: storedTwice + comparisons.reduce((sum, c) => sum + c.twice, 0),
       lost: notStored + comparisons.reduce((sum, c) => sum + c.missing, 0),
       faults: { ...proxy.faults, restarts: 1 },
+      transports: [...proxy.transportsSeen],
       problems: comparisons
         .filter(c => !c.equal || c.widget.status !== 'connected')
         .map(
@@ -252,9 +260,12 @@ export async function runSoak({
     };
     log(
       `${database}: sent ${result.sent}, stored ${result.stored}, delivered ${result.delivered} of ${result.expected} ` +
-        `(to ${result.widgets} widgets), duplicates ${result.duplicates}, lost ${result.lost}; faults ${JSON.stringify(result.faults)}`,
+        `(to ${result.widgets} widgets), duplicates ${result.duplicates}, lost ${result.lost}; faults ${JSON.stringify(result.faults)}; ` +
+        `transports ${result.transports.join(', ')}`,
     );
     for (const problem of result.problems) log(`${database}: ${problem}`);
+    if (result.problems.length > 0)
+      log(`${database}: the server since its restart said:\n${server.output.split('\n').slice(-40).join('\n')}`);
     return result;
   } finally {
     await context.close();
@@ -281,6 +292,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       database,
       visitors: Number(option('visitors', 20)),
       seed: option('seed') === undefined ? undefined : Number(option('seed')),
+      transport: option('transport'),
       log: line => console.log(line),
     });
     if (result.lost > 0 || result.duplicates > 0 || result.problems.length > 0) failed = true;
