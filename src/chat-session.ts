@@ -79,6 +79,8 @@ export class ChatSession {
   #historyError?: Error;
   /** Catch-ups that failed in a row: the back-off before the next try. */
   #failures = 0;
+  /** The last post in line, while there is one: the next waits for it. */
+  #posting?: Promise<void>;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
 
@@ -246,7 +248,7 @@ export class ChatSession {
       this.callbacks.onChange();
       return;
     }
-    await this.#deliver(clientMessageId, text);
+    await this.#inTurn(clientMessageId, text);
   }
 
   /** Posts a failed message again with the same `clientMessageId`, so the server keeps it once. */
@@ -254,7 +256,22 @@ export class ChatSession {
     const message = this.store.markPending(clientMessageId);
     if (!message) return;
     this.callbacks.onChange();
-    await this.#deliver(clientMessageId, message.text);
+    await this.#inTurn(clientMessageId, message.text);
+  }
+
+  /**
+   * One post at a time, in the order they were made. Posted together, two messages typed one after the
+   * other race to the server, which may store (and number, and show everyone) the second first.
+   */
+  #inTurn(clientMessageId: string, text: string): Promise<void> {
+    // `#deliver` settles every failure itself, so the line never rejects. With none ahead, at once.
+    const ahead = this.#posting;
+    const turn = ahead ? ahead.then(() => this.#deliver(clientMessageId, text)) : this.#deliver(clientMessageId, text);
+    const last = turn.then(() => {
+      if (this.#posting === last) this.#posting = undefined;
+    });
+    this.#posting = last;
+    return turn;
   }
 
   async #deliver(clientMessageId: string, text: string) {

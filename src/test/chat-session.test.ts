@@ -154,6 +154,25 @@ describe('ChatSession', () => {
     expect(rest.sends).to.have.length(1);
   });
 
+  it('posts my messages one at a time, in the order I sent them, a failed one not holding up the next', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page();
+    const sends = [chat.send('first'), chat.send('second'), chat.send('third')];
+    await settle();
+    // Posted together, the second could be stored (and numbered, and shown to everyone) before the first.
+    expect(rest.sends.map(call => call.args[1])).to.deep.equal(['first']);
+    rest.sends[0].reject(new Error('The server did not answer within 15 seconds.'));
+    await settle();
+    expect(rest.sends.map(call => call.args[1])).to.deep.equal(['first', 'second']);
+    rest.sends[1].resolve(parseMessage(wire(1, 'second', ME)));
+    await settle();
+    expect(rest.sends.map(call => call.args[1])).to.deep.equal(['first', 'second', 'third']);
+    rest.sends[2].resolve(parseMessage(wire(2, 'third', ME)));
+    await Promise.all(sends);
+    expect(shown(chat)).to.deep.equal(['1:second:sent', '2:third:sent', '-:first:failed']);
+  });
+
   it('posts only once the history has been read, so an earlier message of mine is not taken for the copy', async () => {
     const { rest, chat } = session();
     void chat.catchUp();
