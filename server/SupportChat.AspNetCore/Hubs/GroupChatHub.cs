@@ -8,7 +8,7 @@ namespace SupportChat.Server.Hubs;
 /// The seed's hub, with the one thing it left open for browsers: a connection may only join a
 /// conversation its user is allowed to see. Messages are pushed by <c>POST /chats/{groupId}</c>.
 /// </summary>
-[Authorize]
+[Authorize(Policy = SupportChatAuth.Policy)]
 public sealed class GroupChatHub(
     ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, ILogger<GroupChatHub> log) : Hub
 {

@@ -50,7 +50,7 @@ public static class ChatEndpoints
 
     public static void MapChatEndpoints(this IEndpointRouteBuilder app)
     {
-        var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
+        var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization(SupportChatAuth.Policy);
         chats.MapGet("", GetHistory)
             .WithSummary("A conversation's messages, oldest first.")
             .WithDescription("Without paging parameters, the newest 1,000 (the seed returns every message; see SUPPORTCHAT_HISTORY_CAP). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
