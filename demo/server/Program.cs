@@ -1,9 +1,14 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 using SupportChat.Server;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Security;
+using SupportChat.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +25,21 @@ builder.Services.AddOpenApi();
 if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
 {
     chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
+}
+// Metrics and traces over OTLP to the collector the standard variable names (OTEL_EXPORTER_OTLP_PROTOCOL,
+// OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost.
+if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("support-chat"))
+        .WithMetrics(metrics => metrics.AddMeter(
+            SupportChatMetrics.Name,
+            // ASP.NET Core's own: requests and their durations, Kestrel's connections, SignalR's transports.
+            "Microsoft.AspNetCore.Hosting",
+            "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.Http.Connections"))
+        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore"))
+        .UseOtlpExporter();
 }
 
 var app = builder.Build();

@@ -9,6 +9,7 @@ using SupportChat.Server.Data;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Security;
+using SupportChat.Server.Telemetry;
 using SupportChat.Server.Users;
 using SupportChat.Server.Visitors;
 
@@ -84,6 +85,8 @@ public static class SupportChatServiceCollectionExtensions
         services.AddSingleton<NewGroupLimit>();
         services.AddTrustedProxies();
         services.AddSingleton<ConnectionsPerUser>();
+        services.AddMetrics();
+        services.TryAddSingleton<SupportChatMetrics>();
         services.AddSingleton<SupportChatStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SupportChatStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, SupportChatPaths.Filter>());
