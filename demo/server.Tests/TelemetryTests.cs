@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Hosting;
@@ -121,5 +122,117 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.All(sends, s => Assert.Equal(visitor.GroupId, s.GetTagItem("support_chat.group_id")));
         var joins = server.Spans.Where(s => s.OperationName == "support_chat.join").ToList();
         Assert.Equal([ActivityStatusCode.Unset, ActivityStatusCode.Error], joins.Select(s => s.Status));
+    }
+}
+
+/// <summary>
+/// The export an operator configures with nothing but the standard variables: the built server, started as
+/// a process with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, sends its metrics and traces over OTLP/HTTP to a
+/// receiver on 127.0.0.1. (A process, since the server decides on the exporter from its environment as it
+/// starts, before an in-memory test host's settings apply.)
+/// </summary>
+public sealed class OtlpExportTests : IAsyncDisposable
+{
+    private readonly HttpListener receiver = new();
+    private readonly string folder = Directory.CreateTempSubdirectory("support-chat-otlp-").FullName;
+    private readonly TaskCompletionSource metricsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource tracesArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StringBuilder output = new();
+    private Process? server;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is { HasExited: false }) server.Kill(entireProcessTree: true);
+        if (server is not null) await server.WaitForExitAsync();
+        server?.Dispose();
+        receiver.Close();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Answers every export with 200, and says when one names what the test waits for.</summary>
+    private async Task Receive()
+    {
+        while (receiver.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await receiver.GetContextAsync();
+            }
+            catch (Exception) when (!receiver.IsListening)
+            {
+                return;
+            }
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            // Protocol buffers keep strings as they are, so a metric's or a span's name can be found in the bytes.
+            var text = Encoding.UTF8.GetString(body.ToArray());
+            if (context.Request.Url!.AbsolutePath == "/v1/metrics" && text.Contains("support_chat.messages.stored", StringComparison.Ordinal)) metricsArrived.TrySetResult();
+            if (context.Request.Url.AbsolutePath == "/v1/traces" && text.Contains("support_chat.send", StringComparison.Ordinal)) tracesArrived.TrySetResult();
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_and_traces_reach_the_collector_named_by_OTEL_EXPORTER_OTLP_ENDPOINT()
+    {
+        var collector = $"http://127.0.0.1:{FreePort()}/";
+        receiver.Prefixes.Add(collector);
+        receiver.Start();
+        _ = Receive();
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "SupportChat.Server.dll") },
+            WorkingDirectory = ServerFactory.ServerProjectFolder(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SUPPORTCHAT_") || k.StartsWith("ASPNETCORE_") || k.StartsWith("OTEL_")).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["SUPPORTCHAT_DB"] = Path.Combine(folder, "chat.db");
+        start.Environment["SUPPORTCHAT_AGENT_PASSWORD"] = "a-long-agent-password";
+        start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.TrimEnd('/');
+        start.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        // Export every quarter second instead of every minute, so the test waits for the export, not the clock.
+        start.Environment["OTEL_METRIC_EXPORT_INTERVAL"] = "250";
+        start.Environment["OTEL_BSP_SCHEDULE_DELAY"] = "250";
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server = new Process { StartInfo = start, EnableRaisingEvents = true };
+        server.OutputDataReceived += (_, line) =>
+        {
+            lock (output) output.Append(line.Data).Append('\n');
+            if (line.Data?.Contains("Application started", StringComparison.Ordinal) == true) listening.TrySetResult();
+        };
+        server.ErrorDataReceived += (_, line) =>
+        {
+            lock (output) output.Append(line.Data).Append('\n');
+        };
+        server.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The server exited:\n{output}"));
+        server.Start();
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var visitor = (await (await client.PostAsJsonAsync("/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>())!;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", visitor.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "hello" })).StatusCode);
+
+        await metricsArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await tracesArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
