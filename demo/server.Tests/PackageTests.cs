@@ -38,7 +38,7 @@ public sealed class PackageTests : IDisposable
         public DbSet<Order> Orders => Set<Order>();
     }
 
-    private WebApplication Shop(string? agentPassword)
+    private WebApplication Shop(string? agentPassword, int sendLimit = 20)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
@@ -51,6 +51,7 @@ public sealed class PackageTests : IDisposable
                 options.JwtKey = Convert.ToBase64String(new byte[32]);
                 if (agentPassword is not null) options.AgentPassword = agentPassword;
                 options.AllowedOrigins = ["https://shop.example"];
+                options.SendLimit = sendLimit;
             })
             .UseDbContext<ShopDb>();
         var app = builder.Build();
@@ -81,6 +82,31 @@ public sealed class PackageTests : IDisposable
         var orders = await client.GetAsync("/orders");
         Assert.Equal(HttpStatusCode.Unauthorized, orders.StatusCode);
         Assert.Empty(orders.Headers.WwwAuthenticate);
+    }
+
+    [Fact]
+    public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
+    {
+        await using var app = Shop("a-long-agent-password", sendLimit: 1);
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/visitors") { Content = JsonContent.Create(new { name = "Eve" }) };
+        foreign.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(foreign)).StatusCode);
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/chats/1");
+        preflight.Headers.Add("Origin", "https://shop.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        var allowed = await client.SendAsync(preflight);
+        Assert.Equal("https://shop.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+
+        var visitor = await (await client.PostAsJsonAsync("/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", visitor!.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "one" })).StatusCode);
+        var limited = await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "two" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.NotNull(limited.Headers.RetryAfter);
     }
 
     [Fact]
