@@ -19,10 +19,10 @@ public sealed class SupportChatStartup(IServiceProvider services) : IHostedLifec
 
     private static async Task<string?> RunAsync(IServiceProvider services)
     {
-        SupportChatOptions options;
         try
         {
-            options = services.GetRequiredService<IOptions<SupportChatOptions>>().Value;
+            // Reading the settings runs their validation (StartupChecks), the same that ValidateOnStart runs.
+            _ = services.GetRequiredService<IOptions<SupportChatOptions>>().Value;
         }
         catch (OptionsValidationException invalid)
         {

@@ -31,6 +31,7 @@ public sealed class SupportChatUsers(ChatDb db, Tokens tokens, TimeProvider cloc
             await db.SaveChangesAsync(cancel);
         }
         if (user.Role == Roles.FormerAgent) throw new InvalidOperationException($"{normalized} belongs to a former agent and may not chat.");
+        // An agent has no conversation of their own (0): they answer in everyone's.
         if (user.Role == Roles.Agent) return new SupportChatSession(tokens.Issue(user), user.Id, 0);
 
         var group = await db.Groups.Where(g => g.OwnerUserId == user.Id).OrderByDescending(g => g.Id).FirstOrDefaultAsync(cancel);
