@@ -38,7 +38,9 @@ public sealed class PackageTests : IDisposable
         public DbSet<Order> Orders => Set<Order>();
     }
 
-    private WebApplication Shop(string? agentPassword, int sendLimit = 20)
+    private const string AKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+    private WebApplication Shop(string? agentPassword, int sendLimit = 20, string? jwtKey = AKey)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
@@ -48,7 +50,7 @@ public sealed class PackageTests : IDisposable
         builder.Services
             .AddSupportChat(options =>
             {
-                options.JwtKey = Convert.ToBase64String(new byte[32]);
+                if (jwtKey is not null) options.JwtKey = jwtKey;
                 if (agentPassword is not null) options.AgentPassword = agentPassword;
                 options.AllowedOrigins = ["https://shop.example"];
                 options.SendLimit = sendLimit;
@@ -109,11 +111,15 @@ public sealed class PackageTests : IDisposable
         Assert.NotNull(limited.Headers.RetryAfter);
     }
 
-    [Fact]
-    public async Task Without_an_agent_password_of_its_own_the_app_stops_at_start_with_a_sentence()
+    [Theory]
+    [InlineData(null, AKey, "Refusing to start: the agent password is the demo's.")]
+    [InlineData("a-long-agent-password", null, "Refusing to start: there is no JWT signing key.")]
+    public async Task Without_an_agent_password_or_a_key_of_its_own_the_app_stops_at_start_with_a_sentence(
+        string? agentPassword, string? jwtKey, string sentence)
     {
-        await using var app = Shop(agentPassword: null);
+        await using var app = Shop(agentPassword, jwtKey: jwtKey);
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
-        Assert.Contains("Refusing to start: the agent password is the demo's.", refused.Message);
+        Assert.Contains(sentence, refused.Message);
+        Assert.False(File.Exists(Path.Combine(folder, "shop.db")), "nothing is written before the settings pass");
     }
 }

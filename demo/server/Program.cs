@@ -14,7 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 // The reference server is a thin host over the package: the chat is the two lines any app adds, and
 // what is left here is the demo's (its pages, the built widget, the port, /health and the OpenAPI document).
-var chat = builder.Services.AddSupportChat();
+// One machine needs no key configured: the server makes one and keeps it beside its database.
+var chat = builder.Services.AddSupportChat(options => options.GenerateJwtKey = true);
 builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment>((options, env) => options.Demo |= env.IsDevelopment());
 
 var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue($"{SupportChatOptions.Section}:Port", 5080));
