@@ -33,6 +33,8 @@ await step('npm', ['run', '--silent', 'build']);
 await step('dotnet', ['build', 'demo/server', '-c', 'Release', '-v', 'q', '-nologo']);
 // The page tests also run the widget against a server with only the seed's contract.
 await step('dotnet', ['build', 'src/test/seed-server', '-c', 'Release', '-v', 'q', '-nologo']);
+// The Blazor Web App example, which e2e/blazor-example.test.mjs starts.
+await step('dotnet', ['build', 'examples/blazor', '-c', 'Release', '-v', 'q', '-nologo']);
 
 const server = await run('dotnet', ['test', 'demo/server.Tests', '-c', 'Release', '-v', 'q', '-nologo']);
 const widget = await run('npx', ['web-test-runner']);

@@ -21,8 +21,16 @@ public static class Seed
         {
             Directory.CreateDirectory(Path.GetDirectoryName(options.Database)!);
         }
-        // Several instances may start at once on one PostgreSQL: EF Core takes a lock around migrating.
-        await db.Database.MigrateAsync();
+        if (db.Database.GetMigrations().Any())
+        {
+            // Several instances may start at once on one PostgreSQL: EF Core takes a lock around migrating.
+            await db.Database.MigrateAsync();
+        }
+        else
+        {
+            // An app's own DbContext (UseDbContext) that has no migrations yet: its tables are made as they are.
+            await db.Database.EnsureCreatedAsync();
+        }
         if (db.Database.IsSqlite())
         {
             // WAL lets history reads run while a message is being written.

@@ -34,8 +34,18 @@ public sealed partial class SupportChatOptions
     /// <summary>Origins allowed to call the API and the hub. Empty means the server's own origin only.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>HMAC key for JWTs, base64. Empty means a development key kept beside the database.</summary>
+    /// <summary>
+    /// HMAC key for JWTs, base64. Empty is refused at start unless <see cref="GenerateJwtKey"/> is set or this
+    /// is the demo: then a key is generated once and kept beside the database.
+    /// </summary>
     public string JwtKey { get; set; } = "";
+
+    /// <summary>
+    /// Without <see cref="JwtKey"/>, generate a key once and keep it beside the SQLite database (mode 0600).
+    /// The reference server sets it, so one machine needs no secret configured; every instance behind a
+    /// balancer needs the same key, so an app that may run several sets <see cref="JwtKey"/> instead.
+    /// </summary>
+    public bool GenerateJwtKey { get; set; }
 
     public string JwtIssuer { get; set; } = "support-chat";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Security;
 
@@ -21,6 +22,7 @@ public static class TooManyRequests
     {
         var seconds = (int)Math.Ceiling((lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : window).TotalSeconds);
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        http.RequestServices.GetService<SupportChatMetrics>()?.RateLimited(http.Request.Path);
         return TypedResults.Problem(detail(seconds), statusCode: StatusCodes.Status429TooManyRequests, title: title);
     }
 }

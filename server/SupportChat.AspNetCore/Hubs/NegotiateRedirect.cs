@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using SupportChat.Server.Auth;
 
 namespace SupportChat.Server.Hubs;
 
@@ -15,7 +16,7 @@ public static class NegotiateRedirect
     public sealed record Redirect(string Url, string AccessToken);
 
     public static void MapNegotiateRedirect(this IEndpointRouteBuilder app) =>
-        app.MapPost($"{Path}/negotiate", Negotiate).RequireAuthorization().ExcludeFromDescription();
+        app.MapPost($"{Path}/negotiate", Negotiate).RequireAuthorization(SupportChatAuth.Policy).ExcludeFromDescription();
 
     private static Results<Ok<Redirect>, NotFound> Negotiate(HttpContext http, SupportChatOptions options)
     {

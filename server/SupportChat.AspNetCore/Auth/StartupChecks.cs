@@ -28,6 +28,10 @@ public static class StartupChecks
                 return $"Refusing to start: SUPPORTCHAT_JWT_KEY is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
             }
         }
+        else if (!options.GenerateJwtKey && !options.Demo)
+        {
+            return "Refusing to start: there is no JWT signing key. Set SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) to one of your own: openssl rand -base64 32";
+        }
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {

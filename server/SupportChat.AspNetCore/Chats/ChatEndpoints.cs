@@ -7,6 +7,7 @@ using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Security;
+using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Chats;
 
@@ -50,7 +51,7 @@ public static class ChatEndpoints
 
     public static void MapChatEndpoints(this IEndpointRouteBuilder app)
     {
-        var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization();
+        var chats = app.MapGroup("/chats/{groupId:int}").RequireAuthorization(SupportChatAuth.Policy);
         chats.MapGet("", GetHistory)
             .WithSummary("A conversation's messages, oldest first.")
             .WithDescription("Without paging parameters, the newest 1,000 (the seed returns every message; see SUPPORTCHAT_HISTORY_CAP). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
@@ -89,8 +90,11 @@ public static class ChatEndpoints
     private static async Task<Results<Ok<SendChatResponse>, ForbidHttpResult, ProblemHttpResult>> Send(
         int groupId, SendChatRequest body,
         ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options,
-        IHubContext<GroupChatHub> hub, TimeProvider clock, CancellationToken cancel)
+        IHubContext<GroupChatHub> hub, TimeProvider clock, SupportChatMetrics metrics, CancellationToken cancel)
     {
+        var arrived = clock.GetTimestamp();
+        using var span = SupportChatMetrics.Traces.StartActivity("support_chat.send");
+        span?.SetTag("support_chat.group_id", groupId);
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
         if (body.GroupId is { } named && named != groupId)
@@ -119,6 +123,7 @@ public static class ChatEndpoints
             try
             {
                 await db.SaveChangesAsync(cancel);
+                metrics.MessageStored();
             }
             catch (DbUpdateException) when (body.ClientMessageId is not null)
             {
@@ -139,7 +144,11 @@ public static class ChatEndpoints
         // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
         var pushed = ChatDto.From(chat, viewerId: null);
         await hub.Clients.Group(GroupChatHub.GroupName(chat.GroupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, CancellationToken.None);
+        metrics.Pushed(GroupChatHub.ReceiveMessage);
+        metrics.Delivered(clock.GetElapsedTime(arrived));
         await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, CancellationToken.None);
+        metrics.Pushed(GroupChatHub.ConversationMessage);
+        span?.SetTag("support_chat.message_id", chat.Id);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Hubs;
 
@@ -50,6 +51,7 @@ public static class ConnectionCap
             var options = http.RequestServices.GetRequiredService<SupportChatOptions>();
             if (http.RequestServices.GetRequiredService<ConnectionsPerUser>().Count(userId) >= options.MaxConnectionsPerUser)
             {
+                http.RequestServices.GetService<SupportChatMetrics>()?.RateLimited(http.Request.Path);
                 return TypedResults.Problem(
                         $"You have {options.MaxConnectionsPerUser} connections open already. Close one and try again.",
                         statusCode: StatusCodes.Status429TooManyRequests,

@@ -16,7 +16,7 @@ public static class GroupEndpoints
 {
     public static void MapGroupEndpoints(this IEndpointRouteBuilder app)
     {
-        var groups = app.MapGroup("/groups").RequireAuthorization();
+        var groups = app.MapGroup("/groups").RequireAuthorization(SupportChatAuth.Policy);
         groups.MapGet("", List)
             .WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.")
             .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page.");

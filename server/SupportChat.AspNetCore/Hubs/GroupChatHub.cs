@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Hubs;
 
@@ -8,9 +9,10 @@ namespace SupportChat.Server.Hubs;
 /// The seed's hub, with the one thing it left open for browsers: a connection may only join a
 /// conversation its user is allowed to see. Messages are pushed by <c>POST /chats/{groupId}</c>.
 /// </summary>
-[Authorize]
+[Authorize(Policy = SupportChatAuth.Policy)]
 public sealed class GroupChatHub(
-    ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, ILogger<GroupChatHub> log) : Hub
+    ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, SupportChatMetrics metrics,
+    ILogger<GroupChatHub> log) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
@@ -34,6 +36,7 @@ public sealed class GroupChatHub(
         if (connections.TryAdd(userId, options.MaxConnectionsPerUser))
         {
             Context.Items[Counted] = true;
+            metrics.Connected();
         }
         else
         {
@@ -45,14 +48,22 @@ public sealed class GroupChatHub(
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Context.Items.ContainsKey(Counted)) connections.Remove(Context.User!.UserId()!.Value);
+        if (Context.Items.ContainsKey(Counted))
+        {
+            connections.Remove(Context.User!.UserId()!.Value);
+            metrics.Disconnected();
+        }
         return Task.CompletedTask;
     }
 
     public async Task JoinGroup(string groupId)
     {
+        using var span = SupportChatMetrics.Traces.StartActivity("support_chat.join");
+        span?.SetTag("support_chat.group_id", groupId);
         if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
         {
+            metrics.JoinRefused();
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "refused");
             // The message of a HubException reaches the client as is; any other exception's does not.
             throw new HubException($"You may not join conversation {Named(groupId)}.");
         }

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using SupportChat.Server.Hubs;
+
+namespace SupportChat.Server.Auth;
+
+/// <summary>
+/// The widget's tokens are checked by an authentication scheme of their own, named, so an app's own
+/// sign-in (cookies, Identity, another JWT issuer) stays its default and is left alone. Every endpoint of
+/// the package and the hub require <see cref="Policy"/>, which asks this scheme only.
+/// </summary>
+public static class SupportChatAuth
+{
+    public const string Scheme = "SupportChat";
+    public const string Policy = "SupportChat";
+
+    public static IServiceCollection AddSupportChatAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication().AddJwtBearer(Scheme);
+        services.AddOptions<JwtBearerOptions>(Scheme)
+            .Configure<Tokens, SupportChatOptions>((jwt, tokens, options) =>
+            {
+                // Keep claim names as they are in the token: the user id is read by its seed name.
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.JwtIssuer,
+                    ValidAudience = options.JwtIssuer,
+                    IssuerSigningKey = tokens.Key,
+                    NameClaimType = "name",
+                    RoleClaimType = "role",
+                    // The server that issues a token is the one that checks it: there is no clock to be out of step with.
+                    ClockSkew = TimeSpan.Zero,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on a WebSocket or an EventSource, so the client puts the
+                    // token in the query string; accept it there on the hub path only.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments(GroupChatHub.Path)
+                            && context.Request.Query["access_token"] is { Count: > 0 } token)
+                        {
+                            context.Token = token;
+                        }
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = AgentTokens.RefuseFormerAgents,
+                };
+            });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(Scheme)
+            .RequireAuthenticatedUser());
+        return services;
+    }
+}

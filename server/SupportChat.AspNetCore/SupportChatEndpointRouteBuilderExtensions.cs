@@ -1,0 +1,41 @@
+using SupportChat.Server;
+using SupportChat.Server.Chats;
+using SupportChat.Server.Groups;
+using SupportChat.Server.Hubs;
+using SupportChat.Server.Users;
+using SupportChat.Server.Visitors;
+
+// In the namespace of MapHub() and MapGet(), so the one line needs no using.
+namespace Microsoft.AspNetCore.Builder;
+
+public static class SupportChatEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// The hub at <c>/hubs/groupchat</c> and the REST API (<c>/chats</c>, <c>/groups</c>, <c>/users</c>,
+    /// <c>/visitors</c>), as <c>docs/aspnet-core.md</c> describes them. Unless the app called
+    /// <see cref="SupportChatPaths.UseSupportChat"/> itself, the chat's rate limits are added here.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSupportChat(this WebApplication app)
+    {
+        if (!SupportChatPaths.AfterAuthorizationIsAdded(app)) app.UseSupportChat();
+        return MapSupportChatEndpoints(app);
+    }
+
+    /// <summary>The endpoints alone, for an app that builds its pipeline itself and has called <c>UseSupportChat()</c>.</summary>
+    public static IEndpointRouteBuilder MapSupportChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
+        {
+            // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
+            hub.AllowStatefulReconnects = true;
+            // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
+            hub.CloseOnAuthenticationExpiration = true;
+        });
+        app.MapNegotiateRedirect();
+        app.MapChatEndpoints();
+        app.MapUserEndpoints();
+        app.MapVisitorEndpoints();
+        app.MapGroupEndpoints();
+        return app;
+    }
+}
