@@ -51,6 +51,22 @@ async function openShop(context) {
   return { page, problems };
 }
 
+/**
+ * What a person sees: the element is rendered, lies inside the viewport, and nothing covers its middle.
+ * Says which of the three failed.
+ */
+async function assertSeen(locator, what) {
+  assert.ok(await locator.isVisible(), `${what} is not visible`);
+  const seen = await locator.evaluate(element => {
+    const box = element.getBoundingClientRect();
+    const inside = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return { inside, covered: !element.contains(top) };
+  });
+  assert.ok(seen.inside, `${what} is outside the viewport`);
+  assert.ok(!seen.covered, `${what} is covered`);
+}
+
 const shownTexts = page =>
   page.evaluate(() => [...document.querySelector('support-chat').shadowRoot.querySelectorAll('.message .text')].map(n => n.textContent));
 
@@ -115,7 +131,7 @@ describe('the demo pages under a strict Content Security Policy', () => {
 
 describe('the agent console', () => {
   it('lists a conversation the moment a visitor starts it, counts what the agent has not read, and clears it on opening', async () => {
-    const agentContext = await browser.newContext();
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const visitorContext = await browser.newContext();
     try {
       const agent = await agentContext.newPage();
@@ -134,6 +150,9 @@ describe('the agent console', () => {
       const groupId = await conversationOf(shop);
       const entry = agent.locator(`#conversations button[data-group="${groupId}"]`);
       await entry.waitFor({ timeout: 3000 });
+      // Signed in, the sign-in card is gone and the list is where the agent looks.
+      assert.equal(await agent.locator('#sign-in').isVisible(), false, 'the sign-in card is still shown');
+      await assertSeen(entry, 'the new conversation in the list');
       await agent.waitForFunction(id => document.querySelector(`[data-group="${id}"] .unread`)?.textContent === '1', groupId);
       assert.equal(await entry.locator('.last').textContent(), 'Hello from the shop');
       assert.equal(await entry.locator('.unread').getAttribute('aria-label'), '1 unread message');
