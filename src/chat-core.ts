@@ -2,7 +2,7 @@ import { adoptStyles, html, nothing, type LitElement, type PropertyValues, type 
 import { repeat } from 'lit/directives/repeat.js';
 import { AttentionController } from './attention-controller.js';
 import { ChatApi, ChatApiError } from './chat-api.js';
-import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
+import { ChatSession } from './chat-session.js';
 import { chime } from './chime.js';
 import { layoutConversation } from './conversation-layout.js';
 import {
@@ -379,7 +379,7 @@ export class ChatCore implements ReactiveController {
     this.#sessionKey = key;
     this.#apiBase = base;
     const api = base ? new ChatApi(base, this.#tokens, () => host.requestTimeout) : undefined;
-    this.#session?.suspend();
+    this.#session?.close();
     this.#session = group && api ? this.#newSession(group, api) : undefined;
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);
@@ -395,20 +395,14 @@ export class ChatCore implements ReactiveController {
     if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
   }
 
-  /**
-   * A session whose callbacks report into the element only while it is the open one: a session replaced
-   * mid-send or mid-catch-up must not add its messages, unread count or conversation to the new one's.
-   */
+  /** A session reports into the element until it is closed: a replaced one must not add to the new one. */
   #newSession(group: string, api: ChatApi): ChatSession {
-    const open = () => this.#session === session;
-    const callbacks: ChatSessionCallbacks = {
-      onMessages: (messages, live) => open() && this.#arrived(messages, live),
-      onChange: () => open() && this.host.requestUpdate(),
-      onError: error => open() && this.#fail(error),
-      onSendFailed: error => open() && this.#sendFailed(error),
-    };
-    const session: ChatSession = new ChatSession(group, api, this.#tokens, callbacks);
-    return session;
+    return new ChatSession(group, api, this.#tokens, {
+      onMessages: (messages, live) => this.#arrived(messages, live),
+      onChange: () => this.host.requestUpdate(),
+      onError: error => this.#fail(error),
+      onSendFailed: error => this.#sendFailed(error),
+    });
   }
 
   async #grant(): Promise<TokenGrant> {

@@ -81,15 +81,42 @@ export class ChatSession {
   #failures = 0;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
+  /** Aborted by `close`: every request of this conversation still on its way is abandoned with it. */
+  readonly #closing = new AbortController();
+
+  readonly #callbacks: ChatSessionCallbacks;
 
   constructor(
     readonly groupId: string,
     private readonly api: ChatRest,
     private readonly tokens: Pick<TokenSource, 'identity'>,
-    private readonly callbacks: ChatSessionCallbacks,
+    callbacks: ChatSessionCallbacks,
     private readonly pages: PageSizes = PAGES,
     private readonly clock: Clock = REAL_CLOCK,
-  ) {}
+  ) {
+    // Closed, the conversation says nothing more: what finishes late must not reach the one shown now.
+    const open = () => !this.closed;
+    this.#callbacks = {
+      onMessages: (messages, live) => open() && callbacks.onMessages(messages, live),
+      onChange: () => open() && callbacks.onChange(),
+      onError: error => open() && callbacks.onError(error),
+      onSendFailed: error => open() && callbacks.onSendFailed(error),
+    };
+  }
+
+  /** Whether `close` was called. */
+  get closed(): boolean {
+    return this.#closing.signal.aborted;
+  }
+
+  /**
+   * Set aside for good (another conversation is shown): its catch-ups, sends and older pages still on
+   * their way are abandoned, and it reports nothing more.
+   */
+  close() {
+    this.suspend();
+    this.#closing.abort();
+  }
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
   receive(payloads: readonly unknown[]) {
@@ -109,6 +136,7 @@ export class ChatSession {
    * server that ignores `afterId` (the seed) every page repeats, and the store's de-duplication absorbs it.
    */
   catchUp(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.#catchingUp) {
       this.#catchUpAgain = true;
       return this.#catchingUp;
@@ -129,7 +157,7 @@ export class ChatSession {
     try {
       const resumeFrom = this.#resumeFrom;
       if (resumeFrom === undefined) {
-        const page = await this.api.history(this.groupId, { limit: this.pages.first });
+        const page = await this.api.history(this.groupId, { limit: this.pages.first }, this.#closing.signal);
         // Said again on every first page: an empty conversation read first may have grown since. A page
         // longer than asked for comes from a server that ignores paging (the seed): it is everything.
         this.#hasOlder = page.length === this.pages.first;
@@ -138,7 +166,7 @@ export class ChatSession {
         this.#resumeFrom = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
       } else {
         for (let after = resumeFrom; ;) {
-          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp });
+          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, this.#closing.signal);
           this.#added(this.#fromHistory(page), live);
           const top = highestId(page);
           // A page longer than asked for, or holding an id at or below `afterId`, comes from a server that
@@ -152,8 +180,9 @@ export class ChatSession {
       if (this.#watermark !== undefined) this.#marks.push({ at: this.clock.now(), watermark: this.#watermark });
       this.#failures = 0;
     } catch (error) {
+      if (this.closed) return;
       this.#historyError = error instanceof Error ? error : new Error(String(error));
-      this.callbacks.onError(this.#historyError);
+      this.#callbacks.onError(this.#historyError);
       this.#retryLater();
     }
   }
@@ -218,15 +247,15 @@ export class ChatSession {
     const oldest = this.#oldest;
     if (!this.#hasOlder || oldest === undefined) return 0;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first });
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, this.#closing.signal);
       const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
       if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= oldest)) this.#hasOlder = false;
-      if (added.length > 0) this.callbacks.onChange();
+      if (added.length > 0) this.#callbacks.onChange();
       return added.length;
     } catch (error) {
-      this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
       return 0;
     }
   }
@@ -236,14 +265,14 @@ export class ChatSession {
     const identity = this.tokens.identity;
     const clientMessageId = newClientMessageId();
     this.store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
     if (text.length > MAX_TEXT_LENGTH) {
       // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
       // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
       const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
       this.store.markFailed(clientMessageId, reason.message);
-      this.callbacks.onSendFailed(reason);
-      this.callbacks.onChange();
+      this.#callbacks.onSendFailed(reason);
+      this.#callbacks.onChange();
       return;
     }
     await this.#deliver(clientMessageId, text);
@@ -253,7 +282,7 @@ export class ChatSession {
   async retry(clientMessageId: string): Promise<void> {
     const message = this.store.markPending(clientMessageId);
     if (!message) return;
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
     await this.#deliver(clientMessageId, message.text);
   }
 
@@ -271,7 +300,7 @@ export class ChatSession {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = this.tokens.identity;
       this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await this.api.send(this.groupId, text, clientMessageId);
+      const stored = await this.api.send(this.groupId, text, clientMessageId, this.#closing.signal);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else {
         this.store.accept(clientMessageId);
@@ -285,15 +314,15 @@ export class ChatSession {
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.
       const reason = error instanceof Error ? error : new Error(String(error));
-      if (this.store.markFailed(clientMessageId, reason.message)) this.callbacks.onSendFailed(reason);
+      if (this.store.markFailed(clientMessageId, reason.message)) this.#callbacks.onSendFailed(reason);
     }
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
   }
 
   #added(messages: ChatMessage[], live: boolean) {
     if (messages.length === 0) return;
-    this.callbacks.onMessages(messages, live);
-    this.callbacks.onChange();
+    this.#callbacks.onMessages(messages, live);
+    this.#callbacks.onChange();
   }
 }
 
