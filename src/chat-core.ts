@@ -71,6 +71,8 @@ export class ChatCore implements ReactiveController {
   readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Sends waiting for the conversation to be known. */
   readonly #sessionWaiters = new Set<(session: ChatSession) => void>();
+  /** The hub the connection was last pointed at: none while there is no way to get a token. */
+  #hubTarget?: string;
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
 
@@ -146,12 +148,13 @@ export class ChatCore implements ReactiveController {
     if (has('strings')) this.#text = mergeStrings(host.strings);
     if (has('group') || has('hubUrl') || has('apiUrl')) this.#openSession();
     if (has('open') && host.open && this.#seeing()) this.read();
-    if (['hubUrl', 'tokenProvider', 'tokenUrl', 'transport', 'skipNegotiation'].some(name => has(name as keyof SupportChat))) {
-      // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment later.
-      this.#hub.configure(host.tokenProvider || host.tokenUrl ? host.hubUrl : undefined, {
-        transports: parseTransports(host.transport),
-        skipNegotiation: host.skipNegotiation,
-      });
+    // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment
+    // later. Which provider it is does not matter here: it is read at each connect, so a new one (a React
+    // parent's inline arrow, on every render) must not reconnect.
+    const url = host.tokenProvider || host.tokenUrl ? host.hubUrl : undefined;
+    if (['hubUrl', 'transport', 'skipNegotiation'].some(name => has(name as keyof SupportChat)) || url !== this.#hubTarget) {
+      this.#hubTarget = url;
+      this.#hub.configure(url, { transports: parseTransports(host.transport), skipNegotiation: host.skipNegotiation });
     }
   }
 

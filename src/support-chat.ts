@@ -118,9 +118,10 @@ export class SupportChat extends LitElement {
     return this.#core?.status ?? 'disconnected';
   }
 
-  /** The conversation as shown: server messages in order, then mine still pending or failed. */
+  /** The conversation as shown: server messages in order, then mine still pending or failed. A copy. */
   get messages(): readonly ChatMessage[] {
-    return this.#core?.messages ?? [];
+    // The store's own list, handed out, could be changed by a page behind the store's back.
+    return this.#core?.messages.slice() ?? [];
   }
 
   /** Messages from others that arrived while the visitor could not see them: panel closed, or tab in the background. */
