@@ -124,6 +124,8 @@ export class ChatCore implements ReactiveController {
   hostConnected() {
     window.addEventListener('online', this.#onNetwork);
     window.addEventListener('offline', this.#onNetwork);
+    // Put back in the page during a cooldown: its end must still wake the send button.
+    if (this.cooldownUntil > Date.now()) this.#wakeAfterCooldown();
   }
 
   hostDisconnected() {
@@ -521,11 +523,15 @@ export class ChatCore implements ReactiveController {
   #coolDown(seconds: number) {
     this.cooldownUntil = Date.now() + seconds * 1000;
     this.host.requestUpdate();
+    this.#wakeAfterCooldown();
+  }
+
+  #wakeAfterCooldown() {
     clearTimeout(this.#cooldownTimer);
     this.#cooldownTimer = setTimeout(() => {
       this.cooldownUntil = 0;
       this.host.requestUpdate();
-    }, seconds * 1000);
+    }, this.cooldownUntil - Date.now());
   }
 
   /** Online or offline: the composer says whether it can send. */
