@@ -5,6 +5,7 @@ import { ChatApi, ChatApiError } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
 import { chime } from './chime.js';
 import { layoutConversation } from './conversation-layout.js';
+import { timeFormat } from './formatters.js';
 import {
   SupportChatErrorEvent,
   SupportChatMessageEvent,
@@ -66,7 +67,6 @@ export class ChatCore implements ReactiveController {
   #frame?: number;
   #flushTimer?: ReturnType<typeof setTimeout>;
   #flushedAt = -Infinity;
-  #timeFormat?: { locale: string; format: Intl.DateTimeFormat };
   #cooldownTimer?: ReturnType<typeof setTimeout>;
   readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Sends waiting for the conversation to be known. */
@@ -337,7 +337,7 @@ export class ChatCore implements ReactiveController {
           <bdi class="name">${mine ? this.#text.you : message.name}</bdi>
           ${
             message.createdAt
-              ? html`<time datetime=${message.createdAt.toISOString()}>${this.#formatTime(message.createdAt)}</time>`
+              ? html`<time datetime=${message.createdAt.toISOString()}>${timeFormat(this.#locale()).format(message.createdAt)}</time>`
               : nothing
           }
         </span>
@@ -363,15 +363,6 @@ export class ChatCore implements ReactiveController {
   /** The element's `lang`, else the page's; empty for the browser's own. */
   #locale() {
     return this.host.lang || document.documentElement.lang || '';
-  }
-
-  /** Making a formatter costs far more than using one, and every bubble is formatted on every render. */
-  #formatTime(date: Date) {
-    const locale = this.#locale();
-    if (this.#timeFormat?.locale !== locale) {
-      this.#timeFormat = { locale, format: new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' }) };
-    }
-    return this.#timeFormat.format.format(date);
   }
 
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
