@@ -14,7 +14,7 @@ import {
   SupportChatUnreadChangeEvent,
 } from './events.js';
 import { parseTyping } from './hub-protocol.js';
-import { createHubConnection, HubConnectionController, type TransportName } from './hub-connection-controller.js';
+import { createHubConnection, HubConnectionController, isUnreachable, type TransportName } from './hub-connection-controller.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import { panelStyles } from './panel.styles.js';
 import { SmallScreenController } from './small-screen-controller.js';
@@ -497,11 +497,7 @@ export class ChatCore implements ReactiveController {
   #connectionProblem(error: Error) {
     if (!navigator.onLine) return this.#text.offline;
     if (this.#tokenError) return this.#tokenError.message;
-    return /^(Failed to complete negotiation|Failed to start the transport|Unable to connect|WebSocket failed to connect)/.test(
-      error.message,
-    )
-      ? this.#text.unreachable
-      : error.message;
+    return isUnreachable(error) ? this.#text.unreachable : error.message;
   }
 
   /** Shown on the message itself, which keeps its retry; "too many" also rests the send button. */

@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type ILogger } from '@microsoft/signalr';
+import { AbortError, HttpError, HttpTransportType, HubConnectionBuilder, LogLevel, TimeoutError, type ILogger } from '@microsoft/signalr';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
 import { HubMethods } from './hub-protocol.js';
@@ -81,14 +81,35 @@ const signalRLog: ILogger = {
 };
 
 /**
+ * A connect that failed because the hub could not be reached at all: no network path, nothing listening,
+ * or something in between refusing. Keeps the words of the error it stands for.
+ */
+export class HubUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(asError(cause).message, { cause });
+    this.name = 'HubUnreachableError';
+  }
+}
+
+/** SignalR's errors for a negotiate or transport that failed; it exports their `errorType`, not their classes. */
+const UNREACHABLE_TYPES = new Set(['FailedToNegotiateWithServerError', 'FailedToStartTransportError', 'AggregateErrors']);
+
+/** Whether a failed connect means the hub could not be reached: told by the error's type, never its words. */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof HubUnreachableError || error instanceof HttpError) return true;
+  const type = (error as { errorType?: unknown } | undefined)?.errorType;
+  return typeof type === 'string' && UNREACHABLE_TYPES.has(type);
+}
+
+/**
  * A real SignalR connection. It has no automatic reconnect of its own: when it closes, the controller
  * makes a new one (capped back-off with jitter, never giving up). SignalR 10's automatic reconnect keeps
  * the stateful-reconnect buffer of the dropped WebSocket when the new attempt lands on another transport
  * (server-sent events, long polling), and that buffer then drops every message and holds back every
  * invocation: connected, silent, and never joined. A fresh connection has a fresh buffer.
  */
-export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) =>
-  new HubConnectionBuilder()
+export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) => {
+  const connection = new HubConnectionBuilder()
     .withUrl(url, {
       accessTokenFactory,
       // Negotiate and sends: SignalR's own default waits 100 s for an answer.
@@ -105,6 +126,20 @@ export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory
     .withStatefulReconnect()
     .configureLogging(signalRLog)
     .build();
+  if (!skipNegotiation) return connection;
+  // A failed negotiate has a type of its own; a WebSocket opened straight away fails with a plain Error,
+  // and without negotiate nothing else stands between start() and that socket (SignalR's own timeout
+  // and abort keep their types).
+  const start = connection.start.bind(connection);
+  connection.start = async () => {
+    try {
+      await start();
+    } catch (error) {
+      throw error instanceof TimeoutError || error instanceof AbortError ? error : new HubUnreachableError(error);
+    }
+  };
+  return connection;
+};
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,

@@ -63,3 +63,27 @@ describe('<support-chat> with a fake connection', () => {
     expect([...element.shadowRoot!.querySelectorAll('.message .text')].map(n => n.textContent)).to.deep.equal(['hello']);
   });
 });
+
+describe('<support-chat> when nothing answers at the hub address', () => {
+  for (const skipNegotiation of [false, true]) {
+    it(`says the support server cannot be reached, in words for a shopper${skipNegotiation ? ' (skip-negotiation)' : ''}`, async () => {
+      const errors: Error[] = [];
+      // Port 1 on this machine: nothing listens there, so every connect is refused at once.
+      const element = await fixture<SupportChat>(html`
+        <support-chat
+          mode="inline"
+          hub-url="http://127.0.0.1:1/hubs/groupchat"
+          group="1"
+          ?skip-negotiation=${skipNegotiation}
+          .tokenProvider=${() => 'token'}
+          @support-chat-error=${(event: CustomEvent & { error: Error }) => errors.push(event.error)}
+        ></support-chat>
+      `);
+      await waitUntil(() => element.shadowRoot!.querySelector('.notice'), 'no notice came');
+      expect(element.shadowRoot!.querySelector('.notice')!.textContent).to.equal('Cannot reach the support server. Trying again…');
+      // The page hears SignalR's own words.
+      expect(errors[0].message).to.match(skipNegotiation ? /^WebSocket failed to connect/ : /^Failed to complete negotiation/);
+      element.remove();
+    });
+  }
+});
