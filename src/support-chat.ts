@@ -187,7 +187,6 @@ export class SupportChat extends LitElement {
     const wanted = () =>
       this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl));
     if (!this.#loading && wanted()) this.#loadQuietly();
-    this.#core?.willUpdate(changed);
   }
 
   override render() {
@@ -230,9 +229,9 @@ export class SupportChat extends LitElement {
       ({ ChatCore }) => {
         if (this.#idleCallback !== undefined) cancelIdle(this.#idleCallback);
         this.#idleCallback = undefined;
+        // Its controllers take over the element's current settings at the update this asks for.
         const core = new ChatCore(this);
         this.#core = core;
-        core.willUpdate();
         this.requestUpdate();
         return core;
       },
