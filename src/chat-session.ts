@@ -1,6 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
 import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
+import { HistoryMarks, highestId } from './history-marks.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
@@ -30,19 +31,10 @@ export interface Clock {
 }
 const REAL_CLOCK: Clock = { now: () => Date.now(), later: (run, ms) => void setTimeout(run, ms) };
 
-/**
- * Longer than a message can take from being numbered to being committed (a transaction of one insert;
- * PostgreSQL commits out of id order within milliseconds, seconds at worst under load).
- */
-export const COMMIT_MARGIN_MS = 10_000;
+export { COMMIT_MARGIN_MS } from './history-marks.js';
+
 /** How long a send answered without its message waits for its echo before asking the history for its copy. */
 export const ECHO_GRACE_MS = 1_500;
-
-/** The highest id history had shown when a page arrived. */
-interface Mark {
-  readonly at: number;
-  readonly watermark: number;
-}
 
 /**
  * One conversation, without DOM or transport: what is shown (the store), how it is filled (history
@@ -55,25 +47,7 @@ export class ChatSession {
   /** Whether older messages may exist on the server: true until a page comes back short. */
   #hasOlder = true;
   #catchUpAgain = false;
-  /**
-   * The highest id history has shown. Only history moves it, never a push: pushes do not come in id
-   * order (two senders at once; on PostgreSQL commit order is not id order), so a push of N+1 says
-   * nothing about N, and a catch-up after it must still ask for N.
-   */
-  #watermark?: number;
-  /**
-   * Where the next catch-up starts: every id up to it has been read. A page showing N+1 may miss N, still
-   * being committed, and N's push may be lost to a disconnect; but N was numbered before that page was
-   * read, so it is committed `COMMIT_MARGIN_MS` later. Hence a watermark W seen at time t becomes the
-   * resume point only after a catch-up that started at t + `COMMIT_MARGIN_MS` or later has read above the
-   * resume point before it: that read saw every id up to W. Lagging by time, not by a count of catch-ups:
-   * two catch-ups back to back are milliseconds apart, and a commit can outlast both.
-   */
-  #resumeFrom?: number;
-  /** Watermarks not yet old enough to resume from, oldest first. */
-  #marks: Mark[] = [];
-  /** The lowest id history has shown: loading older messages continues below it. */
-  #oldest?: number;
+  readonly #marks = new HistoryMarks();
   #historyRead = false;
   /** Why the last catch-up failed: a send waiting for the first history says it. */
   #historyError?: Error;
@@ -155,7 +129,7 @@ export class ChatSession {
     const live = this.store.lastId !== undefined;
     const started = this.clock.now();
     try {
-      const resumeFrom = this.#resumeFrom;
+      const resumeFrom = this.#marks.resumeFrom;
       if (resumeFrom === undefined) {
         const page = await this.api.history(this.groupId, { limit: this.pages.first }, this.#closing.signal);
         // Said again on every first page: an empty conversation read first may have grown since. A page
@@ -163,7 +137,8 @@ export class ChatSession {
         this.#hasOlder = page.length === this.pages.first;
         this.#added(this.#fromHistory(page), live);
         // Everything below this page is read by older pages; a short page is the whole conversation.
-        this.#resumeFrom = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
+        const oldest = this.#marks.oldest;
+        this.#marks.resumeFrom = this.#hasOlder && oldest !== undefined ? oldest - 1 : 0;
       } else {
         for (let after = resumeFrom; ;) {
           const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, this.#closing.signal);
@@ -175,9 +150,9 @@ export class ChatSession {
           if (everything || page.length < this.pages.catchUp || top === undefined) break;
           after = top;
         }
-        this.#resumeFrom = this.#settledSince(started, resumeFrom);
+        this.#marks.settle(started, resumeFrom);
       }
-      if (this.#watermark !== undefined) this.#marks.push({ at: this.clock.now(), watermark: this.#watermark });
+      this.#marks.mark(this.clock.now());
       this.#failures = 0;
     } catch (error) {
       if (this.closed) return;
@@ -204,33 +179,15 @@ export class ChatSession {
     this.#failures = 0;
   }
 
-  /**
-   * The resume point after a catch-up that started at `started` and read everything above `resumeFrom`:
-   * the highest watermark seen at least `COMMIT_MARGIN_MS` before it started, whose ids were all
-   * committed when it read.
-   */
-  #settledSince(started: number, resumeFrom: number): number {
-    const settled = this.#marks.filter(mark => mark.at + COMMIT_MARGIN_MS <= started);
-    this.#marks = this.#marks.slice(settled.length);
-    return Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
-  }
-
-  /**
-   * A history page, as any server answers it (the newest page, everything after an id, everything
-   * before one, or all of it in any order): whole up to its highest id, so that id is a watermark.
-   */
+  /** A history page: what it shows moves the marks, and what is new to the store is added. */
   #fromHistory(page: ChatMessage[]): ChatMessage[] {
     this.#historyRead = true;
-    const top = highestId(page);
-    if (top !== undefined && (this.#watermark === undefined || top > this.#watermark)) this.#watermark = top;
-    for (const message of page) {
-      if (message.id !== undefined && (this.#oldest === undefined || message.id < this.#oldest)) this.#oldest = message.id;
-    }
+    this.#marks.seen(page);
     return this.store.add(page);
   }
 
   get hasOlder(): boolean {
-    return this.#hasOlder && this.#oldest !== undefined;
+    return this.#hasOlder && this.#marks.oldest !== undefined;
   }
 
   /**
@@ -244,7 +201,7 @@ export class ChatSession {
   }
 
   async #fetchOlder(): Promise<number> {
-    const oldest = this.#oldest;
+    const oldest = this.#marks.oldest;
     if (!this.#hasOlder || oldest === undefined) return 0;
     try {
       const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, this.#closing.signal);
@@ -324,12 +281,6 @@ export class ChatSession {
     this.#callbacks.onMessages(messages, live);
     this.#callbacks.onChange();
   }
-}
-
-function highestId(page: readonly ChatMessage[]): number | undefined {
-  let top: number | undefined;
-  for (const { id } of page) if (id !== undefined && (top === undefined || id > top)) top = id;
-  return top;
 }
 
 /** A UUID v4. `crypto.randomUUID` exists only in secure contexts, and a shop may still be on http. */
