@@ -32,7 +32,7 @@ export type ChatHost = LitElement &
  * open, or a conversation this visitor already has), so the first file a page downloads stays small.
  */
 export class ChatCore implements ReactiveController {
-  #text = mergeStrings(undefined);
+  #merged = mergeStrings(undefined);
   #strings?: SupportChatStringOverrides;
 
   readonly #conversation: ConversationController;
@@ -42,8 +42,6 @@ export class ChatCore implements ReactiveController {
   readonly #scroll: ScrollWindowController;
 
   constructor(private readonly host: ChatHost) {
-    // First, so the strings are merged before any other controller's update reads them.
-    host.addController(this);
     const strings = () => this.#text;
     this.#conversation = new ConversationController(host, {
       onArrived: (messages, live) => this.#arrived(messages, live),
@@ -66,13 +64,16 @@ export class ChatCore implements ReactiveController {
       typing: () => conversation.typing(),
       strings,
     });
+    // Registers itself with the element; nothing here talks to it afterwards.
+    new SmallScreenController(host, () => host.mode === 'launcher' && host.open);
+    // After the panel has its size (small screens) and shows (the top layer, here), the list's scroll
+    // position is put back: controllers run in the order they were added.
+    host.addController(this);
     this.#scroll = new ScrollWindowController(host, {
       length: () => conversation.messages.length,
       hasOlder: () => conversation.hasOlder,
       loadOlder: () => conversation.loadOlder(),
     });
-    // Registers itself with the element; nothing here talks to it afterwards.
-    new SmallScreenController(host, () => host.mode === 'launcher' && host.open);
     adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof LitElement).elementStyles, panelStyles]);
   }
 
@@ -88,11 +89,13 @@ export class ChatCore implements ReactiveController {
     return this.#unread.count;
   }
 
-  hostUpdate() {
+  /** Every text, the element's overrides merged in once per new `strings` object. */
+  get #text() {
     if (this.host.strings !== this.#strings) {
       this.#strings = this.host.strings;
-      this.#text = mergeStrings(this.#strings);
+      this.#merged = mergeStrings(this.#strings);
     }
+    return this.#merged;
   }
 
   /** The top layer holds the floating panel exactly while it is open. */
