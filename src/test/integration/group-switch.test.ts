@@ -28,7 +28,7 @@ describe('switching conversations quickly, against the real reference server', (
     return { pushes, factory };
   }
 
-  it('three switches in 200 ms while messages arrive: the last conversation shows only its own, and the server holds one membership', async () => {
+  it('three quick switches while messages arrive: the last conversation shows only its own, and the server holds one membership', async () => {
     const [a, b, c, d] = await Promise.all(['A', 'B', 'C', 'D'].map(name => newVisitor(env.server, name)));
     for (const [name, visitor] of [
       ['A', a],
@@ -39,7 +39,9 @@ describe('switching conversations quickly, against the real reference server', (
       await postOk(env.server, visitor.token, visitor.groupId, `${name}: hello`);
     }
     // Each switch comes while the join before it is on its way, as when an agent clicks through a list:
-    // in a task of its own, as a click is, and before that join's answer reaches the widget.
+    // in a task of its own, as a click is, and before that join's answer reaches the widget. So the three
+    // take a round trip or two each, well inside the issue's 200 ms on an idle machine; the time itself is
+    // not asserted, since the race is the same however slow a loaded machine makes them.
     const next = new Map([
       [`JoinGroup(${b.groupId})`, c.groupId],
       [`JoinGroup(${c.groupId})`, d.groupId],
@@ -79,10 +81,8 @@ describe('switching conversations quickly, against the real reference server', (
         }
       }
     })();
-    const switched = performance.now();
     element.group = b.groupId;
     await until(() => element.group === d.groupId, 'the switches never happened');
-    expect(performance.now() - switched).to.be.below(200);
     await until(() => shownTexts(element).includes('D: hello'), "D's conversation never loaded");
     sending = false;
     await chatter;
