@@ -48,8 +48,7 @@ export interface ConversationOptions {
  * banner that says what failed.
  */
 export class ConversationController implements ReactiveController {
-  /** What failed, for the banner: the connection, the join or the history. */
-  notice?: string;
+  #notice?: string;
   #session?: ChatSession;
   /** The REST base and group of the open session; undefined while either is unknown. */
   #sessionKey?: string;
@@ -78,7 +77,7 @@ export class ConversationController implements ReactiveController {
       onMessage: payload => this.#pushes.queue(payload),
       onTyping: options.onTyping,
       onJoined: () => {
-        this.notice = undefined;
+        this.#notice = undefined;
         host.requestUpdate();
         void this.#session?.catchUp();
       },
@@ -88,6 +87,11 @@ export class ConversationController implements ReactiveController {
       createConnection: (url, settings) => (host.createConnection ?? createHubConnection)(url, settings),
     });
     host.addController(this);
+  }
+
+  /** What failed, for the banner: the connection, the join or the history. */
+  get notice(): string | undefined {
+    return this.#notice;
   }
 
   get status(): ChatStatus {
@@ -201,7 +205,7 @@ export class ConversationController implements ReactiveController {
       this.#sessionWaiters.clear();
     }
     this.#pushes.clear();
-    this.notice = undefined;
+    this.#notice = undefined;
     this.options.onOpened();
     host.requestUpdate();
     void this.#hub.setGroup(group);
@@ -249,7 +253,7 @@ export class ConversationController implements ReactiveController {
 
   /** Shown in the banner: the connection, the join or the history failed. */
   #fail(error: Error, shown = error.message) {
-    this.notice = shown;
+    this.#notice = shown;
     this.host.requestUpdate();
     this.host.dispatchEvent(new SupportChatErrorEvent(error));
   }

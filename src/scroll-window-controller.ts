@@ -27,8 +27,7 @@ export interface ScrollWindowOptions {
  * says there is more below).
  */
 export class ScrollWindowController implements ReactiveController {
-  /** New messages arrived below while the reader was scrolled up. */
-  newBelow = false;
+  #newBelow = false;
   /** Whether the list was scrolled to the end before the last render, so new messages keep it there. */
   #atEnd = true;
   /**
@@ -44,6 +43,11 @@ export class ScrollWindowController implements ReactiveController {
     private readonly options: ScrollWindowOptions,
   ) {
     host.addController(this);
+  }
+
+  /** New messages arrived below while the reader was scrolled up. */
+  get newBelow(): boolean {
+    return this.#newBelow;
   }
 
   get #log() {
@@ -75,7 +79,7 @@ export class ScrollWindowController implements ReactiveController {
   /** Messages from others arrived: below the view, the pill says so. */
   arrivedFromOthers() {
     if (this.#atEnd) return;
-    this.newBelow = true;
+    this.#newBelow = true;
     this.host.requestUpdate();
   }
 
@@ -94,7 +98,7 @@ export class ScrollWindowController implements ReactiveController {
 
   readonly scrollToEnd = () => {
     this.follow();
-    this.newBelow = false;
+    this.#newBelow = false;
   };
 
   readonly onScroll = () => {
@@ -107,8 +111,8 @@ export class ScrollWindowController implements ReactiveController {
     // Scrolled away from the newest, the reader keeps what they read: new messages no longer slide the window.
     if (!nearBottom) this.#start ??= start;
     else if (this.#atEnd) this.#start = undefined;
-    if (this.#atEnd && this.newBelow) {
-      this.newBelow = false;
+    if (this.#atEnd && this.#newBelow) {
+      this.#newBelow = false;
       this.host.requestUpdate();
     }
     if (nearBottom && end < length) {
