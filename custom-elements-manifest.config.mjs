@@ -26,10 +26,26 @@ const documentedEventsOnly = () => ({
   },
 });
 
+/**
+ * The manifest describes what a page may use: `#private` fields and methods, and TypeScript `private`
+ * ones, are the element's own business, so they are left out of every declaration.
+ */
+const publicMembersOnly = () => ({
+  name: 'public-members-only',
+  packageLinkPhase({ customElementsManifest }) {
+    for (const module of customElementsManifest.modules) {
+      for (const declaration of module.declarations ?? []) {
+        if (!declaration.members) continue;
+        declaration.members = declaration.members.filter(m => m.privacy !== 'private' && !m.name.startsWith('#'));
+      }
+    }
+  },
+});
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/test/**'],
   outdir: '.',
   litelement: true,
-  plugins: [documentedEventsOnly()],
+  plugins: [documentedEventsOnly(), publicMembersOnly()],
 };

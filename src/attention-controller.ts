@@ -23,6 +23,7 @@ export class AttentionController implements ReactiveController {
   /** The title as the page had it, while ours stands in front of it. */
   #pageTitle?: string;
   #shownTitle?: string;
+  #connected = false;
 
   readonly #onVisibility = () => {
     if (document.visibilityState === 'visible') this.options.onVisible();
@@ -44,19 +45,21 @@ export class AttentionController implements ReactiveController {
   }
 
   hostConnected() {
+    this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
     this.#openChannel();
   }
 
   hostDisconnected() {
+    this.#connected = false;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#closeChannel();
     this.showUnread(0);
   }
 
-  /** The conversation may have changed: follow it with the channel. */
+  /** The conversation may have changed: follow it with the channel. Not out of the page: an update can come after removal. */
   hostUpdated() {
-    if (this.options.channelName() !== this.#channelName) {
+    if (this.#connected && this.options.channelName() !== this.#channelName) {
       this.#closeChannel();
       this.#openChannel();
     }

@@ -15,6 +15,14 @@ export class ChatApiError extends Error {
   }
 }
 
+/** No answer within the request timeout. */
+export class ChatTimeoutError extends ChatApiError {
+  constructor(readonly timeoutMs: number) {
+    super(`The server did not answer within ${duration(timeoutMs)}.`);
+    this.name = 'ChatTimeoutError';
+  }
+}
+
 export interface HistoryQuery {
   afterId?: number;
   beforeId?: number;
@@ -23,33 +31,34 @@ export interface HistoryQuery {
 
 /** What a conversation needs of the REST API: its history, and a way to send. */
 export interface ChatRest {
-  history(groupId: string, query?: HistoryQuery): Promise<ChatMessage[]>;
+  /** `signal` abandons the request: the conversation was closed. */
+  history(groupId: string, query?: HistoryQuery, signal?: AbortSignal): Promise<ChatMessage[]>;
   /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
-  send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined>;
+  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined>;
 }
 
 /** `GET` and `POST /chats/{groupId}` with the bearer token; a 401 gets one fresh token and one retry. */
 export class ChatApi implements ChatRest {
   constructor(
     private readonly baseUrl: string,
-    private readonly tokens: TokenSource,
+    private readonly tokens: Pick<TokenSource, 'current' | 'fresh'>,
     /** Read at each request: how long before a request that has not answered counts as failed. */
     private readonly timeoutMs: () => number = () => 15_000,
   ) {}
 
-  async history(groupId: string, query: HistoryQuery = {}): Promise<ChatMessage[]> {
+  async history(groupId: string, query: HistoryQuery = {}, signal?: AbortSignal): Promise<ChatMessage[]> {
     const url = new URL(`chats/${encodeURIComponent(groupId)}`, this.#base());
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    return parseHistory(await this.#request(url, { method: 'GET' }));
+    return parseHistory(await this.#request(url, { method: 'GET', signal }));
   }
 
   /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
-  async send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined> {
+  async send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined> {
     const url = new URL(`chats/${encodeURIComponent(groupId)}`, this.#base());
     const body = JSON.stringify({ groupId, message: text, clientMessageId });
-    const answer = (await this.#request(url, { method: 'POST', body })) as { chat?: unknown } | null;
+    const answer = (await this.#request(url, { method: 'POST', body, signal })) as { chat?: unknown } | null;
     return answer?.chat === undefined ? undefined : parseMessage(answer.chat);
   }
 
@@ -66,16 +75,17 @@ export class ChatApi implements ChatRest {
 
   async #fetch(url: URL, init: RequestInit, token: string) {
     const timeout = this.timeoutMs();
+    const cancel = init.signal;
     try {
       return await fetch(url, {
         ...init,
-        signal: AbortSignal.timeout(timeout),
+        signal: cancel ? AbortSignal.any([cancel, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout),
         headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
       });
     } catch (error) {
-      if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ChatApiError(`The server did not answer within ${duration(timeout)}.`);
-      }
+      // Abandoned by its caller: not a failure of the server, and nobody is waiting to be told.
+      if (cancel?.aborted) throw cancel.reason;
+      if (error instanceof DOMException && error.name === 'TimeoutError') throw new ChatTimeoutError(timeout);
       throw new ChatApiError(error instanceof Error ? error.message : String(error));
     }
   }

@@ -1,6 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
 import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
+import { HistoryMarks, highestId } from './history-marks.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
@@ -30,19 +31,10 @@ export interface Clock {
 }
 const REAL_CLOCK: Clock = { now: () => Date.now(), later: (run, ms) => void setTimeout(run, ms) };
 
-/**
- * Longer than a message can take from being numbered to being committed (a transaction of one insert;
- * PostgreSQL commits out of id order within milliseconds, seconds at worst under load).
- */
-export const COMMIT_MARGIN_MS = 10_000;
+export { COMMIT_MARGIN_MS } from './history-marks.js';
+
 /** How long a send answered without its message waits for its echo before asking the history for its copy. */
 export const ECHO_GRACE_MS = 1_500;
-
-/** The highest id history had shown when a page arrived. */
-interface Mark {
-  readonly at: number;
-  readonly watermark: number;
-}
 
 /**
  * One conversation, without DOM or transport: what is shown (the store), how it is filled (history
@@ -55,25 +47,7 @@ export class ChatSession {
   /** Whether older messages may exist on the server: true until a page comes back short. */
   #hasOlder = true;
   #catchUpAgain = false;
-  /**
-   * The highest id history has shown. Only history moves it, never a push: pushes do not come in id
-   * order (two senders at once; on PostgreSQL commit order is not id order), so a push of N+1 says
-   * nothing about N, and a catch-up after it must still ask for N.
-   */
-  #watermark?: number;
-  /**
-   * Where the next catch-up starts: every id up to it has been read. A page showing N+1 may miss N, still
-   * being committed, and N's push may be lost to a disconnect; but N was numbered before that page was
-   * read, so it is committed `COMMIT_MARGIN_MS` later. Hence a watermark W seen at time t becomes the
-   * resume point only after a catch-up that started at t + `COMMIT_MARGIN_MS` or later has read above the
-   * resume point before it: that read saw every id up to W. Lagging by time, not by a count of catch-ups:
-   * two catch-ups back to back are milliseconds apart, and a commit can outlast both.
-   */
-  #resumeFrom?: number;
-  /** Watermarks not yet old enough to resume from, oldest first. */
-  #marks: Mark[] = [];
-  /** The lowest id history has shown: loading older messages continues below it. */
-  #oldest?: number;
+  readonly #marks = new HistoryMarks();
   #historyRead = false;
   /** Why the last catch-up failed: a send waiting for the first history says it. */
   #historyError?: Error;
@@ -83,15 +57,42 @@ export class ChatSession {
   #posting?: Promise<void>;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
+  /** Aborted by `close`: every request of this conversation still on its way is abandoned with it. */
+  readonly #closing = new AbortController();
+
+  readonly #callbacks: ChatSessionCallbacks;
 
   constructor(
     readonly groupId: string,
     private readonly api: ChatRest,
     private readonly tokens: Pick<TokenSource, 'identity'>,
-    private readonly callbacks: ChatSessionCallbacks,
+    callbacks: ChatSessionCallbacks,
     private readonly pages: PageSizes = PAGES,
     private readonly clock: Clock = REAL_CLOCK,
-  ) {}
+  ) {
+    // Closed, the conversation says nothing more: what finishes late must not reach the one shown now.
+    const open = () => !this.closed;
+    this.#callbacks = {
+      onMessages: (messages, live) => open() && callbacks.onMessages(messages, live),
+      onChange: () => open() && callbacks.onChange(),
+      onError: error => open() && callbacks.onError(error),
+      onSendFailed: error => open() && callbacks.onSendFailed(error),
+    };
+  }
+
+  /** Whether `close` was called. */
+  get closed(): boolean {
+    return this.#closing.signal.aborted;
+  }
+
+  /**
+   * Set aside for good (another conversation is shown): its catch-ups, sends and older pages still on
+   * their way are abandoned, and it reports nothing more.
+   */
+  close() {
+    this.suspend();
+    this.#closing.abort();
+  }
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
   receive(payloads: readonly unknown[]) {
@@ -111,6 +112,7 @@ export class ChatSession {
    * server that ignores `afterId` (the seed) every page repeats, and the store's de-duplication absorbs it.
    */
   catchUp(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.#catchingUp) {
       this.#catchUpAgain = true;
       return this.#catchingUp;
@@ -129,18 +131,19 @@ export class ChatSession {
     const live = this.store.lastId !== undefined;
     const started = this.clock.now();
     try {
-      const resumeFrom = this.#resumeFrom;
+      const resumeFrom = this.#marks.resumeFrom;
       if (resumeFrom === undefined) {
-        const page = await this.api.history(this.groupId, { limit: this.pages.first });
+        const page = await this.api.history(this.groupId, { limit: this.pages.first }, this.#closing.signal);
         // Said again on every first page: an empty conversation read first may have grown since. A page
         // longer than asked for comes from a server that ignores paging (the seed): it is everything.
         this.#hasOlder = page.length === this.pages.first;
         this.#added(this.#fromHistory(page), live);
         // Everything below this page is read by older pages; a short page is the whole conversation.
-        this.#resumeFrom = this.#hasOlder && this.#oldest !== undefined ? this.#oldest - 1 : 0;
+        const oldest = this.#marks.oldest;
+        this.#marks.resumeFrom = this.#hasOlder && oldest !== undefined ? oldest - 1 : 0;
       } else {
         for (let after = resumeFrom; ;) {
-          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp });
+          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, this.#closing.signal);
           this.#added(this.#fromHistory(page), live);
           const top = highestId(page);
           // A page longer than asked for, or holding an id at or below `afterId`, comes from a server that
@@ -149,13 +152,14 @@ export class ChatSession {
           if (everything || page.length < this.pages.catchUp || top === undefined) break;
           after = top;
         }
-        this.#resumeFrom = this.#settledSince(started, resumeFrom);
+        this.#marks.settle(started, resumeFrom);
       }
-      if (this.#watermark !== undefined) this.#marks.push({ at: this.clock.now(), watermark: this.#watermark });
+      this.#marks.mark(this.clock.now());
       this.#failures = 0;
     } catch (error) {
+      if (this.closed) return;
       this.#historyError = error instanceof Error ? error : new Error(String(error));
-      this.callbacks.onError(this.#historyError);
+      this.#callbacks.onError(this.#historyError);
       this.#retryLater();
     }
   }
@@ -177,33 +181,15 @@ export class ChatSession {
     this.#failures = 0;
   }
 
-  /**
-   * The resume point after a catch-up that started at `started` and read everything above `resumeFrom`:
-   * the highest watermark seen at least `COMMIT_MARGIN_MS` before it started, whose ids were all
-   * committed when it read.
-   */
-  #settledSince(started: number, resumeFrom: number): number {
-    const settled = this.#marks.filter(mark => mark.at + COMMIT_MARGIN_MS <= started);
-    this.#marks = this.#marks.slice(settled.length);
-    return Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
-  }
-
-  /**
-   * A history page, as any server answers it (the newest page, everything after an id, everything
-   * before one, or all of it in any order): whole up to its highest id, so that id is a watermark.
-   */
+  /** A history page: what it shows moves the marks, and what is new to the store is added. */
   #fromHistory(page: ChatMessage[]): ChatMessage[] {
     this.#historyRead = true;
-    const top = highestId(page);
-    if (top !== undefined && (this.#watermark === undefined || top > this.#watermark)) this.#watermark = top;
-    for (const message of page) {
-      if (message.id !== undefined && (this.#oldest === undefined || message.id < this.#oldest)) this.#oldest = message.id;
-    }
+    this.#marks.seen(page);
     return this.store.add(page);
   }
 
   get hasOlder(): boolean {
-    return this.#hasOlder && this.#oldest !== undefined;
+    return this.#hasOlder && this.#marks.oldest !== undefined;
   }
 
   /**
@@ -217,18 +203,18 @@ export class ChatSession {
   }
 
   async #fetchOlder(): Promise<number> {
-    const oldest = this.#oldest;
+    const oldest = this.#marks.oldest;
     if (!this.#hasOlder || oldest === undefined) return 0;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first });
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, this.#closing.signal);
       const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
       if (page.length < this.pages.first || page.some(m => m.id !== undefined && m.id >= oldest)) this.#hasOlder = false;
-      if (added.length > 0) this.callbacks.onChange();
+      if (added.length > 0) this.#callbacks.onChange();
       return added.length;
     } catch (error) {
-      this.callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
       return 0;
     }
   }
@@ -238,14 +224,14 @@ export class ChatSession {
     const identity = this.tokens.identity;
     const clientMessageId = newClientMessageId();
     this.store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
     if (text.length > MAX_TEXT_LENGTH) {
       // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
       // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
       const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
       this.store.markFailed(clientMessageId, reason.message);
-      this.callbacks.onSendFailed(reason);
-      this.callbacks.onChange();
+      this.#callbacks.onSendFailed(reason);
+      this.#callbacks.onChange();
       return;
     }
     await this.#inTurn(clientMessageId, text);
@@ -255,7 +241,7 @@ export class ChatSession {
   async retry(clientMessageId: string): Promise<void> {
     const message = this.store.markPending(clientMessageId);
     if (!message) return;
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
     await this.#inTurn(clientMessageId, message.text);
   }
 
@@ -288,7 +274,7 @@ export class ChatSession {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = this.tokens.identity;
       this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await this.api.send(this.groupId, text, clientMessageId);
+      const stored = await this.api.send(this.groupId, text, clientMessageId, this.#closing.signal);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else {
         this.store.accept(clientMessageId);
@@ -302,22 +288,16 @@ export class ChatSession {
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.
       const reason = error instanceof Error ? error : new Error(String(error));
-      if (this.store.markFailed(clientMessageId, reason.message)) this.callbacks.onSendFailed(reason);
+      if (this.store.markFailed(clientMessageId, reason.message)) this.#callbacks.onSendFailed(reason);
     }
-    this.callbacks.onChange();
+    this.#callbacks.onChange();
   }
 
   #added(messages: ChatMessage[], live: boolean) {
     if (messages.length === 0) return;
-    this.callbacks.onMessages(messages, live);
-    this.callbacks.onChange();
+    this.#callbacks.onMessages(messages, live);
+    this.#callbacks.onChange();
   }
-}
-
-function highestId(page: readonly ChatMessage[]): number | undefined {
-  let top: number | undefined;
-  for (const { id } of page) if (id !== undefined && (top === undefined || id > top)) top = id;
-  return top;
 }
 
 /** A UUID v4. `crypto.randomUUID` exists only in secure contexts, and a shop may still be on http. */

@@ -1,3 +1,4 @@
+import { dateFormat, relativeDayFormat } from './formatters.js';
 import type { ChatMessage } from './types.js';
 
 /** What the message list shows, in order: a separator at each new day, then the messages of that day. */
@@ -57,8 +58,8 @@ export function layoutConversation(
 function dayLabel(date: Date, now: Date, locale: string | undefined): string {
   const daysAgo = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
   if (daysAgo === 0 || daysAgo === 1) {
-    const text = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-daysAgo, 'day');
+    const text = relativeDayFormat(locale).format(-daysAgo, 'day');
     return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
   }
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
+  return dateFormat(locale).format(date);
 }

@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type ILogger } from '@microsoft/signalr';
+import { AbortError, HttpError, HttpTransportType, HubConnectionBuilder, LogLevel, TimeoutError, type ILogger } from '@microsoft/signalr';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
 import { HubMethods } from './hub-protocol.js';
@@ -81,14 +81,35 @@ const signalRLog: ILogger = {
 };
 
 /**
+ * A connect that failed because the hub could not be reached at all: no network path, nothing listening,
+ * or something in between refusing. Keeps the words of the error it stands for.
+ */
+export class HubUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(asError(cause).message, { cause });
+    this.name = 'HubUnreachableError';
+  }
+}
+
+/** SignalR's errors for a negotiate or transport that failed; it exports their `errorType`, not their classes. */
+const UNREACHABLE_TYPES = new Set(['FailedToNegotiateWithServerError', 'FailedToStartTransportError', 'AggregateErrors']);
+
+/** Whether a failed connect means the hub could not be reached: told by the error's type, never its words. */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof HubUnreachableError || error instanceof HttpError) return true;
+  const type = (error as { errorType?: unknown } | undefined)?.errorType;
+  return typeof type === 'string' && UNREACHABLE_TYPES.has(type);
+}
+
+/**
  * A real SignalR connection. It has no automatic reconnect of its own: when it closes, the controller
  * makes a new one (capped back-off with jitter, never giving up). SignalR 10's automatic reconnect keeps
  * the stateful-reconnect buffer of the dropped WebSocket when the new attempt lands on another transport
  * (server-sent events, long polling), and that buffer then drops every message and holds back every
  * invocation: connected, silent, and never joined. A fresh connection has a fresh buffer.
  */
-export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) =>
-  new HubConnectionBuilder()
+export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) => {
+  const connection = new HubConnectionBuilder()
     .withUrl(url, {
       accessTokenFactory,
       // Negotiate and sends: SignalR's own default waits 100 s for an answer.
@@ -105,6 +126,20 @@ export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory
     .withStatefulReconnect()
     .configureLogging(signalRLog)
     .build();
+  if (!skipNegotiation) return connection;
+  // A failed negotiate has a type of its own; a WebSocket opened straight away fails with a plain Error,
+  // and without negotiate nothing else stands between start() and that socket (SignalR's own timeout
+  // and abort keep their types).
+  const start = connection.start.bind(connection);
+  connection.start = async () => {
+    try {
+      await start();
+    } catch (error) {
+      throw error instanceof TimeoutError || error instanceof AbortError ? error : new HubUnreachableError(error);
+    }
+  };
+  return connection;
+};
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
@@ -125,6 +160,8 @@ export class HubConnectionController implements ReactiveController {
   /** A refused JoinGroup is asked again on the same connection after a back-off. */
   #joinRetryTimer?: ReturnType<typeof setTimeout>;
   #joinAttempt = 0;
+  /** The membership changes of the current connection, one after another. */
+  #membership?: { connection: ChatConnection; done: Promise<void> };
   /**
    * Set when a live connection dropped, until the next one is up. The failed attempts in between are
    * the outage itself, which the status already says ("reconnecting"): they are not reported one by one.
@@ -198,19 +235,13 @@ export class HubConnectionController implements ReactiveController {
     void this.#restart();
   }
 
-  /** Leaves the joined group and joins another, on the live connection. */
+  /** Leaves the joined group and joins another, on the live connection; resolves once the change is made. */
   async setGroup(group: string | undefined) {
     if (group === this.#group) return;
     this.#group = group;
     const connection = this.#connection;
     if (!connection || this.#status !== 'connected') return;
-    const generation = this.#generation;
-    if (this.#joined !== undefined) {
-      const old = this.#joined;
-      this.#joined = undefined;
-      await connection.invoke(HubMethods.leaveGroup, old).catch(() => undefined);
-    }
-    if (generation === this.#generation) await this.#join(connection, generation);
+    await this.#join(connection, this.#generation);
   }
 
   /** Tells the joined conversation I am typing, at most once per interval; nothing when not joined. */
@@ -292,39 +323,63 @@ export class HubConnectionController implements ReactiveController {
   }
 
   /**
-   * Joins the group on this connection. Joining is what makes the connection useful (pushes, and the
-   * catch-up `onJoined` starts), so it is not given up: a refusal is reported and asked again after a
-   * back-off, and no answer at all means the connection only looks open, so it is replaced.
+   * Brings this connection's membership to the wanted group. One change at a time per connection: a
+   * switch that arrives while a join is on its way waits for its answer, then leaves that group, so the
+   * server never keeps a group the widget has moved away from (whose pushes would reach the new one).
    */
-  async #join(connection: ChatConnection, generation: number) {
-    const group = this.#group;
-    if (group === undefined) return;
-    clearTimeout(this.#joinRetryTimer);
-    let ok: boolean;
-    try {
-      ok = await answered(connection.invoke(HubMethods.joinGroup, group), this.#connectTimeout);
-    } catch (error) {
+  #join(connection: ChatConnection, generation: number): Promise<void> {
+    const previous = this.#membership?.connection === connection ? this.#membership.done : undefined;
+    const done = (previous ?? Promise.resolve()).then(() => this.#follow(connection, generation));
+    this.#membership = { connection, done };
+    return done;
+  }
+
+  /**
+   * Leaves what is joined and no longer wanted, then joins the group. Joining is what makes the
+   * connection useful (pushes, and the catch-up `onJoined` starts), so it is not given up: a refusal is
+   * reported and asked again after a back-off, and no answer at all means the connection only looks
+   * open, so it is replaced.
+   */
+  async #follow(connection: ChatConnection, generation: number) {
+    while (this.#live(connection, generation) && this.#joined !== this.#group) {
+      const joined = this.#joined;
+      if (joined !== undefined) {
+        this.#joined = undefined;
+        await connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
+        continue;
+      }
+      const group = this.#group;
+      if (group === undefined) return;
+      clearTimeout(this.#joinRetryTimer);
+      let ok: boolean;
+      try {
+        ok = await answered(connection.invoke(HubMethods.joinGroup, group), this.#connectTimeout);
+      } catch (error) {
+        if (!this.#live(connection, generation)) return;
+        // Refused a group no longer wanted: nothing to tell, the wanted one is next.
+        if (group !== this.#group) continue;
+        this.options.onError(asError(error));
+        this.#joinRetryTimer = setTimeout(
+          () => {
+            if (this.#live(connection, generation) && this.#joined === undefined) void this.#join(connection, generation);
+          },
+          (this.options.retryDelay ?? backoffDelay)(this.#joinAttempt++),
+        );
+        return;
+      }
       if (!this.#live(connection, generation)) return;
-      this.options.onError(asError(error));
-      this.#joinRetryTimer = setTimeout(
-        () => {
-          if (this.#live(connection, generation) && this.#joined === undefined) void this.#join(connection, generation);
-        },
-        (this.options.retryDelay ?? backoffDelay)(this.#joinAttempt++),
-      );
-      return;
+      if (!ok) {
+        // As good as dropped: the next attempts are a reconnect, not news.
+        this.#dropped = true;
+        void this.#restart({ trouble: true });
+        return;
+      }
+      // Joined on the server even when no longer wanted: the next turn of the loop leaves it then.
+      this.#joined = group;
+      if (group !== this.#group) continue;
+      this.#joinAttempt = 0;
+      this.options.onJoined(group);
     }
-    if (!this.#live(connection, generation)) return;
-    if (!ok) {
-      // As good as dropped: the next attempts are a reconnect, not news.
-      this.#dropped = true;
-      void this.#restart({ trouble: true });
-      return;
-    }
-    if (group !== this.#group) return;
-    this.#joinAttempt = 0;
-    this.#joined = group;
-    this.options.onJoined(group);
   }
 
   /** The connection ended without our asking (it dropped, or its start failed): a new one, after a back-off. */

@@ -118,9 +118,10 @@ export class SupportChat extends LitElement {
     return this.#core?.status ?? 'disconnected';
   }
 
-  /** The conversation as shown: server messages in order, then mine still pending or failed. */
+  /** The conversation as shown: server messages in order, then mine still pending or failed. A copy. */
   get messages(): readonly ChatMessage[] {
-    return this.#core?.messages ?? [];
+    // The store's own list, handed out, could be changed by a page behind the store's back.
+    return this.#core?.messages.slice() ?? [];
   }
 
   /** Messages from others that arrived while the visitor could not see them: panel closed, or tab in the background. */
@@ -186,7 +187,6 @@ export class SupportChat extends LitElement {
     const wanted = () =>
       this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl));
     if (!this.#loading && wanted()) this.#loadQuietly();
-    this.#core?.willUpdate(changed);
   }
 
   override render() {
@@ -229,9 +229,9 @@ export class SupportChat extends LitElement {
       ({ ChatCore }) => {
         if (this.#idleCallback !== undefined) cancelIdle(this.#idleCallback);
         this.#idleCallback = undefined;
+        // Its controllers take over the element's current settings at the update this asks for.
         const core = new ChatCore(this);
         this.#core = core;
-        core.willUpdate();
         this.requestUpdate();
         return core;
       },

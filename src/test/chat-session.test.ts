@@ -29,12 +29,16 @@ interface Call<T> {
 class ManualRest implements ChatRest {
   readonly histories: Call<ChatMessage[]>[] = [];
   readonly sends: Call<ChatMessage | undefined>[] = [];
+  /** The abort signal of every call, in the order they were made. */
+  readonly signals: (AbortSignal | undefined)[] = [];
 
-  history(groupId: string, query: HistoryQuery = {}): Promise<ChatMessage[]> {
+  history(groupId: string, query: HistoryQuery = {}, signal?: AbortSignal): Promise<ChatMessage[]> {
+    this.signals.push(signal);
     return new Promise((resolve, reject) => this.histories.push({ args: [groupId, query], resolve, reject }));
   }
 
-  send(groupId: string, text: string, clientMessageId: string): Promise<ChatMessage | undefined> {
+  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined> {
+    this.signals.push(signal);
     return new Promise((resolve, reject) => this.sends.push({ args: [groupId, text, clientMessageId], resolve, reject }));
   }
 
@@ -71,16 +75,18 @@ class ManualClock implements Clock {
 function session(identity: TokenIdentity = { userId: ME, name: 'Ann' }) {
   const rest = new ManualRest();
   const errors: Error[] = [];
+  /** Every callback the session made, by name. */
+  const reports: string[] = [];
   const callbacks: ChatSessionCallbacks = {
-    onMessages: () => undefined,
-    onChange: () => undefined,
+    onMessages: () => void reports.push('messages'),
+    onChange: () => void reports.push('change'),
     onError: error => errors.push(error),
     onSendFailed: error => errors.push(error),
   };
   const tokens = { identity };
   const clock = new ManualClock();
   const chat = new ChatSession('5', rest, tokens, callbacks, { first: 3, catchUp: 3 }, clock);
-  return { rest, chat, errors, tokens, clock };
+  return { rest, chat, errors, reports, tokens, clock };
 }
 
 const shown = (chat: ChatSession) => chat.store.messages.map(m => `${m.id ?? '-'}:${m.text}:${m.state}`);
@@ -357,6 +363,38 @@ describe('ChatSession', () => {
     await settle();
     chat.suspend();
     await clock.advance(60_000);
+    expect(rest.histories).to.have.length(0);
+  });
+
+  it('closed (another conversation is shown), abandons its catch-up, send and older page on their way, and reports nothing more', async () => {
+    const { rest, chat, clock, errors, reports } = session();
+    void chat.catchUp();
+    await rest.page(wire(4, 'four'), wire(5, 'five'), wire(6, 'six'));
+    expect(chat.hasOlder).to.equal(true);
+    void chat.catchUp();
+    const sending = chat.send('hi');
+    void chat.loadOlder();
+    await settle();
+    expect(rest.histories).to.have.length(2);
+    const [catchUp, older] = rest.histories.splice(0);
+    expect(rest.sends).to.have.length(1);
+    const open = rest.signals.slice(1);
+    expect(open.map(signal => signal?.aborted)).to.deep.equal([false, false, false]);
+
+    chat.close();
+    const reported = reports.length;
+    expect(open.map(signal => signal?.aborted)).to.deep.equal([true, true, true]);
+    // Answers that were already on their way when it closed, and the abort itself, change nothing shown.
+    catchUp.resolve([parseMessage(wire(7, 'seven'))!]);
+    older.resolve([parseMessage(wire(1, 'one'))!]);
+    rest.sends[0].reject(new DOMException('closed', 'AbortError'));
+    await sending;
+    await clock.advance(60_000);
+    expect(reports.slice(reported)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+    // Nothing is tried again for a closed conversation.
+    expect(rest.histories).to.have.length(0);
+    await chat.catchUp();
     expect(rest.histories).to.have.length(0);
   });
 });

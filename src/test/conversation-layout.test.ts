@@ -51,4 +51,28 @@ describe('layoutConversation', () => {
   it('speaks the given language', () => {
     expect(read([message(1, at(1, 9)), message(1, at(0, 9))], 'de')).to.deep.equal(['Gestern', '1', 'Heute', '1']);
   });
+
+  it('makes its formatters once per language, not on every call', () => {
+    const made: string[] = [];
+    const { DateTimeFormat, RelativeTimeFormat } = Intl;
+    const counted = <T extends abstract new (...args: never[]) => object>(Original: T, name: string): T =>
+      new Proxy(Original, {
+        construct(target, args: unknown[], newTarget) {
+          made.push(`${name} ${String(args[0])}`);
+          return Reflect.construct(target, args, newTarget) as object;
+        },
+      });
+    // Read-only in TypeScript's view of `Intl`, writable in the browser.
+    const intl = Intl as { -readonly [K in keyof typeof Intl]: (typeof Intl)[K] };
+    intl.DateTimeFormat = counted(DateTimeFormat, 'date');
+    intl.RelativeTimeFormat = counted(RelativeTimeFormat, 'relative');
+    try {
+      const messages = [message(1, at(3, 9)), message(2, at(1, 9)), message(1, at(0, 9))];
+      for (let i = 0; i < 5; i++) read(messages, 'de-CH');
+      expect(made.toSorted()).to.deep.equal(['date de-CH', 'relative de-CH']);
+    } finally {
+      intl.DateTimeFormat = DateTimeFormat;
+      intl.RelativeTimeFormat = RelativeTimeFormat;
+    }
+  });
 });

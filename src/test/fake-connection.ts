@@ -20,6 +20,8 @@ export class FakeConnection implements ChatConnection {
   refuse = new Map<string, Error>();
   /** Methods whose invocation never answers, as over a connection that died without a word. */
   hang = new Set<string>();
+  /** Invocations held until the test releases them, by the call as `calls` records it, e.g. `JoinGroup(2)`. */
+  readonly held = new Map<string, { promise: Promise<void>; release: () => void }>();
 
   async start() {
     this.calls.push('start');
@@ -36,6 +38,7 @@ export class FakeConnection implements ChatConnection {
     const error = this.refuse.get(method);
     if (error) throw error;
     if (this.hang.has(method)) await new Promise(() => {});
+    await this.held.get(`${method}(${args.join(',')})`)?.promise;
     return undefined;
   }
 
@@ -58,6 +61,14 @@ export class FakeConnection implements ChatConnection {
 
   onreconnected(callback: (id?: string) => void) {
     this.reconnectedCallbacks.push(callback);
+  }
+
+  /** Holds the answer to this call (e.g. `JoinGroup(2)`) until the returned function is called. */
+  hold(call: string): () => void {
+    let release = () => {};
+    const promise = new Promise<void>(resolve => (release = resolve));
+    this.held.set(call, { promise, release });
+    return release;
   }
 
   push(method: string, ...args: unknown[]) {

@@ -243,6 +243,29 @@ describe('HubConnectionController', () => {
     expect(t.joined).to.deep.equal(['1', '2']);
   });
 
+  it('a switch while a join is on its way leaves that group once it answers: one membership, the last one', async () => {
+    const t = setUp();
+    await t.connect('1');
+    const release = t.connections[0].hold('JoinGroup(2)');
+    const toTwo = t.controller.setGroup('2');
+    await waitUntil(() => t.connections[0].calls.includes('JoinGroup(2)'), 'never asked to join 2');
+    const toThree = t.controller.setGroup('3');
+    await settle();
+    release();
+    await Promise.all([toTwo, toThree]);
+    expect(t.connections[0].calls).to.deep.equal([
+      'start',
+      'JoinGroup(1)',
+      'LeaveGroup(1)',
+      'JoinGroup(2)',
+      'LeaveGroup(2)',
+      'JoinGroup(3)',
+    ]);
+    expect(t.controller.joinedGroup).to.equal('3');
+    // Only the wanted groups are reported joined: a catch-up for 2 would fill 3's conversation.
+    expect(t.joined).to.deep.equal(['1', '3']);
+  });
+
   it('when the page comes back, checks for missed messages if connected, or connects at once if waiting', async () => {
     const t = setUp({ retryDelay: () => 60_000 });
     await t.connect('1');

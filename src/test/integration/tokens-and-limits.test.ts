@@ -169,4 +169,29 @@ describe('sending too fast, against a real reference server that allows 3 messag
     const { chats } = (await response.json()) as { chats: { message: string }[] };
     expect(chats.map(c => c.message)).to.deep.equal(['one', 'two', 'three', 'four']);
   });
+
+  it('removed and put back during the cooldown, wakes its send button when the cooldown ends', async () => {
+    const visitor = await newVisitor(env.server, 'Restless');
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await whenConnected(element);
+    for (const text of ['one', 'two', 'three', 'four']) await element.send(text);
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('#composer-note')).to.not.equal(null);
+
+    const parent = element.parentElement!;
+    element.remove();
+    parent.append(element);
+    await whenConnected(element);
+    element.shadowRoot!.querySelector('textarea')!.focus();
+    await sendKeys({ type: 'five' });
+    await until(() => !element.shadowRoot!.querySelector('#composer-note'), 'the cooldown never ended', 5000);
+    expect(element.shadowRoot!.querySelector<HTMLButtonElement>('form button')!.disabled).to.equal(false);
+  });
 });

@@ -1,0 +1,281 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ChatApi } from './chat-api.js';
+import { ChatSession } from './chat-session.js';
+import { apiBaseOf, rememberConversation } from './conversation-memory.js';
+import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
+import {
+  createHubConnection,
+  HubConnectionController,
+  isUnreachable,
+  type ConnectionFactory,
+  type TransportName,
+} from './hub-connection-controller.js';
+import { PushBatcher } from './push-batcher.js';
+import type { SupportChatStrings } from './strings.js';
+import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
+import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
+
+/** What the conversation needs of the element: where to connect, as whom, and how patiently. */
+export interface ConversationHost extends ReactiveControllerHost, EventTarget {
+  readonly hubUrl?: string;
+  readonly group?: string;
+  readonly apiUrl?: string;
+  readonly tokenUrl?: string;
+  readonly tokenProvider?: TokenProvider;
+  readonly transport?: string;
+  readonly skipNegotiation: boolean;
+  readonly requestTimeout: number;
+  readonly createConnection?: ConnectionFactory;
+}
+
+export interface ConversationOptions {
+  /** Messages new to the conversation; `live` unless they came with its first history. */
+  onArrived: (messages: ChatMessage[], live: boolean) => void;
+  /** Another conversation is shown now, or none. */
+  onOpened: () => void;
+  /** A message of mine is about to go out. */
+  onSending: () => void;
+  /** A message of mine did not go through (it stays, marked, with a retry). */
+  onSendFailed: (error: Error) => void;
+  /** A `UserTyping` push, unparsed. */
+  onTyping: (payload: unknown) => void;
+  strings: () => SupportChatStrings;
+}
+
+/**
+ * The conversation shown and everything that fills it: the token, the hub connection and its group, one
+ * `ChatSession` per conversation (closed, with its requests, when another is shown), sending and the
+ * banner that says what failed.
+ */
+export class ConversationController implements ReactiveController {
+  #notice?: string;
+  #session?: ChatSession;
+  /** The REST base and group of the open session; undefined while either is unknown. */
+  #sessionKey?: string;
+  #apiBase?: string;
+  /** The element's settings the session and the hub were last set up for. */
+  #sessionInputs?: string;
+  #hubInputs?: string;
+  /** Sends waiting for the conversation to be known. */
+  readonly #sessionWaiters = new Set<(session: ChatSession) => void>();
+  /** Why the token provider failed on the last connect, if it did. */
+  #tokenError?: Error;
+  readonly #tokens: TokenSource;
+  readonly #hub: HubConnectionController;
+  readonly #pushes = new PushBatcher(payloads => this.#session?.receive(payloads));
+
+  constructor(
+    private readonly host: ConversationHost,
+    private readonly options: ConversationOptions,
+  ) {
+    this.#tokens = new TokenSource(
+      () => this.#grant(),
+      () => host.requestTimeout,
+    );
+    this.#hub = new HubConnectionController(host, {
+      accessToken: () => this.#accessToken(),
+      onMessage: payload => this.#pushes.queue(payload),
+      onTyping: options.onTyping,
+      onJoined: () => {
+        this.#notice = undefined;
+        host.requestUpdate();
+        void this.#session?.catchUp();
+      },
+      onStatusChange: status => host.dispatchEvent(new SupportChatStatusChangeEvent(status)),
+      onError: error => this.#fail(error, this.#connectionProblem(error)),
+      onWake: () => void this.#session?.catchUp(),
+      createConnection: (url, settings) => (host.createConnection ?? createHubConnection)(url, settings),
+    });
+    host.addController(this);
+  }
+
+  /** What failed, for the banner: the connection, the join or the history. */
+  get notice(): string | undefined {
+    return this.#notice;
+  }
+
+  get status(): ChatStatus {
+    return this.#hub.status;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.#session?.store.messages ?? [];
+  }
+
+  /** My user id, once a token said it. */
+  get me(): number | undefined {
+    return this.#tokens.identity.userId;
+  }
+
+  get groupId(): string | undefined {
+    return this.#session?.groupId;
+  }
+
+  /** Names the conversation across the visitor's tabs. */
+  get key(): string | undefined {
+    return this.#sessionKey;
+  }
+
+  get hasOlder(): boolean {
+    return this.#session?.hasOlder ?? false;
+  }
+
+  /** Follows the element's settings: the conversation, and the hub with how to reach it. */
+  hostUpdate() {
+    const host = this.host;
+    const session = `${host.group ?? this.#tokens.groupId}\n${host.hubUrl}\n${host.apiUrl}`;
+    if (session !== this.#sessionInputs) {
+      this.#sessionInputs = session;
+      this.#openSession();
+    }
+    // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment
+    // later. Which provider it is does not matter here: it is read at each connect, so a new one (a React
+    // parent's inline arrow, on every render) must not reconnect.
+    const url = host.tokenProvider || host.tokenUrl ? host.hubUrl : undefined;
+    const hub = `${url}\n${host.transport}\n${host.skipNegotiation}`;
+    if (hub !== this.#hubInputs) {
+      this.#hubInputs = hub;
+      this.#hub.configure(url, { transports: parseTransports(host.transport), skipNegotiation: host.skipNegotiation });
+    }
+  }
+
+  hostDisconnected() {
+    this.#pushes.flush();
+    // Back in the page, the join's catch-up goes on from where it was.
+    this.#session?.suspend();
+  }
+
+  /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
+  async send(message: string): Promise<boolean> {
+    // Typed the moment the panel opened: the token URL may not have named the conversation yet.
+    const session = this.#session ?? (await this.#sessionSoon());
+    if (!session) {
+      // No bubble to mark: the banner says it.
+      this.#fail(new Error('There is no conversation to send to yet.'));
+      return false;
+    }
+    this.options.onSending();
+    await session.send(message);
+    return true;
+  }
+
+  retry(message: ChatMessage) {
+    if (message.clientMessageId) void this.#session?.retry(message.clientMessageId);
+  }
+
+  loadOlder() {
+    void this.#session?.loadOlder();
+  }
+
+  typing() {
+    this.#hub.typing();
+  }
+
+  reconnect() {
+    return this.#hub.reconnect();
+  }
+
+  #sessionSoon(): Promise<ChatSession | undefined> {
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        this.#sessionWaiters.delete(waiter);
+        resolve(undefined);
+      }, this.host.requestTimeout);
+      const waiter = (session: ChatSession) => {
+        clearTimeout(timer);
+        resolve(session);
+      };
+      this.#sessionWaiters.add(waiter);
+    });
+  }
+
+  /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
+  #openSession() {
+    const host = this.host;
+    const group = host.group ?? this.#tokens.groupId;
+    const base = apiBaseOf(host.hubUrl, host.apiUrl);
+    const key = group && base ? `${base} ${group}` : undefined;
+    if (key === this.#sessionKey) return;
+    this.#sessionKey = key;
+    this.#apiBase = base;
+    this.#session?.close();
+    this.#session = group && base ? this.#newSession(group, new ChatApi(base, this.#tokens, () => host.requestTimeout)) : undefined;
+    if (this.#session) {
+      for (const waiter of this.#sessionWaiters) waiter(this.#session);
+      this.#sessionWaiters.clear();
+    }
+    this.#pushes.clear();
+    this.#notice = undefined;
+    this.options.onOpened();
+    host.requestUpdate();
+    void this.#hub.setGroup(group);
+    // Same group, new API base: the joined group stays, so nothing else would fill the new session.
+    if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
+  }
+
+  /** A session reports into the element until it is closed: a replaced one must not add to the new one. */
+  #newSession(group: string, api: ChatApi): ChatSession {
+    return new ChatSession(group, api, this.#tokens, {
+      onMessages: (messages, live) => {
+        if (messages.length > 0) rememberConversation(this.#apiBase);
+        this.options.onArrived(messages, live);
+      },
+      onChange: () => this.host.requestUpdate(),
+      onError: error => this.#fail(error),
+      onSendFailed: error => {
+        this.options.onSendFailed(error);
+        this.host.dispatchEvent(new SupportChatErrorEvent(error));
+      },
+    });
+  }
+
+  async #grant(): Promise<TokenGrant> {
+    const host = this.host;
+    if (host.tokenProvider) return { token: await host.tokenProvider() };
+    if (host.tokenUrl) return tokenUrlProvider(new URL(host.tokenUrl, document.baseURI).href)();
+    throw new Error('support-chat needs a tokenProvider or a token-url.');
+  }
+
+  async #accessToken() {
+    let token: string;
+    try {
+      token = await this.#tokens.forConnect();
+      this.#tokenError = undefined;
+    } catch (error) {
+      // SignalR reports this as a failed negotiation; the provider's own words say more.
+      this.#tokenError = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+    // A token URL may name the conversation; it must be known before the connection joins.
+    if (this.host.group === undefined) this.#openSession();
+    return token;
+  }
+
+  /** Shown in the banner: the connection, the join or the history failed. */
+  #fail(error: Error, shown = error.message) {
+    this.#notice = shown;
+    this.host.requestUpdate();
+    this.host.dispatchEvent(new SupportChatErrorEvent(error));
+  }
+
+  /**
+   * What a person should read about a failed connection: SignalR's own words for "no network" and "no
+   * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
+   */
+  #connectionProblem(error: Error) {
+    if (!navigator.onLine) return this.options.strings().offline;
+    if (this.#tokenError) return this.#tokenError.message;
+    return isUnreachable(error) ? this.options.strings().unreachable : error.message;
+  }
+}
+
+const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
+
+/** The `transport` attribute's names, in order; unknown ones are left out with a warning. */
+function parseTransports(value: string | undefined): TransportName[] | undefined {
+  if (!value?.trim()) return undefined;
+  const names = value.trim().split(/[\s,]+/);
+  const known = names.filter((name): name is TransportName => (TRANSPORTS as readonly string[]).includes(name));
+  if (known.length < names.length) console.warn(`support-chat: unknown transport in "${value}"; known: ${TRANSPORTS.join(', ')}`);
+  return known.length > 0 ? known : undefined;
+}

@@ -1,0 +1,127 @@
+import { expect } from '@open-wc/testing';
+import { ChatApi, ChatApiError, ChatTimeoutError } from '../chat-api.js';
+
+/*
+ * ChatApi with `fetch` answered by the test: what it asks, with which token, and what it makes of the
+ * answers. That the real server answers this way (problem details, Retry-After, 401s) is proven in
+ * integration/.
+ */
+
+type Answer = (request: Request) => Response | Promise<Response>;
+
+/** Replaces `fetch` for one test; answers each request with `answer` and records it. */
+function answering(answer: Answer) {
+  const requests: Request[] = [];
+  const original = window.fetch;
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    requests.push(request);
+    return answer(request);
+  };
+  return { requests, restore: () => (window.fetch = original) };
+}
+
+/** The token source as ChatApi sees it: `old` until a fresh one is asked for; `asked` counts those. */
+function tokens() {
+  const source = {
+    asked: 0,
+    current: async () => 'old',
+    fresh: async () => `new ${++source.asked}`,
+  };
+  return source;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+
+const problem = (status: number, detail: string, headers: Record<string, string> = {}) =>
+  json(status, { title: 'Problem', status, detail }, headers);
+
+/** An answer that never comes, as from a server that hangs: only the request's own signal ends it, as in `fetch`. */
+const hanging: Answer = request =>
+  new Promise((_, reject) => {
+    if (request.signal.aborted) reject(request.signal.reason);
+    request.signal.addEventListener('abort', () => reject(request.signal.reason));
+  });
+
+async function failure(work: Promise<unknown>): Promise<unknown> {
+  try {
+    await work;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('it did not fail');
+}
+
+describe('ChatApi', () => {
+  let restore = () => {};
+  afterEach(() => restore());
+
+  it('after a 401, asks for exactly one fresh token and tries once more with it', async () => {
+    const fake = answering(request =>
+      request.headers.get('Authorization') === 'Bearer old' ? problem(401, 'Expired.') : json(200, { chats: [] }),
+    );
+    restore = fake.restore;
+    const source = tokens();
+    const api = new ChatApi('https://chat.example/api', source);
+    expect(await api.history('5', { afterId: 3, limit: 10 })).to.deep.equal([]);
+    expect(source.asked).to.equal(1);
+    expect(fake.requests.map(r => r.headers.get('Authorization'))).to.deep.equal(['Bearer old', 'Bearer new 1']);
+    expect(fake.requests[0].url).to.equal('https://chat.example/api/chats/5?afterId=3&limit=10');
+  });
+
+  it('a second 401 is the answer: one fresh token, two requests, and the error says it with its status', async () => {
+    const fake = answering(() => problem(401, 'You are not signed in.'));
+    restore = fake.restore;
+    const source = tokens();
+    const error = await failure(new ChatApi('https://chat.example', source).send('5', 'hi', 'id-1'));
+    expect(error).to.be.instanceOf(ChatApiError);
+    expect((error as ChatApiError).status).to.equal(401);
+    expect((error as ChatApiError).message).to.equal('You are not signed in.');
+    expect(source.asked).to.equal(1);
+    expect(fake.requests).to.have.length(2);
+  });
+
+  it('a 429 carries the seconds of its Retry-After, and the problem detail as its words', async () => {
+    restore = answering(() => problem(429, 'Too many messages. Wait 7 seconds before sending again.', { 'Retry-After': '7' })).restore;
+    const error = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
+    expect(error).to.be.instanceOf(ChatApiError);
+    expect([error.status, error.retryAfter, error.message]).to.deep.equal([
+      429,
+      7,
+      'Too many messages. Wait 7 seconds before sending again.',
+    ]);
+  });
+
+  it('an answer without a problem body says its status', async () => {
+    restore = answering(() => new Response('<html>Bad gateway</html>', { status: 502 })).restore;
+    const error = (await failure(new ChatApi('https://chat.example', tokens()).history('5'))) as ChatApiError;
+    expect([error.status, error.retryAfter, error.message]).to.deep.equal([502, undefined, 'The server answered 502.']);
+  });
+
+  it('no answer within the request timeout is a ChatTimeoutError that says how long it waited', async () => {
+    // An answer that never comes, as from a server that hangs: only the request's own signal ends it.
+    restore = answering(hanging).restore;
+    const error = await failure(new ChatApi('https://chat.example', tokens(), () => 50).history('5'));
+    expect(error).to.be.instanceOf(ChatTimeoutError);
+    expect((error as ChatTimeoutError).status).to.equal(undefined);
+    expect((error as Error).message).to.equal('The server did not answer within 50 ms.');
+  });
+
+  it('abandoned by its caller, rejects with the abort itself, not as a failure of the server', async () => {
+    restore = answering(hanging).restore;
+    const cancel = new AbortController();
+    const pending = failure(new ChatApi('https://chat.example', tokens()).history('5', {}, cancel.signal));
+    cancel.abort();
+    const error = await pending;
+    expect(error).to.not.be.instanceOf(ChatApiError);
+    expect((error as DOMException).name).to.equal('AbortError');
+  });
+
+  it('no network is a ChatApiError without a status', async () => {
+    restore = answering(() => Promise.reject(new TypeError('Failed to fetch'))).restore;
+    const error = (await failure(new ChatApi('https://chat.example', tokens()).history('5'))) as ChatApiError;
+    expect(error).to.be.instanceOf(ChatApiError);
+    expect([error.status, error.message]).to.deep.equal([undefined, 'Failed to fetch']);
+  });
+});
