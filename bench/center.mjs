@@ -58,7 +58,7 @@ const spread = values => {
 };
 
 /** Starts one or two reference servers on SQLite, or on PostgreSQL (and Redis for two). */
-async function startServers({ provider, instances }) {
+async function startServers({ provider, instances, dll }) {
   const services = [];
   const env = { SUPPORTCHAT_JWT_KEY: randomBytes(32).toString('base64') };
   if (provider === 'postgres') {
@@ -71,7 +71,7 @@ async function startServers({ provider, instances }) {
     services.push(redis);
     env.SUPPORTCHAT_REDIS = redis.connectionString;
   }
-  const servers = Array.from({ length: instances }, (_, i) => new ReferenceServer({ env: { ...env, SUPPORTCHAT_INSTANCE: `i${i}` } }));
+  const servers = Array.from({ length: instances }, (_, i) => new ReferenceServer({ dll, env: { ...env, SUPPORTCHAT_INSTANCE: `i${i}` } }));
   await Promise.all(servers.map(server => server.start()));
   return {
     servers,
@@ -86,9 +86,10 @@ async function startServers({ provider, instances }) {
  * One run: set up N visitors and their connections, let them talk for `seconds`, then wait for the last
  * pushes and check every delivery. Visitor i connects and posts to server i mod instances; agent consoles
  * are spread the same way, so with two instances most of the agents' fan-in crosses the backplane.
+ * `dll`: another build of the server to run instead (a "before").
  */
-export async function centerRun({ n, seconds, interval = 30, agents = 5, provider = 'sqlite', instances = 1, log = () => {} }) {
-  const { servers, stop } = await startServers({ provider, instances });
+export async function centerRun({ n, seconds, interval = 30, agents = 5, provider = 'sqlite', instances = 1, dll, log = () => {} }) {
+  const { servers, stop } = await startServers({ provider, instances, dll });
   const connections = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {

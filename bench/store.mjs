@@ -55,13 +55,15 @@ async function direct(provider, connectionString, senders, seconds, { userId, gr
 /**
  * One server per provider; for each K: the API figure, then the driver's, against the same database.
  * SQLite's floor is given twice: with the driver's default `synchronous=FULL` (an fsync per commit) and
- * with `NORMAL` (WAL's usual setting: durable at each checkpoint, never corrupt).
+ * with `NORMAL` (WAL's usual setting: durable at each checkpoint, never corrupt). `dll`: another build of
+ * the server to run instead (a "before").
  */
-export async function storeRuns({ senders = [1, 10, 100], seconds = 5, providers = ['sqlite', 'postgres'], log = () => {} } = {}) {
+export async function storeRuns({ senders = [1, 10, 100], seconds = 5, providers = ['sqlite', 'postgres'], dll, log = () => {} } = {}) {
   const rows = [];
   for (const provider of providers) {
     const postgres = provider === 'postgres' ? await startPostgres() : undefined;
     const server = new ReferenceServer({
+      dll,
       env: { SUPPORTCHAT_SEND_LIMIT: '1000000', ...(postgres ? { SUPPORTCHAT_POSTGRES: postgres.connectionString } : {}) },
     });
     try {
