@@ -3,10 +3,10 @@
 // (bench/store.mjs). Prints Markdown tables; `--write` puts them in BENCHMARKS.md between its markers.
 //   npm run bench:center -- --n 1000 --seconds 30            a short run
 //   npm run bench:center -- --n 1000,2500,5000 --seconds 60 --postgres-n 1000 --two 1000 --store --write
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { centerRun } from './center.mjs';
+import { writeBlock } from './sections.mjs';
 import { buildDirectInserts, storeRuns } from './store.mjs';
 
 const { values: flags } = parseArgs({
@@ -114,14 +114,4 @@ ${storeRows.map(r => `| ${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | $
 
 const report = sections.join('\n\n');
 console.log(report);
-if (flags.write) {
-  const start = '<!-- bench:center -->';
-  const end = '<!-- /bench:center -->';
-  const current = readFileSync('BENCHMARKS.md', 'utf8');
-  const block = `${start}\n${report}\n${end}`;
-  const at = current.indexOf(start);
-  writeFileSync(
-    'BENCHMARKS.md',
-    at >= 0 ? current.slice(0, at) + block + current.slice(current.indexOf(end) + end.length) : `${current.trimEnd()}\n\n${block}\n`,
-  );
-}
+if (flags.write) writeBlock('center', report);
