@@ -21,6 +21,8 @@ const { values: flags } = parseArgs({
     'store-seconds': { type: 'string', default: '5' },
     'skip-center': { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
+    // Another build of the server (a dll): the first N and the SQLite store figures also run on it.
+    before: { type: 'string', default: '' },
   },
 });
 const list = value => (value ? value.split(',').map(Number) : []);
@@ -37,6 +39,7 @@ const mib = bytes => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const runs = [];
 const plan = [];
 if (!flags['skip-center']) {
+  if (flags.before) plan.push({ n: list(flags.n)[0], provider: 'sqlite', instances: 1, dll: flags.before, before: true });
   for (const n of list(flags.n)) plan.push({ n, provider: 'sqlite', instances: 1 });
   for (const n of list(flags['postgres-n'])) plan.push({ n, provider: 'postgres', instances: 1 });
   for (const n of list(flags.two)) plan.push({ n, provider: 'postgres', instances: 2 });
@@ -45,6 +48,7 @@ for (const setting of plan) {
   log(`${setting.n} conversations, ${setting.provider}, ${setting.instances} instance(s), load ${load()}`);
   const result = await centerRun({ ...setting, seconds, interval, agents, log });
   result.load = load();
+  result.before = setting.before;
   log(`  ${JSON.stringify(result)}`);
   runs.push(result);
 }
@@ -53,17 +57,28 @@ let storeRows = [];
 if (flags.store) {
   await buildDirectInserts();
   log(`stored messages per second, load ${load()}`);
-  storeRows = await storeRuns({ seconds: Number(flags['store-seconds']), log: row => log(`  ${JSON.stringify(row)}`) });
+  const seconds = Number(flags['store-seconds']);
+  if (flags.before) {
+    const before = await storeRuns({
+      seconds,
+      providers: ['sqlite'],
+      dll: flags.before,
+      log: row => log(`  before ${JSON.stringify(row)}`),
+    });
+    storeRows.push(...before.map(row => ({ ...row, before: true })));
+  }
+  storeRows.push(...(await storeRuns({ seconds, log: row => log(`  ${JSON.stringify(row)}`) })));
 }
 
-const where = r => `${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${r.instances > 1 ? ` + Redis, ${r.instances} instances` : ''}`;
+const where = r =>
+  `${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${r.instances > 1 ? ` + Redis, ${r.instances} instances` : ''}${r.before ? ', **before** the fix' : ''}`;
 const firstOver = provider => {
   const over = runs
-    .filter(r => r.provider === provider && r.instances === 1)
+    .filter(r => r.provider === provider && r.instances === 1 && !r.before)
     .find(r => Math.max(r.visitor.p99, r.agent.p99) > P99_LIMIT_MS);
   return over
     ? `${over.n}`
-    : `not reached up to ${Math.max(...runs.filter(r => r.provider === provider && r.instances === 1).map(r => r.n))}`;
+    : `not reached up to ${Math.max(...runs.filter(r => r.provider === provider && r.instances === 1 && !r.before).map(r => r.n))}`;
 };
 
 const sections = [];
@@ -109,7 +124,7 @@ so its figures are an upper bound for a durable one; its driver floor uses at mo
 
 | store | senders | via the API | driver floor | floor, synchronous=NORMAL |
 | --- | --- | --- | --- | --- |
-${storeRows.map(r => `| ${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${r.senders} | ${perSecond(r.api)}${r.refused ? ` (${r.refused} refused)` : ''} | ${perSecond(r.direct)} | ${perSecond(r.directNormal)} |`).join('\n')}`);
+${storeRows.map(r => `| ${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${r.before ? ', **before** the fix' : ''} | ${r.senders} | ${perSecond(r.api)}${r.refused ? ` (${r.refused} refused)` : ''} | ${perSecond(r.direct)} | ${perSecond(r.directNormal)} |`).join('\n')}`);
 }
 
 const report = sections.join('\n\n');
