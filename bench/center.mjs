@@ -72,7 +72,8 @@ async function startServers({ provider, instances, dll }) {
     env.SUPPORTCHAT_REDIS = redis.connectionString;
   }
   const servers = Array.from({ length: instances }, (_, i) => new ReferenceServer({ dll, env: { ...env, SUPPORTCHAT_INSTANCE: `i${i}` } }));
-  await Promise.all(servers.map(server => server.start()));
+  // One after the other: instances starting together on a fresh PostgreSQL both try to seed the agent.
+  for (const server of servers) await server.start();
   return {
     servers,
     stop: async () => {
