@@ -72,15 +72,18 @@ async function startServers({ provider, instances, dll }) {
     env.SUPPORTCHAT_REDIS = redis.connectionString;
   }
   const servers = Array.from({ length: instances }, (_, i) => new ReferenceServer({ dll, env: { ...env, SUPPORTCHAT_INSTANCE: `i${i}` } }));
-  // One after the other: instances starting together on a fresh PostgreSQL both try to seed the agent.
-  for (const server of servers) await server.start();
-  return {
-    servers,
-    stop: async () => {
-      await Promise.all(servers.map(server => server.stop()));
-      await Promise.all(services.map(service => service.stop()));
-    },
+  const stop = async () => {
+    await Promise.all(servers.map(server => server.stop()));
+    await Promise.all(services.map(service => service.stop()));
   };
+  try {
+    // One after the other: instances starting together on a fresh PostgreSQL both try to seed the agent.
+    for (const server of servers) await server.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { servers, stop };
 }
 
 /**
