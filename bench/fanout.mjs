@@ -7,10 +7,10 @@ import { HubConnectionBuilder, HttpTransportType, LogLevel } from '@microsoft/si
 const MESSAGES = 30;
 const CONNECT_BATCH = 50;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc. */
-function processUsage(pid) {
+export function processUsage(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;

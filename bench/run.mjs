@@ -12,7 +12,9 @@ import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
 import { startPostgres, startRedis } from '../scripts/services.mjs';
 import { randomBytes } from 'node:crypto';
 import { fanOut } from './fanout.mjs';
+import { latency } from './latency.mjs';
 import { renderRuns } from './render.mjs';
+import { keptBlocks } from './sections.mjs';
 import { allFiles, firstPayload, gzipBytes, minifiedBytes } from '../scripts/size.mjs';
 
 const LATENCY_MESSAGES = 500;
@@ -20,6 +22,9 @@ const BURST = 1000;
 const HISTORY = 10_000;
 const FAN_OUT_CLIENTS = [200, 500, 1000];
 const WARM_UP = 10;
+// Messages after a quiet moment, as in a conversation: each posted this long after the one before is shown.
+const QUIET_MESSAGES = 100;
+const QUIET_GAP_MS = 150;
 
 const kb = bytes => `${(bytes / 1024).toFixed(1)} KB`;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -48,83 +53,6 @@ function sizeRow(name, code) {
   return { name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
-async function latency(server) {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  try {
-    const page = await browser.newPage();
-    // When each probe's push reaches the page: its WebSocket frame, before SignalR parses it.
-    await page.addInitScript(() => {
-      window.__frames = new Map();
-      const Native = WebSocket;
-      window.WebSocket = class extends Native {
-        constructor(...args) {
-          super(...args);
-          this.addEventListener('message', event => {
-            if (typeof event.data !== 'string') return;
-            for (const [probe] of event.data.matchAll(/latency probe \d+/g)) window.__frames.set(probe, performance.now());
-          });
-        }
-      };
-    });
-    // The demo shop: the widget as a customer's site embeds it, token from POST /visitors.
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
-    await page.evaluate(() => document.querySelector('support-chat').show());
-    // The first history request has answered once the empty-state text or a list is there.
-    await page.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelector('.log'));
-
-    return await page.evaluate(
-      async ({ agent, count, warmUp }) => {
-        const widget = document.querySelector('support-chat');
-        const login = await fetch('/users/login', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(agent),
-        });
-        const { token } = await login.json();
-        const groups = await (await fetch('/groups', { headers: { Authorization: `Bearer ${token}` } })).json();
-        const groupId = groups.groups[0].id;
-
-        /** Resolves with the time the bubble with this text is added to the shadow DOM. */
-        const arrival = text =>
-          new Promise(resolve => {
-            // Only added nodes are looked at, so the cost of watching does not grow with the list.
-            const observer = new MutationObserver(records => {
-              for (const record of records) {
-                for (const node of record.addedNodes) {
-                  if (node.nodeType === Node.ELEMENT_NODE && node.querySelector?.('.text')?.textContent === text) {
-                    observer.disconnect();
-                    resolve(performance.now());
-                    return;
-                  }
-                }
-              }
-            });
-            observer.observe(widget.shadowRoot, { childList: true, subtree: true });
-          });
-
-        const samples = [];
-        for (let n = 0; n < count + warmUp; n++) {
-          const text = `latency probe ${n}`;
-          const arrived = arrival(text);
-          const start = performance.now();
-          await fetch(`/chats/${groupId}`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-            body: JSON.stringify({ groupId: String(groupId), message: text }),
-          });
-          const end = await arrived;
-          if (n >= warmUp) samples.push({ post: end - start, push: end - window.__frames.get(text) });
-        }
-        return samples;
-      },
-      { agent: AGENT, count: LATENCY_MESSAGES, warmUp: WARM_UP },
-    );
-  } finally {
-    await browser.close();
-  }
-}
-
 const deepChatVersion = JSON.parse(readFileSync('node_modules/deep-chat/package.json', 'utf8')).version;
 const fileRows = [...allFiles(), 'support-chat.classic.js'].map(file => ({
   name: `dist/${file}`,
@@ -147,9 +75,11 @@ const floor = sizeRow(
 // Agents may post a burst and a long history at once here.
 const server = await new ReferenceServer({ env: { SUPPORTCHAT_AGENT_SEND_LIMIT: '1000000' } }).start();
 let latencySamples;
+let quietSamples;
 let rendering;
 try {
-  latencySamples = await latency(server);
+  latencySamples = await latency(server, { count: LATENCY_MESSAGES, warmUp: WARM_UP });
+  quietSamples = await latency(server, { count: QUIET_MESSAGES, warmUp: WARM_UP, gapMs: QUIET_GAP_MS });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     rendering = await renderRuns({ browser, server, agent: AGENT, burst: BURST, history: HISTORY });
@@ -165,6 +95,8 @@ const spread = values => {
 };
 const postLatency = spread(latencySamples.map(s => s.post));
 const pushLatency = spread(latencySamples.map(s => s.push));
+const quietPost = spread(quietSamples.map(s => s.post));
+const quietPush = spread(quietSamples.map(s => s.push));
 
 /** A page on the server's origin with the built widget watching the fan-out conversation as an agent. */
 async function watcher(browser, server) {
@@ -220,7 +152,8 @@ const fanOutResults = await fanOutRuns();
 
 const ms = value => `${value.toFixed(1)} ms`;
 const sizeTable = [...fileRows, firstRow, litFloor, allRow, floor].map(r => `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} |`).join('\n');
-const latencyRow = (what, l) => `| ${what} | ${latencySamples.length} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} |`;
+const latencyRow = (what, l, count = latencySamples.length) =>
+  `| ${what} | ${count} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} |`;
 const burstRow = (name, b) =>
   `| ${name} | ${b.count} in ${ms(b.postedIn)} | ${ms(b.renderedIn)} | ${ms(b.longestTask)} (${b.longTasks}) | ${b.dropped} of ${b.frames + b.dropped} | ${b.dom} |`;
 const mib = bytes => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -250,12 +183,15 @@ connected over WebSockets. From inside that page an agent posts ${LATENCY_MESSAG
 (${WARM_UP} more before them as warm-up, not counted). Each sample ends when a \`MutationObserver\` on the
 widget's shadow root sees the bubble with that text added. *POST → DOM* starts just before the \`fetch\`;
 *push → DOM* starts when the push's WebSocket frame reaches the page (a listener on the socket, before
-SignalR's own). All times on the page's clock (\`performance.now()\`).
+SignalR's own). All times on the page's clock (\`performance.now()\`). *Rapid fire*: each message posted as soon as
+the one before is shown; *after a quiet moment*: ${QUIET_MESSAGES} more, each ${QUIET_GAP_MS} ms after the one before is shown, as in a conversation.
 
 | path | messages | p50 | p95 | p99 | max |
 | --- | --- | --- | --- | --- | --- |
-${latencyRow('agent POST → DOM', postLatency)}
-${latencyRow('hub push → DOM', pushLatency)}
+${latencyRow('agent POST → DOM, rapid fire', postLatency)}
+${latencyRow('hub push → DOM, rapid fire', pushLatency)}
+${latencyRow('agent POST → DOM, after a quiet moment', quietPost, quietSamples.length)}
+${latencyRow('hub push → DOM, after a quiet moment', quietPush, quietSamples.length)}
 
 ## A burst of ${BURST} messages
 
@@ -306,5 +242,5 @@ ${fanOutResults
   .join('\n')}
 `;
 
-writeFileSync('BENCHMARKS.md', report);
+writeFileSync('BENCHMARKS.md', [report, ...keptBlocks()].join('\n'));
 console.log(report);

@@ -39,7 +39,9 @@ export class ReferenceServer {
   #process;
   #output = '';
 
-  constructor({ origins = [], port, env = {} } = {}) {
+  /** `dll`: another build of the server (a benchmark's "before"); it still runs in demo/server. */
+  constructor({ origins = [], port, env = {}, dll: build = dll } = {}) {
+    this.dll = build;
     this.origins = origins;
     this.port = port;
     this.env = env;
@@ -65,7 +67,7 @@ export class ReferenceServer {
   async launch() {
     this.port ??= await freePort();
     this.#output = '';
-    this.#process = spawn('dotnet', [dll], {
+    this.#process = spawn('dotnet', [this.dll], {
       cwd: serverDir,
       env: {
         ...process.env,

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace SupportChat.Server.Data;
 
@@ -17,11 +19,40 @@ public static class ChatDbRegistration
     /// </summary>
     public static IServiceCollection AddChatDb(this IServiceCollection services)
     {
-        services.AddDbContext<SqliteChatDb>((sp, db) => db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}"));
+        services.AddDbContext<SqliteChatDb>((sp, db) => db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
+            .AddInterceptors(SqliteWritePragmas.Instance));
         services.AddDbContext<PostgresChatDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres));
         return services.AddScoped<ChatDb>(sp => sp.GetRequiredService<SupportChatOptions>().Postgres.Length > 0
             ? sp.GetRequiredService<PostgresChatDb>()
             : sp.GetRequiredService<SqliteChatDb>());
+    }
+}
+
+/// <summary>
+/// In WAL mode (set by <see cref="Seed"/>), <c>synchronous=NORMAL</c> drops the fsync on every commit, the
+/// cost that held SQLite to about 100 stored messages a second (and queued sends for seconds behind it): a
+/// commit survives a crash of the process and is durable at the next checkpoint; only a power cut can lose
+/// the last ones, never corrupt the file. <c>busy_timeout</c> lets a writer that finds another one writing
+/// wait in SQLite's own short steps, where Microsoft.Data.Sqlite would otherwise retry after sleeping 150 ms.
+/// SQLite keeps both per connection, so they are set on each one opened.
+/// </summary>
+public sealed class SqliteWritePragmas : DbConnectionInterceptor
+{
+    public static readonly SqliteWritePragmas Instance = new();
+    private const string Pragma = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragma;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragma;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 
