@@ -86,6 +86,39 @@ public sealed class PackageTests : IDisposable
         Assert.Empty(orders.Headers.WwwAuthenticate);
     }
 
+    /// <summary>The app <c>dotnet new web</c> makes: no sign-in of its own, one endpoint of its own that needs a user.</summary>
+    private WebApplication BareApp(Action<SupportChatOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddAuthorization();
+        builder.Services.AddSupportChat(options =>
+        {
+            options.JwtKey = AKey;
+            options.AgentPassword = "a-long-agent-password";
+            options.AllowedOrigins = ["https://shop.example"];
+            options.Database = Path.Combine(folder, "chat.db");
+            configure?.Invoke(options);
+        });
+        var app = builder.Build();
+        app.MapGet("/me", (System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name).RequireAuthorization();
+        app.MapSupportChat();
+        return app;
+    }
+
+    [Fact]
+    public async Task A_visitor_token_is_refused_by_the_apps_own_endpoints_in_an_app_without_a_scheme_of_its_own()
+    {
+        await using var app = BareApp();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        var visitor = await (await client.PostAsJsonAsync("/visitors", new { name = "Eve" })).Content.ReadFromJsonAsync<VisitorAnswer>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", visitor!.Token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
+    }
+
     [Fact]
     public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
     {

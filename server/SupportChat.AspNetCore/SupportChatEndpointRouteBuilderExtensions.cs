@@ -24,18 +24,20 @@ public static class SupportChatEndpointRouteBuilderExtensions
     /// <summary>The endpoints alone, for an app that builds its pipeline itself and has called <c>UseSupportChat()</c>.</summary>
     public static IEndpointRouteBuilder MapSupportChatEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
+        // Every endpoint below carries the marker: the chat's token scheme and its middleware act on these only.
+        var chat = app.MapGroup("").WithMetadata(SupportChatPaths.Endpoint);
+        chat.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
         {
             // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
             hub.AllowStatefulReconnects = true;
             // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
             hub.CloseOnAuthenticationExpiration = true;
         });
-        app.MapNegotiateRedirect();
-        app.MapChatEndpoints();
-        app.MapUserEndpoints();
-        app.MapVisitorEndpoints();
-        app.MapGroupEndpoints();
+        chat.MapNegotiateRedirect();
+        chat.MapChatEndpoints();
+        chat.MapUserEndpoints();
+        chat.MapVisitorEndpoints();
+        chat.MapGroupEndpoints();
         return app;
     }
 }

@@ -15,6 +15,14 @@ public static class SupportChatPaths
 {
     public const string CorsPolicy = "SupportChat";
 
+    /// <summary>The metadata every endpoint <c>MapSupportChat()</c> maps carries, and no other endpoint of the app.</summary>
+    public sealed class ChatEndpoint;
+
+    internal static readonly ChatEndpoint Endpoint = new();
+
+    /// <summary>Whether routing chose one of the chat's endpoints for this request.</summary>
+    public static bool IsChatEndpoint(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<ChatEndpoint>() is not null;
+
     public static readonly PathString[] All = ["/hubs", "/chats", "/groups", "/users", "/visitors"];
 
     public static bool IsChatPath(HttpContext http) => All.Any(p => http.Request.Path.StartsWithSegments(p));

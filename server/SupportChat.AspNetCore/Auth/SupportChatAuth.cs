@@ -8,7 +8,8 @@ namespace SupportChat.Server.Auth;
 /// <summary>
 /// The widget's tokens are checked by an authentication scheme of their own, named, so an app's own
 /// sign-in (cookies, Identity, another JWT issuer) stays its default and is left alone. Every endpoint of
-/// the package and the hub require <see cref="Policy"/>, which asks this scheme only.
+/// the package and the hub require <see cref="Policy"/>, which asks this scheme only; and the scheme
+/// answers for the chat's endpoints only, so it signs nobody in to the app's, default scheme or not.
 /// </summary>
 public static class SupportChatAuth
 {
@@ -39,6 +40,13 @@ public static class SupportChatAuth
                     // token in the query string; accept it there on the hub path only.
                     OnMessageReceived = context =>
                     {
+                        // Only the chat's endpoints: in an app without a scheme of its own, ASP.NET Core makes
+                        // this lone scheme the default, and a visitor's token would sign in to the app's endpoints.
+                        if (!SupportChatPaths.IsChatEndpoint(context.HttpContext))
+                        {
+                            context.NoResult();
+                            return Task.CompletedTask;
+                        }
                         if (context.HttpContext.Request.Path.StartsWithSegments(GroupChatHub.Path)
                             && context.Request.Query["access_token"] is { Count: > 0 } token)
                         {
