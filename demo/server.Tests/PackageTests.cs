@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SupportChat.Server.Data;
+using SupportChat.Server.Users;
 
 namespace SupportChat.Server.Tests;
 
@@ -117,6 +118,59 @@ public sealed class PackageTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", visitor!.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
+    }
+
+    private static async Task<SupportChatSession> Session(WebApplication app, Func<SupportChatUsers, Task<SupportChatSession>> ask)
+    {
+        using var scope = app.Services.CreateScope();
+        return await ask(scope.ServiceProvider.GetRequiredService<SupportChatUsers>());
+    }
+
+    private static HttpClient Bearer(WebApplication app, string token)
+    {
+        var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task Registering_a_users_email_first_gives_no_way_into_the_conversation_the_app_opens_for_them()
+    {
+        await using var app = Shop("a-long-agent-password");
+        await app.StartAsync();
+        // Before the victim ever chats, an attacker registers the victim's email with a password of their own.
+        var attacker = app.GetTestClient();
+        var registered = await attacker.PostAsJsonAsync("/users/register", new { name = "Mallory", email = "victim@corp.example", password = "attackers-password" });
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+
+        // The app's own sign-in vouches for the victim, whom it knows by that email.
+        var victim = await Session(app, users => users.SessionForAsync("victim@corp.example", "Victim"));
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(app, victim.Token).PostAsJsonAsync($"/chats/{victim.GroupId}", new { message = "my card ends 4242" })).StatusCode);
+
+        var login = await (await attacker.PostAsJsonAsync("/users/login", new { email = "victim@corp.example", password = "attackers-password" }))
+            .Content.ReadFromJsonAsync<TokenAnswer>();
+        var read = await Bearer(app, login!.Token).GetAsync($"/chats/{victim.GroupId}");
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.DoesNotContain("4242", await read.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_app_user_with_the_agent_email_gets_no_agent_rights_only_the_app_names_agents()
+    {
+        await using var app = Shop("a-long-agent-password");
+        await app.StartAsync();
+        var visitor = await (await app.GetTestClient().PostAsJsonAsync("/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>();
+
+        var sameEmail = await Session(app, users => users.SessionForAsync("agent@example.com", "Mallory"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Bearer(app, sameEmail.Token).GetAsync($"/chats/{visitor!.GroupId}")).StatusCode);
+
+        var staff = await Session(app, users => users.AgentSessionForAsync("staff-7", "Ann"));
+        Assert.Equal(0, staff.GroupId);
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(app, staff.Token).GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
+
+        // The app takes the role away: the agent token it gave before stops working at once.
+        await Session(app, users => users.SessionForAsync("staff-7", "Ann"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(app, staff.Token).GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
     }
 
     [Fact]

@@ -46,8 +46,9 @@ public static class Seed
         }
 
         // Their messages stay; their rights and their password go, so the old email can neither act nor sign in.
+        // Agents the app names (SupportChatUsers) are the app's to decide, at each session.
         await db.Users
-            .Where(u => u.Role == Roles.Agent && u.Email != email)
+            .Where(u => u.Role == Roles.Agent && u.Email != email && u.AppUserId == null)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, Roles.FormerAgent).SetProperty(x => x.PasswordHash, (string?)null));
 
         if (agent is null)
