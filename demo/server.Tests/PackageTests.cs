@@ -4,10 +4,12 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SupportChat.Server.Data;
 using SupportChat.Server.Users;
 
@@ -171,6 +173,35 @@ public sealed class PackageTests : IDisposable
         // The app takes the role away: the agent token it gave before stops working at once.
         await Session(app, users => users.SessionForAsync("staff-7", "Ann"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer(app, staff.Token).GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_apps_own_forwarded_headers_options_are_not_rewritten_by_the_chats_trusted_proxies()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.KnownProxies.Add(IPAddress.Parse("10.0.0.1"));
+        });
+        builder.Services.AddSupportChat(options =>
+        {
+            options.JwtKey = AKey;
+            options.AgentPassword = "a-long-agent-password";
+            options.AllowedOrigins = ["https://shop.example"];
+            options.Database = Path.Combine(folder, "chat.db");
+            options.TrustedProxies = ["192.0.2.1"];
+        });
+        await using var app = builder.Build();
+        app.MapSupportChat();
+        await app.StartAsync();
+
+        var forwarded = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        Assert.Equal(ForwardedHeaders.XForwardedFor, forwarded.ForwardedHeaders);
+        // ASP.NET Core's defaults (loopback) are still there, and the chat's proxy is not.
+        Assert.Equal([IPAddress.IPv6Loopback, IPAddress.Parse("10.0.0.1")], forwarded.KnownProxies);
+        Assert.NotEmpty(forwarded.KnownIPNetworks);
     }
 
     [Fact]

@@ -51,8 +51,6 @@ if (await app.Services.GetRequiredService<SupportChatStartup>().PrepareAsync() i
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
 if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
 
-// First, so everything after sees the client's address and scheme as the trusted proxy reported them.
-app.UseTrustedProxies(settings);
 app.UseSecurityHeaders();
 // The chat's own paths have these from the package already; here they cover the demo's pages and /health.
 app.UseApiProblems();

@@ -49,8 +49,11 @@ public static class SupportChatPaths
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
+            var options = app.ApplicationServices.GetRequiredService<SupportChatOptions>();
             app.UseWhen(IsChatPath, chat =>
             {
+                // First, so everything after sees the client's address and scheme as the trusted proxy reported them.
+                chat.UseTrustedProxies(options);
                 chat.UseSecurityHeaders();
                 chat.UseApiProblems();
                 chat.UseRequestLimits();

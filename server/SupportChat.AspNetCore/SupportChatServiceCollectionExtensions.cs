@@ -83,7 +83,6 @@ public static class SupportChatServiceCollectionExtensions
         services.AddClientIpLimits();
         services.AddSingleton<NewVisitorLimit>();
         services.AddSingleton<NewGroupLimit>();
-        services.AddTrustedProxies();
         services.AddSingleton<ConnectionsPerUser>();
         services.AddMetrics();
         services.TryAddSingleton<SupportChatMetrics>();
