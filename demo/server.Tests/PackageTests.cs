@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,6 +205,99 @@ public sealed class PackageTests : IDisposable
         // ASP.NET Core's defaults (loopback) are still there, and the chat's proxy is not.
         Assert.Equal([IPAddress.IPv6Loopback, IPAddress.Parse("10.0.0.1")], forwarded.KnownProxies);
         Assert.NotEmpty(forwarded.KnownIPNetworks);
+    }
+
+    [Fact]
+    public async Task The_apps_own_endpoints_under_the_chats_words_get_neither_its_Origin_check_nor_its_body_limit()
+    {
+        await using var app = BareApp();
+        app.MapPost("/users/{id:int}/avatar", async (int id, HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            return body.Length;
+        });
+        await app.StartAsync();
+
+        using var upload = new HttpRequestMessage(HttpMethod.Post, "/users/42/avatar") { Content = new ByteArrayContent(new byte[100 * 1024]) };
+        upload.Headers.Add("Origin", "https://elsewhere.example");
+        var answer = await app.GetTestClient().SendAsync(upload);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("102400", await answer.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Under_a_prefix_the_Origin_check_the_body_limit_and_the_hubs_query_token_still_hold()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddAuthorization();
+        builder.Services.AddSupportChat(options =>
+        {
+            options.JwtKey = AKey;
+            options.AgentPassword = "a-long-agent-password";
+            options.AllowedOrigins = ["https://shop.example"];
+            options.Database = Path.Combine(folder, "chat.db");
+        });
+        await using var app = builder.Build();
+        // The form an app that builds its own pipeline writes; MapSupportChat("/support") is the same in one line.
+        app.UseSupportChat();
+        app.MapGroup("/support").MapSupportChatEndpoints();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/support/visitors") { Content = JsonContent.Create(new { name = "Eve" }) };
+        foreign.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(foreign)).StatusCode);
+
+        // With its length declared, as a browser sends it: refused before it is read.
+        using var body = new StringContent($"{{\"name\":\"Eve\",\"password\":\"{new string('x', 100 * 1024)}\"}}", System.Text.Encoding.UTF8, "application/json");
+        var huge = await client.PostAsync("/support/users/register", body);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+
+        var visitor = await (await client.PostAsJsonAsync("/support/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>();
+        var negotiate = await client.PostAsync($"/support/hubs/groupchat/negotiate?negotiateVersion=1&access_token={visitor!.Token}", null);
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+    }
+
+    [Fact]
+    public async Task Mapping_the_chat_twice_is_refused_with_a_sentence()
+    {
+        await using var app = BareApp();
+        var twice = Assert.Throws<InvalidOperationException>(() => app.MapSupportChat());
+        Assert.Contains("call MapSupportChat() (or MapSupportChatEndpoints()) once", twice.Message);
+    }
+
+    [Fact]
+    public async Task The_apps_own_rate_limiter_and_its_429_answer_are_left_as_the_app_set_them()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(_ =>
+                RateLimitPartition.GetFixedWindowLimiter("all", _ => new FixedWindowRateLimiterOptions { PermitLimit = 1, Window = TimeSpan.FromHours(1) }));
+            limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+        });
+        builder.Services.AddSupportChat(options =>
+        {
+            options.JwtKey = AKey;
+            options.AgentPassword = "a-long-agent-password";
+            options.AllowedOrigins = ["https://shop.example"];
+            options.Database = Path.Combine(folder, "chat.db");
+            options.SendLimit = 1;
+        });
+        await using var app = builder.Build();
+        app.UseRateLimiter();
+        app.MapGet("/catalog", () => "items");
+        app.MapSupportChat();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/catalog")).StatusCode);
+        var second = await client.GetAsync("/catalog");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.DoesNotContain("message", await second.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
 using SupportChat.Server.Hubs;
 
@@ -37,7 +38,7 @@ public static class SupportChatAuth
                 jwt.Events = new JwtBearerEvents
                 {
                     // Browsers cannot set headers on a WebSocket or an EventSource, so the client puts the
-                    // token in the query string; accept it there on the hub path only.
+                    // token in the query string; accept it there for the hub's endpoints only (under any prefix).
                     OnMessageReceived = context =>
                     {
                         // Only the chat's endpoints: in an app without a scheme of its own, ASP.NET Core makes
@@ -47,7 +48,7 @@ public static class SupportChatAuth
                             context.NoResult();
                             return Task.CompletedTask;
                         }
-                        if (context.HttpContext.Request.Path.StartsWithSegments(GroupChatHub.Path)
+                        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>()?.HubType == typeof(GroupChatHub)
                             && context.Request.Query["access_token"] is { Count: > 0 } token)
                         {
                             context.Token = token;
