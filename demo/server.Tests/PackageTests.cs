@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SupportChat.Server.Data;
 using SupportChat.Server.Users;
@@ -298,6 +299,51 @@ public sealed class PackageTests : IDisposable
         var second = await client.GetAsync("/catalog");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
         Assert.DoesNotContain("message", await second.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>What the app logs, line by line, as its operator would read it.</summary>
+    private sealed class LogLines : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(LogLines lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Lines.Enqueue((logLevel, formatter(state, exception)));
+        }
+    }
+
+    [Fact]
+    public async Task Demo_mode_in_an_app_is_never_silent_its_log_warns_first_and_names_the_demo_password()
+    {
+        var log = new LogLines();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders().AddProvider(log);
+        builder.Services.AddSupportChat(options =>
+        {
+            options.Demo = true;
+            options.Database = Path.Combine(folder, "chat.db");
+        });
+        await using var app = builder.Build();
+        app.MapSupportChat();
+        await app.StartAsync();
+
+        var (level, first) = log.Lines.First();
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("support-demo", first);
+        Assert.Contains("must never face the internet", first);
     }
 
     [Fact]

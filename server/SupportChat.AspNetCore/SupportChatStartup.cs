@@ -37,6 +37,12 @@ public sealed class SupportChatStartup(IServiceProvider services) : IHostedLifec
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         if (await PrepareAsync() is { } refusal) throw new InvalidOperationException(refusal);
+        var options = services.GetRequiredService<SupportChatOptions>();
+        if (options.Demo)
+        {
+            // In every app's log, not only on the reference server's console: a setting can switch the demo on in production.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("SupportChat").LogWarning("{Notice}", StartupChecks.DemoNotice(options));
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -50,9 +50,12 @@ public static class StartupChecks
         return null;
     }
 
-    /// <summary>The first line a demo server prints, so nobody mistakes it for a deployment.</summary>
+    /// <summary>
+    /// The first line a demo prints (the reference server on the console; any app as a warning in its log),
+    /// so nobody mistakes it for a deployment: it names the password anyone can read in the README.
+    /// </summary>
     public static string DemoNotice(SupportChatOptions options) =>
         options.AgentPassword == SupportChatOptions.DemoAgentPassword
-            ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword} — not for production."
-            : $"Demo mode: agent {options.AgentEmail} — not for production.";
+            ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword}, a password printed in the README — not for production; a demo must never face the internet."
+            : $"Demo mode: agent {options.AgentEmail}, and the demo's relaxed checks — not for production; a demo must never face the internet.";
 }
