@@ -346,6 +346,31 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("must never face the internet", first);
     }
 
+    [Theory]
+    [InlineData(new string[0], "SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) is empty")]
+    [InlineData(new[] { "*" }, "browsers never send to a wildcard origin")]
+    [InlineData(new[] { "https://shop.example/checkout" }, "is not an origin")]
+    public async Task Missing_wildcard_or_malformed_allowed_origins_stop_the_start_with_a_sentence(string[] origins, string sentence)
+    {
+        await using var app = BareApp(options => options.AllowedOrigins = origins);
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.StartsWith("Refusing to start:", refused.Message);
+        Assert.Contains(sentence, refused.Message);
+    }
+
+    [Fact]
+    public async Task An_allowed_origin_written_with_a_trailing_slash_is_the_origin_a_browser_sends()
+    {
+        await using var app = BareApp(options => options.AllowedOrigins = ["https://shop.example/"]);
+        await app.StartAsync();
+
+        using var call = new HttpRequestMessage(HttpMethod.Post, "/visitors") { Content = JsonContent.Create(new { name = "Ada" }) };
+        call.Headers.Add("Origin", "https://shop.example");
+        var answer = await app.GetTestClient().SendAsync(call);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("https://shop.example", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
     [Fact]
     public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
     {

@@ -16,7 +16,12 @@ var builder = WebApplication.CreateBuilder(args);
 // what is left here is the demo's (its pages, the built widget, the port, /health and the OpenAPI document).
 // One machine needs no key configured: the server makes one and keeps it beside its database.
 var chat = builder.Services.AddSupportChat(options => options.GenerateJwtKey = true);
-builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment>((options, env) => options.Demo |= env.IsDevelopment());
+builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment>((options, env) =>
+{
+    options.Demo |= env.IsDevelopment();
+    // The server serves pages of its own (the demo, the agent console): without SUPPORTCHAT_ORIGINS, they may call it.
+    if (options.AllowedOrigins.Length == 0) options.AllowedOrigins = options.OwnOrigins();
+});
 
 var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue($"{SupportChatOptions.Section}:Port", 5080));
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -32,6 +32,15 @@ public static class StartupChecks
         {
             return "Refusing to start: there is no JWT signing key. Set SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) to one of your own: openssl rand -base64 32";
         }
+        if (OriginsRefusal(options) is { } origins) return origins;
+        try
+        {
+            options.ParsedTrustedProxies();
+        }
+        catch (InvalidOperationException notAnAddress)
+        {
+            return $"Refusing to start: {notAnAddress.Message}";
+        }
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {
@@ -46,6 +55,31 @@ public static class StartupChecks
         if (options.AgentPassword.Length < MinAgentPasswordLength)
         {
             return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is shorter than {MinAgentPasswordLength} characters.";
+        }
+        return null;
+    }
+
+    /// <summary>Each allowed origin must be one a browser sends: a scheme, a host and a port, nothing else.</summary>
+    private static string? OriginsRefusal(SupportChatOptions options)
+    {
+        if (options.AllowedOrigins.Length == 0 && !options.Demo)
+        {
+            return "Refusing to start: SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) is empty. Name the sites that embed the widget, such as https://shop.example.com.";
+        }
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (origin.Contains('*'))
+            {
+                return $"Refusing to start: SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) contains \"{origin}\". The widget's calls carry "
+                    + "credentials, which browsers never send to a wildcard origin: name each site that embeds the widget.";
+            }
+            var trimmed = origin.TrimEnd('/');
+            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.GetLeftPart(UriPartial.Authority) != trimmed.ToLowerInvariant())
+            {
+                return $"Refusing to start: \"{origin}\" in SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) is not an origin. "
+                    + "Write it as a browser sends it: scheme, host and port only, such as https://shop.example.com.";
+            }
         }
         return null;
     }
