@@ -33,7 +33,8 @@ if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
     chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
 }
 // Metrics and traces over OTLP to the collector the standard variable names (OTEL_EXPORTER_OTLP_PROTOCOL,
-// OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost.
+// OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost. Not the log:
+// its warnings quote what callers sent (escaped), which stays on this machine rather than in a collector.
 if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
 {
     builder.Services.AddOpenTelemetry()
@@ -43,9 +44,8 @@ if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
             // ASP.NET Core's own: requests and their durations, Kestrel's connections, SignalR's transports.
             "Microsoft.AspNetCore.Hosting",
             "Microsoft.AspNetCore.Server.Kestrel",
-            "Microsoft.AspNetCore.Http.Connections"))
-        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore"))
-        .UseOtlpExporter();
+            "Microsoft.AspNetCore.Http.Connections").AddOtlpExporter())
+        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore").AddOtlpExporter());
 }
 
 var app = builder.Build();
