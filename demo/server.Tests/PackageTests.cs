@@ -397,14 +397,14 @@ public sealed class PackageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, AKey, "Refusing to start: the agent password is the demo's.")]
-    [InlineData("a-long-agent-password", null, "Refusing to start: there is no JWT signing key.")]
+    [InlineData(null, AKey, "Refusing to start: the agent password is the demo's. Set SupportChat:AgentPassword")]
+    [InlineData("a-long-agent-password", null, "Refusing to start: there is no JWT signing key. Set SupportChat:JwtKey")]
     public async Task Without_an_agent_password_or_a_key_of_its_own_the_app_stops_at_start_with_a_sentence(
         string? agentPassword, string? jwtKey, string sentence)
     {
         await using var app = Shop(agentPassword, jwtKey: jwtKey);
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
-        Assert.Contains(sentence, refused.Message);
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.StartsWith(sentence, refused.Message);
         Assert.False(File.Exists(Path.Combine(folder, "shop.db")), "nothing is written before the settings pass");
     }
 }

@@ -36,7 +36,8 @@ public sealed class SupportChatStartup(IServiceProvider services) : IHostedLifec
     /// <summary>Before any hosted service starts, so before Kestrel listens.</summary>
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (await PrepareAsync() is { } refusal) throw new InvalidOperationException(refusal);
+        // The same exception as ValidateOnStart's, its message the one sentence.
+        if (await PrepareAsync() is { } refusal) throw new OptionsValidationException(SupportChatOptions.Section, typeof(SupportChatOptions), [refusal]);
         var options = services.GetRequiredService<SupportChatOptions>();
         if (options.Demo)
         {

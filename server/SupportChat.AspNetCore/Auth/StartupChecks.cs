@@ -21,11 +21,11 @@ public static class StartupChecks
             var key = new byte[options.JwtKey.Length];
             if (!Convert.TryFromBase64String(options.JwtKey, key, out var length))
             {
-                return "Refusing to start: SUPPORTCHAT_JWT_KEY is not base64. Make one with: openssl rand -base64 32";
+                return "Refusing to start: SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) is not base64. Make one with: openssl rand -base64 32";
             }
             if (length < MinJwtKeyBytes)
             {
-                return $"Refusing to start: SUPPORTCHAT_JWT_KEY is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
+                return $"Refusing to start: SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
             }
         }
         else if (!options.GenerateJwtKey && !options.Demo)
@@ -44,17 +44,17 @@ public static class StartupChecks
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {
-            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is longer than {Passwords.MaxLength} characters, the most a login accepts.";
+            return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is longer than {Passwords.MaxLength} characters, the most a login accepts.";
         }
         if (options.Demo) return null;
         if (options.AgentPassword == SupportChatOptions.DemoAgentPassword)
         {
-            return "Refusing to start: the agent password is the demo's. Set SUPPORTCHAT_AGENT_PASSWORD to one of your own "
-                + $"(at least {MinAgentPasswordLength} characters), or SUPPORTCHAT_DEMO=true to run the demo.";
+            return "Refusing to start: the agent password is the demo's. Set SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) to one of your own "
+                + $"(at least {MinAgentPasswordLength} characters), or SupportChat:Demo (SUPPORTCHAT_DEMO) to true to run the demo.";
         }
         if (options.AgentPassword.Length < MinAgentPasswordLength)
         {
-            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is shorter than {MinAgentPasswordLength} characters.";
+            return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is shorter than {MinAgentPasswordLength} characters.";
         }
         return null;
     }

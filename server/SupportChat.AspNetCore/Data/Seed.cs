@@ -42,7 +42,7 @@ public static class Seed
         if (agent is not null && agent.Role is not (Roles.Agent or Roles.FormerAgent))
         {
             // Promoting it would hand every conversation to whoever registered that email, under their own name.
-            return $"Refusing to start: {email} already belongs to a {agent.Role} account; choose another SUPPORTCHAT_AGENT_EMAIL.";
+            return $"Refusing to start: {email} already belongs to a {agent.Role} account; choose another SupportChat:AgentEmail (SUPPORTCHAT_AGENT_EMAIL).";
         }
 
         // Their messages stay; their rights and their password go, so the old email can neither act nor sign in.
