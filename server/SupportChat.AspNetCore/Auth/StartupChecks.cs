@@ -32,31 +32,30 @@ public static class StartupChecks
         {
             return "Refusing to start: there is no JWT signing key. Set SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) to one of your own: openssl rand -base64 32";
         }
-        if (OriginsRefusal(options) is { } origins) return origins;
-        try
-        {
-            options.ParsedTrustedProxies();
-        }
-        catch (InvalidOperationException notAnAddress)
-        {
-            return $"Refusing to start: {notAnAddress.Message}";
-        }
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {
             return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is longer than {Passwords.MaxLength} characters, the most a login accepts.";
         }
-        if (options.Demo) return null;
-        if (options.AgentPassword == SupportChatOptions.DemoAgentPassword)
+        if (!options.Demo && options.AgentPassword == SupportChatOptions.DemoAgentPassword)
         {
             return "Refusing to start: the agent password is the demo's. Set SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) to one of your own "
                 + $"(at least {MinAgentPasswordLength} characters), or SupportChat:Demo (SUPPORTCHAT_DEMO) to true to run the demo.";
         }
-        if (options.AgentPassword.Length < MinAgentPasswordLength)
+        if (!options.Demo && options.AgentPassword.Length < MinAgentPasswordLength)
         {
             return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is shorter than {MinAgentPasswordLength} characters.";
         }
-        return null;
+        if (OriginsRefusal(options) is { } origins) return origins;
+        try
+        {
+            options.ParsedTrustedProxies();
+            return null;
+        }
+        catch (InvalidOperationException notAnAddress)
+        {
+            return $"Refusing to start: {notAnAddress.Message}";
+        }
     }
 
     /// <summary>Each allowed origin must be one a browser sends: a scheme, a host and a port, nothing else.</summary>
