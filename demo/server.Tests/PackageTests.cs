@@ -372,6 +372,22 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apps_existing_database_without_the_chat_tables_stops_the_start_with_a_sentence_saying_what_to_do()
+    {
+        using (var existing = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "shop.db")}"))
+        {
+            existing.Open();
+            using var create = existing.CreateCommand();
+            create.CommandText = "CREATE TABLE Orders (Id INTEGER PRIMARY KEY)";
+            create.ExecuteNonQuery();
+        }
+        await using var app = Shop("a-long-agent-password");
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.StartsWith("Refusing to start: the database of ShopDb has no chat tables", refused.Message);
+        Assert.Contains("dotnet ef migrations add", refused.Message);
+    }
+
+    [Fact]
     public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
     {
         await using var app = Shop("a-long-agent-password", sendLimit: 1);
