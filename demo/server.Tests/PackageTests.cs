@@ -387,6 +387,34 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("dotnet ef migrations add", refused.Message);
     }
 
+    /// <summary>The clock of another instance behind the same balancer, a little ahead of this one.</summary>
+    private sealed class ClockAhead(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
+    }
+
+    [Fact]
+    public async Task A_token_from_an_instance_whose_clock_is_a_little_ahead_is_accepted_at_once()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<TimeProvider>(new ClockAhead(TimeSpan.FromSeconds(3)));
+        builder.Services.AddSupportChat(options =>
+        {
+            options.JwtKey = AKey;
+            options.AgentPassword = "a-long-agent-password";
+            options.AllowedOrigins = ["https://shop.example"];
+            options.Database = Path.Combine(folder, "chat.db");
+        });
+        await using var app = builder.Build();
+        app.MapSupportChat();
+        await app.StartAsync();
+
+        // Issued by the clock that is ahead, checked (by the token handler) against the machine's own.
+        var visitor = await (await app.GetTestClient().PostAsJsonAsync("/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>();
+        Assert.Equal(HttpStatusCode.OK, (await Bearer(app, visitor!.Token).GetAsync($"/chats/{visitor.GroupId}")).StatusCode);
+    }
+
     [Fact]
     public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
     {

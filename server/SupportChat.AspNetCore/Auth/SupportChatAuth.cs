@@ -32,7 +32,10 @@ public static class SupportChatAuth
                     IssuerSigningKey = tokens.Key,
                     NameClaimType = "name",
                     RoleClaimType = "role",
-                    // The server that issues a token is the one that checks it: there is no clock to be out of step with.
+                    // None past expiry: a token's lifetime ends when it says, and its hub connection closes then.
+                    // Instances sharing a key must keep their clocks in step (NTP does, to milliseconds); the
+                    // start of a token's life is backdated a little instead (Tokens.Issue), so an instance just
+                    // behind the one that issued it accepts a fresh token at once.
                     ClockSkew = TimeSpan.Zero,
                 };
                 jwt.Events = new JwtBearerEvents
