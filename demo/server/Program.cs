@@ -23,12 +23,10 @@ builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment
     if (options.AllowedOrigins.Length == 0) options.AllowedOrigins = options.OwnOrigins();
 });
 
-var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue($"{SupportChatOptions.Section}:Port", 5080));
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-
 builder.Services.AddOpenApi();
-// Whether there is a backplane at all is decided here, from the environment, as the server starts.
-if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
+// Whether there is a backplane at all is decided here, as services are registered: before the settings
+// exist as options, so this one is read from the configuration, under both of its names.
+if ((builder.Configuration["SUPPORTCHAT_REDIS"] ?? builder.Configuration[$"{SupportChatOptions.Section}:Redis"]) is { Length: > 0 } redis)
 {
     chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
 }
@@ -54,6 +52,8 @@ var app = builder.Build();
 // printed here rather than thrown by the host. The database and the signing key are ready after this.
 if (await app.Services.GetRequiredService<SupportChatStartup>().PrepareAsync() is { } refusal) return Refuse(refusal);
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
+// The port from the settings (PORT, or SupportChat:Port), read once with the rest.
+app.Urls.Add($"http://127.0.0.1:{settings.Port}");
 if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
 
 app.UseSecurityHeaders();
