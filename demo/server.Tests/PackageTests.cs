@@ -416,6 +416,20 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public async Task With_password_accounts_off_neither_register_nor_login_takes_a_password()
+    {
+        await using var app = BareApp(options => options.PasswordAccounts = false);
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        var register = await client.PostAsJsonAsync("/users/register", new { name = "Mallory", email = "victim@corp.example", password = "attackers-password" });
+        Assert.Equal(HttpStatusCode.NotFound, register.StatusCode);
+        Assert.Contains("takes no passwords", await register.Content.ReadAsStringAsync());
+        var login = await client.PostAsJsonAsync("/users/login", new { email = "agent@example.com", password = "a-long-agent-password" });
+        Assert.Equal(HttpStatusCode.NotFound, login.StatusCode);
+    }
+
+    [Fact]
     public async Task The_Origin_check_CORS_and_the_send_limit_guard_the_chat_in_an_app_that_only_mapped_it()
     {
         await using var app = Shop("a-long-agent-password", sendLimit: 1);

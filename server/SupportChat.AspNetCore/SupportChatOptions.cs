@@ -64,6 +64,13 @@ public sealed partial class SupportChatOptions
     public string AgentName { get; set; } = "Support team";
 
     /// <summary>
+    /// Whether <c>/users/register</c> and <c>/users/login</c> take passwords (on, as in the seed). An app whose
+    /// users and agents sign in with its own sign-in (<c>SupportChatUsers</c>) turns them off: then no one
+    /// has a chat password to guess, and both answer 404.
+    /// </summary>
+    public bool PasswordAccounts { get; set; } = true;
+
+    /// <summary>
     /// Run as the demo on purpose (<c>SUPPORTCHAT_DEMO=true</c>, or the Development environment): the
     /// default agent password is allowed then, and said so at start. Outside the demo the server refuses it.
     /// </summary>
