@@ -140,7 +140,7 @@ describe('SupportChat.AspNetCore in a fresh `dotnet new web` app', () => {
     const started = startApp({ SUPPORTCHAT_DB: join(folder, 'refused.db'), SupportChat__JwtKey: JWT_KEY });
     const [code] = await started.exited;
     assert.notEqual(code, 0);
-    assert.match(started.output(), /Refusing to start: the agent password is the demo's\. Set SUPPORTCHAT_AGENT_PASSWORD/);
+    assert.match(started.output(), /Refusing to start: the agent password is the demo's\. Set SupportChat:AgentPassword/);
     assert.doesNotMatch(started.output(), /Now listening/);
   });
 

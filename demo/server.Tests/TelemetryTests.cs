@@ -137,6 +137,8 @@ public sealed class OtlpExportTests : IAsyncDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("support-chat-otlp-").FullName;
     private readonly TaskCompletionSource metricsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource tracesArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource joinTraced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> exported = new();
     private readonly StringBuilder output = new();
     private Process? server;
 
@@ -175,15 +177,17 @@ public sealed class OtlpExportTests : IAsyncDisposable
             await context.Request.InputStream.CopyToAsync(body);
             // Protocol buffers keep strings as they are, so a metric's or a span's name can be found in the bytes.
             var text = Encoding.UTF8.GetString(body.ToArray());
+            exported.Enqueue($"{context.Request.Url!.AbsolutePath}\n{text}");
             if (context.Request.Url!.AbsolutePath == "/v1/metrics" && text.Contains("support_chat.messages.stored", StringComparison.Ordinal)) metricsArrived.TrySetResult();
             if (context.Request.Url.AbsolutePath == "/v1/traces" && text.Contains("support_chat.send", StringComparison.Ordinal)) tracesArrived.TrySetResult();
+            if (context.Request.Url.AbsolutePath == "/v1/traces" && text.Contains("support_chat.join", StringComparison.Ordinal)) joinTraced.TrySetResult();
             context.Response.StatusCode = 200;
             context.Response.Close();
         }
     }
 
     [Fact]
-    public async Task Metrics_and_traces_reach_the_collector_named_by_OTEL_EXPORTER_OTLP_ENDPOINT()
+    public async Task Metrics_and_traces_reach_the_collector_named_by_OTEL_EXPORTER_OTLP_ENDPOINT_without_names_text_or_tokens()
     {
         var collector = $"http://127.0.0.1:{FreePort()}/";
         receiver.Prefixes.Add(collector);
@@ -228,11 +232,30 @@ public sealed class OtlpExportTests : IAsyncDisposable
         await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var visitor = (await (await client.PostAsJsonAsync("/visitors", new { name = "Ada" })).Content.ReadFromJsonAsync<VisitorAnswer>())!;
+        var visitor = (await (await client.PostAsJsonAsync("/visitors", new { name = "Ada Nameprobe" })).Content.ReadFromJsonAsync<VisitorAnswer>())!;
+        // The hub's query-string token, and a refused join whose input is a marker of the caller's choosing.
+        await using (var hub = new HubConnectionBuilder()
+            .WithUrl($"http://127.0.0.1:{port}/hubs/groupchat", http => http.AccessTokenProvider = () => Task.FromResult<string?>(visitor.Token))
+            .Build())
+        {
+            await hub.StartAsync();
+            await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("JoinGroup", "join-marker-probe"));
+        }
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", visitor.Token);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "hello" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "text-probe hello" })).StatusCode);
 
         await metricsArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await joinTraced.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await tracesArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // What reaches a collector is kept and shown to more people than the server's own log: no one's name,
+        // no message, no token, and nothing a caller typed.
+        var tokenSignature = visitor.Token.Split('.')[2];
+        foreach (var export in exported)
+        {
+            Assert.DoesNotContain("Nameprobe", export);
+            Assert.DoesNotContain("text-probe", export);
+            Assert.DoesNotContain(tokenSignature, export);
+            Assert.DoesNotContain("join-marker-probe", export);
+        }
     }
 }

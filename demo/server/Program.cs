@@ -16,19 +16,23 @@ var builder = WebApplication.CreateBuilder(args);
 // what is left here is the demo's (its pages, the built widget, the port, /health and the OpenAPI document).
 // One machine needs no key configured: the server makes one and keeps it beside its database.
 var chat = builder.Services.AddSupportChat(options => options.GenerateJwtKey = true);
-builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment>((options, env) => options.Demo |= env.IsDevelopment());
-
-var port = builder.Configuration.GetValue("PORT", builder.Configuration.GetValue($"{SupportChatOptions.Section}:Port", 5080));
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+builder.Services.AddOptions<SupportChatOptions>().PostConfigure<IHostEnvironment>((options, env) =>
+{
+    options.Demo |= env.IsDevelopment();
+    // The server serves pages of its own (the demo, the agent console): without SUPPORTCHAT_ORIGINS, they may call it.
+    if (options.AllowedOrigins.Length == 0) options.AllowedOrigins = options.OwnOrigins();
+});
 
 builder.Services.AddOpenApi();
-// Whether there is a backplane at all is decided here, from the environment, as the server starts.
-if (builder.Configuration["SUPPORTCHAT_REDIS"] is { Length: > 0 } redis)
+// Whether there is a backplane at all is decided here, as services are registered: before the settings
+// exist as options, so this one is read from the configuration, under both of its names.
+if ((builder.Configuration["SUPPORTCHAT_REDIS"] ?? builder.Configuration[$"{SupportChatOptions.Section}:Redis"]) is { Length: > 0 } redis)
 {
     chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
 }
 // Metrics and traces over OTLP to the collector the standard variable names (OTEL_EXPORTER_OTLP_PROTOCOL,
-// OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost.
+// OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost. Not the log:
+// its warnings quote what callers sent (escaped), which stays on this machine rather than in a collector.
 if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
 {
     builder.Services.AddOpenTelemetry()
@@ -38,9 +42,8 @@ if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
             // ASP.NET Core's own: requests and their durations, Kestrel's connections, SignalR's transports.
             "Microsoft.AspNetCore.Hosting",
             "Microsoft.AspNetCore.Server.Kestrel",
-            "Microsoft.AspNetCore.Http.Connections"))
-        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore"))
-        .UseOtlpExporter();
+            "Microsoft.AspNetCore.Http.Connections").AddOtlpExporter())
+        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore").AddOtlpExporter());
 }
 
 var app = builder.Build();
@@ -49,10 +52,10 @@ var app = builder.Build();
 // printed here rather than thrown by the host. The database and the signing key are ready after this.
 if (await app.Services.GetRequiredService<SupportChatStartup>().PrepareAsync() is { } refusal) return Refuse(refusal);
 var settings = app.Services.GetRequiredService<SupportChatOptions>();
+// The port from the settings (PORT, or SupportChat:Port), read once with the rest.
+app.Urls.Add($"http://127.0.0.1:{settings.Port}");
 if (settings.Demo) Console.WriteLine(StartupChecks.DemoNotice(settings));
 
-// First, so everything after sees the client's address and scheme as the trusted proxy reported them.
-app.UseTrustedProxies(settings);
 app.UseSecurityHeaders();
 // The chat's own paths have these from the package already; here they cover the demo's pages and /health.
 app.UseApiProblems();

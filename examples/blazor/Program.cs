@@ -44,17 +44,20 @@ app.MapSupportChat();
 app.MapPost("/signin", async ([FromForm] string name, [FromForm] string email, HttpContext http) =>
 {
     var identity = new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, name.Trim()), new Claim(ClaimTypes.Email, email.Trim())],
+        // The email stands in for the id a real sign-in gives its users (a user id, Entra's oid).
+        [new Claim(ClaimTypes.NameIdentifier, email.Trim()), new Claim(ClaimTypes.Name, name.Trim()), new Claim(ClaimTypes.Email, email.Trim())],
         CookieAuthenticationDefaults.AuthenticationScheme);
     await http.SignInAsync(new ClaimsPrincipal(identity));
     return Results.LocalRedirect("/support");
 });
 
 // What the widget's token-url asks, with the app's cookie: a chat token for the signed-in user and their
-// own conversation. The token stays in the widget's memory; the page never sees it.
+// own conversation, found by the app's own id for them (never by email, which anyone may register in the
+// chat first). An app with agents of its own calls AgentSessionForAsync for them, by its own role check.
+// The token stays in the widget's memory; the page never sees it.
 app.MapPost("/support-chat/session", async (ClaimsPrincipal user, SupportChatUsers chat, CancellationToken cancel) =>
 {
-    var session = await chat.SessionForAsync(user.FindFirstValue(ClaimTypes.Email)!, user.Identity!.Name!, cancel);
+    var session = await chat.SessionForAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.Identity!.Name!, cancel);
     return TypedResults.Ok(new { token = session.Token, groupId = session.GroupId });
 }).RequireAuthorization().DisableAntiforgery();
 

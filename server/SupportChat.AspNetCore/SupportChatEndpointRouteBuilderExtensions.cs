@@ -12,30 +12,43 @@ public static class SupportChatEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// The hub at <c>/hubs/groupchat</c> and the REST API (<c>/chats</c>, <c>/groups</c>, <c>/users</c>,
-    /// <c>/visitors</c>), as <c>docs/aspnet-core.md</c> describes them. Unless the app called
-    /// <see cref="SupportChatPaths.UseSupportChat"/> itself, the chat's rate limits are added here.
+    /// <c>/visitors</c>), as <c>docs/aspnet-core.md</c> describes them, under <paramref name="prefix"/> when
+    /// given (<c>"/support"</c>: <c>/support/hubs/groupchat</c>, …). Unless the app called
+    /// <see cref="SupportChatPaths.UseSupportChat"/> itself, the connection cap is added here.
     /// </summary>
-    public static IEndpointRouteBuilder MapSupportChat(this WebApplication app)
+    public static IEndpointRouteBuilder MapSupportChat(this WebApplication app, string prefix = "")
     {
         if (!SupportChatPaths.AfterAuthorizationIsAdded(app)) app.UseSupportChat();
-        return MapSupportChatEndpoints(app);
+        return MapSupportChatEndpoints(app.MapGroup(prefix));
     }
 
-    /// <summary>The endpoints alone, for an app that builds its pipeline itself and has called <c>UseSupportChat()</c>.</summary>
+    /// <summary>
+    /// The endpoints alone, for an app that builds its pipeline itself and has called <c>UseSupportChat()</c>;
+    /// under a route group, its prefix is honoured by every check (the Origin check, the body limit, the hub's
+    /// query-string token).
+    /// </summary>
     public static IEndpointRouteBuilder MapSupportChatEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
+        var once = app.ServiceProvider.GetService<SupportChatPaths.MappedOnce>()
+            ?? throw new InvalidOperationException("Call builder.Services.AddSupportChat() before mapping the chat's endpoints.");
+        if (!once.First())
+        {
+            throw new InvalidOperationException("The chat's endpoints are mapped already: call MapSupportChat() (or MapSupportChatEndpoints()) once.");
+        }
+        // Every endpoint below carries the marker: the chat's token scheme and its middleware act on these only.
+        var chat = app.MapGroup("").WithMetadata(SupportChatPaths.Endpoint);
+        chat.MapHub<GroupChatHub>(GroupChatHub.Path, hub =>
         {
             // A short WebSocket blip is bridged by replaying unacknowledged messages, before any catch-up is needed.
             hub.AllowStatefulReconnects = true;
             // An expired token ends the connection; the client reconnects with a fresh one, or not at all.
             hub.CloseOnAuthenticationExpiration = true;
         });
-        app.MapNegotiateRedirect();
-        app.MapChatEndpoints();
-        app.MapUserEndpoints();
-        app.MapVisitorEndpoints();
-        app.MapGroupEndpoints();
+        chat.MapNegotiateRedirect();
+        chat.MapChatEndpoints();
+        chat.MapUserEndpoints();
+        chat.MapVisitorEndpoints();
+        chat.MapGroupEndpoints();
         return app;
     }
 }

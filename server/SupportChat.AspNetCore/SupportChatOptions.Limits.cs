@@ -76,7 +76,7 @@ public sealed partial class SupportChatOptions
         {
             if (entry.Contains('/') && System.Net.IPNetwork.TryParse(entry, out var network)) networks.Add(network);
             else if (IPAddress.TryParse(entry, out var address)) proxies.Add(address);
-            else throw new InvalidOperationException($"SUPPORTCHAT_TRUSTED_PROXIES: \"{entry}\" is neither an IP address nor a network.");
+            else throw new InvalidOperationException($"SupportChat:TrustedProxies (SUPPORTCHAT_TRUSTED_PROXIES): \"{entry}\" is neither an IP address nor a network.");
         }
         return ([.. proxies], [.. networks]);
     }

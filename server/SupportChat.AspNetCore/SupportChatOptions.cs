@@ -31,7 +31,10 @@ public sealed partial class SupportChatOptions
     /// </summary>
     public string RedirectTo { get; set; } = "";
 
-    /// <summary>Origins allowed to call the API and the hub. Empty means the server's own origin only.</summary>
+    /// <summary>
+    /// Origins allowed to call the API and the hub (<c>https://shop.example.com</c>; a trailing slash is
+    /// dropped). Required outside the demo; in the demo, empty means this server's own origin.
+    /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
     /// <summary>
@@ -59,6 +62,13 @@ public sealed partial class SupportChatOptions
     public string AgentPassword { get; set; } = DemoAgentPassword;
 
     public string AgentName { get; set; } = "Support team";
+
+    /// <summary>
+    /// Whether <c>/users/register</c> and <c>/users/login</c> take passwords (on, as in the seed). An app whose
+    /// users and agents sign in with its own sign-in (<c>SupportChatUsers</c>) turns them off: then no one
+    /// has a chat password to guess, and both answer 404.
+    /// </summary>
+    public bool PasswordAccounts { get; set; } = true;
 
     /// <summary>
     /// Run as the demo on purpose (<c>SUPPORTCHAT_DEMO=true</c>, or the Development environment): the
@@ -131,7 +141,13 @@ public sealed partial class SupportChatOptions
         DistPath = Path.GetFullPath(DistPath, contentRoot);
     }
 
-    /// <summary>The allow-list in force: the configured origins, or else this server's own.</summary>
+    /// <summary>
+    /// The allow-list in force: the configured origins as a browser sends them (no trailing slash), or in the
+    /// demo, when none are configured, this server's own. Outside the demo none configured stops the start.
+    /// </summary>
     public string[] EffectiveOrigins() =>
-        AllowedOrigins.Length > 0 ? AllowedOrigins : [$"http://127.0.0.1:{Port}", $"http://localhost:{Port}"];
+        AllowedOrigins.Length > 0 ? [.. AllowedOrigins.Select(o => o.TrimEnd('/'))] : Demo ? OwnOrigins() : [];
+
+    /// <summary>This server's own origin, by both of the names a browser on the same machine may use.</summary>
+    public string[] OwnOrigins() => [$"http://127.0.0.1:{Port}", $"http://localhost:{Port}"];
 }

@@ -79,12 +79,12 @@ public static class SupportChatServiceCollectionExtensions
 
         services.AddApiProblems();
         services.AddTextInputChecks();
-        services.AddSendRateLimit();
-        services.AddClientIpLimits();
+        services.AddSingleton<SendRateLimit>();
         services.AddSingleton<NewVisitorLimit>();
         services.AddSingleton<NewGroupLimit>();
-        services.AddTrustedProxies();
         services.AddSingleton<ConnectionsPerUser>();
+        services.AddSingleton<SupportChatPaths.ChatRoutes>();
+        services.AddSingleton<SupportChatPaths.MappedOnce>();
         services.AddMetrics();
         services.TryAddSingleton<SupportChatMetrics>();
         services.AddSingleton<SupportChatStartup>();

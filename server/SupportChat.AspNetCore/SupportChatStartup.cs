@@ -36,7 +36,14 @@ public sealed class SupportChatStartup(IServiceProvider services) : IHostedLifec
     /// <summary>Before any hosted service starts, so before Kestrel listens.</summary>
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (await PrepareAsync() is { } refusal) throw new InvalidOperationException(refusal);
+        // The same exception as ValidateOnStart's, its message the one sentence.
+        if (await PrepareAsync() is { } refusal) throw new OptionsValidationException(SupportChatOptions.Section, typeof(SupportChatOptions), [refusal]);
+        var options = services.GetRequiredService<SupportChatOptions>();
+        if (options.Demo)
+        {
+            // In every app's log, not only on the reference server's console: a setting can switch the demo on in production.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("SupportChat").LogWarning("{Notice}", StartupChecks.DemoNotice(options));
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -21,11 +21,11 @@ public static class StartupChecks
             var key = new byte[options.JwtKey.Length];
             if (!Convert.TryFromBase64String(options.JwtKey, key, out var length))
             {
-                return "Refusing to start: SUPPORTCHAT_JWT_KEY is not base64. Make one with: openssl rand -base64 32";
+                return "Refusing to start: SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) is not base64. Make one with: openssl rand -base64 32";
             }
             if (length < MinJwtKeyBytes)
             {
-                return $"Refusing to start: SUPPORTCHAT_JWT_KEY is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
+                return $"Refusing to start: SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) is {length} bytes; it must be at least {MinJwtKeyBytes}. Make one with: openssl rand -base64 32";
             }
         }
         else if (!options.GenerateJwtKey && !options.Demo)
@@ -35,24 +35,60 @@ public static class StartupChecks
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {
-            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is longer than {Passwords.MaxLength} characters, the most a login accepts.";
+            return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is longer than {Passwords.MaxLength} characters, the most a login accepts.";
         }
-        if (options.Demo) return null;
-        if (options.AgentPassword == SupportChatOptions.DemoAgentPassword)
+        if (!options.Demo && options.AgentPassword == SupportChatOptions.DemoAgentPassword)
         {
-            return "Refusing to start: the agent password is the demo's. Set SUPPORTCHAT_AGENT_PASSWORD to one of your own "
-                + $"(at least {MinAgentPasswordLength} characters), or SUPPORTCHAT_DEMO=true to run the demo.";
+            return "Refusing to start: the agent password is the demo's. Set SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) to one of your own "
+                + $"(at least {MinAgentPasswordLength} characters), or SupportChat:Demo (SUPPORTCHAT_DEMO) to true to run the demo.";
         }
-        if (options.AgentPassword.Length < MinAgentPasswordLength)
+        if (!options.Demo && options.AgentPassword.Length < MinAgentPasswordLength)
         {
-            return $"Refusing to start: SUPPORTCHAT_AGENT_PASSWORD is shorter than {MinAgentPasswordLength} characters.";
+            return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is shorter than {MinAgentPasswordLength} characters.";
+        }
+        if (OriginsRefusal(options) is { } origins) return origins;
+        try
+        {
+            options.ParsedTrustedProxies();
+            return null;
+        }
+        catch (InvalidOperationException notAnAddress)
+        {
+            return $"Refusing to start: {notAnAddress.Message}";
+        }
+    }
+
+    /// <summary>Each allowed origin must be one a browser sends: a scheme, a host and a port, nothing else.</summary>
+    private static string? OriginsRefusal(SupportChatOptions options)
+    {
+        if (options.AllowedOrigins.Length == 0 && !options.Demo)
+        {
+            return "Refusing to start: SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) is empty. Name the sites that embed the widget, such as https://shop.example.com.";
+        }
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (origin.Contains('*'))
+            {
+                return $"Refusing to start: SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) contains \"{origin}\". The widget's calls carry "
+                    + "credentials, which browsers never send to a wildcard origin: name each site that embeds the widget.";
+            }
+            var trimmed = origin.TrimEnd('/');
+            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.GetLeftPart(UriPartial.Authority) != trimmed.ToLowerInvariant())
+            {
+                return $"Refusing to start: \"{origin}\" in SupportChat:AllowedOrigins (SUPPORTCHAT_ORIGINS) is not an origin. "
+                    + "Write it as a browser sends it: scheme, host and port only, such as https://shop.example.com.";
+            }
         }
         return null;
     }
 
-    /// <summary>The first line a demo server prints, so nobody mistakes it for a deployment.</summary>
+    /// <summary>
+    /// The first line a demo prints (the reference server on the console; any app as a warning in its log),
+    /// so nobody mistakes it for a deployment: it names the password anyone can read in the README.
+    /// </summary>
     public static string DemoNotice(SupportChatOptions options) =>
         options.AgentPassword == SupportChatOptions.DemoAgentPassword
-            ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword} — not for production."
-            : $"Demo mode: agent {options.AgentEmail} — not for production.";
+            ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword}, a password printed in the README — not for production; a demo must never face the internet."
+            : $"Demo mode: agent {options.AgentEmail}, and the demo's relaxed checks — not for production; a demo must never face the internet.";
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
 using SupportChat.Server.Hubs;
 
@@ -8,7 +9,8 @@ namespace SupportChat.Server.Auth;
 /// <summary>
 /// The widget's tokens are checked by an authentication scheme of their own, named, so an app's own
 /// sign-in (cookies, Identity, another JWT issuer) stays its default and is left alone. Every endpoint of
-/// the package and the hub require <see cref="Policy"/>, which asks this scheme only.
+/// the package and the hub require <see cref="Policy"/>, which asks this scheme only; and the scheme
+/// answers for the chat's endpoints only, so it signs nobody in to the app's, default scheme or not.
 /// </summary>
 public static class SupportChatAuth
 {
@@ -30,16 +32,26 @@ public static class SupportChatAuth
                     IssuerSigningKey = tokens.Key,
                     NameClaimType = "name",
                     RoleClaimType = "role",
-                    // The server that issues a token is the one that checks it: there is no clock to be out of step with.
+                    // None past expiry: a token's lifetime ends when it says, and its hub connection closes then.
+                    // Instances sharing a key must keep their clocks in step (NTP does, to milliseconds); the
+                    // start of a token's life is backdated a little instead (Tokens.Issue), so an instance just
+                    // behind the one that issued it accepts a fresh token at once.
                     ClockSkew = TimeSpan.Zero,
                 };
                 jwt.Events = new JwtBearerEvents
                 {
                     // Browsers cannot set headers on a WebSocket or an EventSource, so the client puts the
-                    // token in the query string; accept it there on the hub path only.
+                    // token in the query string; accept it there for the hub's endpoints only (under any prefix).
                     OnMessageReceived = context =>
                     {
-                        if (context.HttpContext.Request.Path.StartsWithSegments(GroupChatHub.Path)
+                        // Only the chat's endpoints: in an app without a scheme of its own, ASP.NET Core makes
+                        // this lone scheme the default, and a visitor's token would sign in to the app's endpoints.
+                        if (!SupportChatPaths.IsChatEndpoint(context.HttpContext))
+                        {
+                            context.NoResult();
+                            return Task.CompletedTask;
+                        }
+                        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>()?.HubType == typeof(GroupChatHub)
                             && context.Request.Query["access_token"] is { Count: > 0 } token)
                         {
                             context.Token = token;

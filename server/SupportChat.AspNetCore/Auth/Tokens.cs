@@ -14,6 +14,9 @@ public sealed class Tokens(SupportChatOptions options, SymmetricSecurityKey key,
 
     public SymmetricSecurityKey Key => key;
 
+    /// <summary>How far back a token's life starts: the clock difference between instances that is tolerated.</summary>
+    public static readonly TimeSpan NotBeforeTolerance = TimeSpan.FromSeconds(5);
+
     public string Issue(User user)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -22,7 +25,7 @@ public sealed class Tokens(SupportChatOptions options, SymmetricSecurityKey key,
             Issuer = options.JwtIssuer,
             Audience = options.JwtIssuer,
             IssuedAt = now,
-            NotBefore = now,
+            NotBefore = now - NotBeforeTolerance,
             Expires = now + options.TokenLifetime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
             Claims = new Dictionary<string, object>

@@ -56,8 +56,7 @@ public static class ChatEndpoints
             .WithSummary("A conversation's messages, oldest first.")
             .WithDescription("Without paging parameters, the newest 1,000 (the seed returns every message; see SUPPORTCHAT_HISTORY_CAP). With afterId, the first `limit` after it; otherwise the newest `limit`, before beforeId if given. 403 outside one's own conversations (agents see all).");
         chats.MapPost("", Send)
-            .RequireRateLimiting(SendRateLimit.Policy)
-            .RequirePerIpLimit(ClientIpLimits.Sends)
+            .RequireSendRateLimit()
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
             .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. 400 for an empty message or one over 4,000 characters; 429 with Retry-After when sending too fast.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -23,6 +23,12 @@ public sealed class User
 
     /// <summary>SHA-256 of the secret in a returning visitor's HttpOnly cookie.</summary>
     public string? VisitorKeyHash { get; set; }
+
+    /// <summary>
+    /// The app's own id for a user its sign-in vouched for (<c>SupportChatUsers</c>): how they are found
+    /// again. Never matched to <see cref="Email"/>, which anyone may register first.
+    /// </summary>
+    public string? AppUserId { get; set; }
 }
 
 public sealed class Group
@@ -63,6 +69,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     {
         model.Entity<User>().HasIndex(u => u.Email).IsUnique();
         model.Entity<User>().HasIndex(u => u.VisitorKeyHash).IsUnique();
+        model.Entity<User>().HasIndex(u => u.AppUserId).IsUnique();
         model.Entity<Group>().HasIndex(g => g.OwnerUserId);
         model.Entity<Chat>().HasIndex(c => new { c.GroupId, c.Id });
         model.Entity<Chat>().HasIndex(c => new { c.UserId, c.ClientMessageId }).IsUnique();

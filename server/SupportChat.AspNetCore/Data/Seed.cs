@@ -31,6 +31,7 @@ public static class Seed
             // An app's own DbContext (UseDbContext) that has no migrations yet: its tables are made as they are.
             await db.Database.EnsureCreatedAsync();
         }
+        if (await MissingTables(db) is { } missing) return missing;
         if (db.Database.IsSqlite())
         {
             // WAL lets history reads run while a message is being written.
@@ -42,12 +43,13 @@ public static class Seed
         if (agent is not null && agent.Role is not (Roles.Agent or Roles.FormerAgent))
         {
             // Promoting it would hand every conversation to whoever registered that email, under their own name.
-            return $"Refusing to start: {email} already belongs to a {agent.Role} account; choose another SUPPORTCHAT_AGENT_EMAIL.";
+            return $"Refusing to start: {email} already belongs to a {agent.Role} account; choose another SupportChat:AgentEmail (SUPPORTCHAT_AGENT_EMAIL).";
         }
 
         // Their messages stay; their rights and their password go, so the old email can neither act nor sign in.
+        // Agents the app names (SupportChatUsers) are the app's to decide, at each session.
         await db.Users
-            .Where(u => u.Role == Roles.Agent && u.Email != email)
+            .Where(u => u.Role == Roles.Agent && u.Email != email && u.AppUserId == null)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, Roles.FormerAgent).SetProperty(x => x.PasswordHash, (string?)null));
 
         if (agent is null)
@@ -59,5 +61,26 @@ public static class Seed
         agent.PasswordHash = hasher.HashPassword(agent, options.AgentPassword);
         await db.SaveChangesAsync();
         return null;
+    }
+
+    /// <summary>
+    /// EnsureCreated makes no table in a database that has some already (an app's own, with its own tables),
+    /// and an app's migrations may not have the chat's: said here, not as "no such table" at the first visitor.
+    /// </summary>
+    private static async Task<string?> MissingTables(ChatDb db)
+    {
+        try
+        {
+            await db.Users.AnyAsync();
+            await db.Groups.AnyAsync();
+            await db.Chats.AnyAsync();
+            return null;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return $"Refusing to start: the database of {db.GetType().Name} has no chat tables (Users, Groups, Chats). "
+                + "Add a migration that makes them (dotnet ef migrations add SupportChat), "
+                + "or leave out UseDbContext and let the package keep the chat in a database of its own.";
+        }
     }
 }

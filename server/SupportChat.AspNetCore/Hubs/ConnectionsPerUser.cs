@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Telemetry;
 
@@ -46,7 +48,10 @@ public static class ConnectionCap
     /// </summary>
     public static void UseConnectionCap(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        if (http.Request.Path.StartsWithSegments($"{GroupChatHub.Path}/negotiate") && http.User.UserId() is { } userId)
+        var endpoint = http.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<HubMetadata>()?.HubType == typeof(GroupChatHub)
+            && endpoint.Metadata.GetMetadata<NegotiateMetadata>() is not null
+            && http.User.UserId() is { } userId)
         {
             var options = http.RequestServices.GetRequiredService<SupportChatOptions>();
             if (http.RequestServices.GetRequiredService<ConnectionsPerUser>().Count(userId) >= options.MaxConnectionsPerUser)

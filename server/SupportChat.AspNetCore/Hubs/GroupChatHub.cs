@@ -59,8 +59,10 @@ public sealed class GroupChatHub(
     public async Task JoinGroup(string groupId)
     {
         using var span = SupportChatMetrics.Traces.StartActivity("support_chat.join");
-        span?.SetTag("support_chat.group_id", groupId);
-        if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
+        // The number only: what a caller typed instead of one is theirs, and traces are exported and kept.
+        var isNumber = int.TryParse(groupId, out var id);
+        if (isNumber) span?.SetTag("support_chat.group_id", id);
+        if (!isNumber || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
         {
             metrics.JoinRefused();
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "refused");

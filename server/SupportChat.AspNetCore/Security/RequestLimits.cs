@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Net.Http.Headers;
 
 namespace SupportChat.Server.Security;
@@ -15,7 +16,7 @@ public static class RequestLimits
 
     public static void UseRequestLimits(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        if (http.Request.Path.StartsWithSegments("/hubs")) return next(http);
+        if (SupportChatPaths.ChatEndpointFor(http)?.Metadata.GetMetadata<HubMetadata>() is not null) return next(http);
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             // Refused from its declared length: nothing of it is read.

@@ -48,10 +48,12 @@ public sealed class SupportChatMetrics
 
     public void Pushed(string hubMethod) => pushes.Add(1, new KeyValuePair<string, object?>("support_chat.hub_method", hubMethod));
 
-    /// <summary>A 429, named by the first segment of its path, so the areas stay few.</summary>
+    private static readonly string[] Areas = ["chats", "visitors", "groups", "users", "hubs"];
+
+    /// <summary>A 429, named by the chat's segment of its path (after any prefix the app mapped the chat under), so the areas stay few.</summary>
     public void RateLimited(PathString path)
     {
-        var area = path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var area = path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(Areas.Contains) ?? "";
         rateLimited.Add(1, new KeyValuePair<string, object?>("support_chat.limit", area));
     }
 

@@ -11,28 +11,45 @@ namespace SupportChat.Server.Users;
 public sealed record SupportChatSession(string Token, int UserId, int GroupId);
 
 /// <summary>
-/// For an app whose users sign in with its own authentication: the app names the user (by the email its
-/// sign-in vouched for) and gets a widget token and that user's own conversation, as <c>POST /visitors</c>
-/// gives an anonymous visitor. The app's endpoint that calls this is what the widget's <c>token-url</c>
-/// or <c>tokenProvider</c> asks.
+/// For an app whose users sign in with its own authentication: the app names the user by its own id for
+/// them (the one its sign-in vouched for, such as the <c>NameIdentifier</c> claim) and gets a widget token
+/// and that user's own conversation, as <c>POST /visitors</c> gives an anonymous visitor. The app's endpoint
+/// that calls this is what the widget's <c>token-url</c> or <c>tokenProvider</c> asks.
+/// A user is found again by that id only, never by email: an email can be registered with
+/// <c>/users/register</c> by anyone, first. Whether someone is an agent is the app's word
+/// (<see cref="AgentSessionForAsync"/>), never an email that matches <c>AgentEmail</c>.
 /// </summary>
 public sealed class SupportChatUsers(ChatDb db, Tokens tokens, TimeProvider clock, IHubContext<GroupChatHub> hub)
 {
-    public async Task<SupportChatSession> SessionForAsync(string email, string name, CancellationToken cancel = default)
+    /// <summary>A token for a user of the app, and their own conversation (made on first use).</summary>
+    public Task<SupportChatSession> SessionForAsync(string appUserId, string name, CancellationToken cancel = default) =>
+        SessionAsync(appUserId, name, agent: false, cancel);
+
+    /// <summary>
+    /// A token for a user the app's own code has decided is an agent (a role of its own, say): every
+    /// conversation, and no conversation of their own (0). The next <see cref="SessionForAsync"/> for the
+    /// same id makes them a user again, and their agent tokens stop working at once.
+    /// </summary>
+    public Task<SupportChatSession> AgentSessionForAsync(string appUserId, string name, CancellationToken cancel = default) =>
+        SessionAsync(appUserId, name, agent: true, cancel);
+
+    private async Task<SupportChatSession> SessionAsync(string appUserId, string name, bool agent, CancellationToken cancel)
     {
-        var normalized = email.Trim().ToLowerInvariant();
-        if (normalized.Length == 0) throw new ArgumentException("The signed-in user has no email to name them by.", nameof(email));
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancel);
+        var id = appUserId.Trim();
+        if (id.Length == 0) throw new ArgumentException("The signed-in user has no id of the app's to name them by.", nameof(appUserId));
+        var role = agent ? Roles.Agent : Roles.User;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.AppUserId == id, cancel);
         if (user is null)
         {
-            // No password: this account signs in through the app only, never with /users/login.
-            user = new User { Name = name, Email = normalized, Role = Roles.User };
+            // No email and no password: this account signs in through the app only, never with /users/login.
+            user = new User { Name = name, AppUserId = id, Role = role };
             db.Users.Add(user);
-            await db.SaveChangesAsync(cancel);
         }
-        if (user.Role == Roles.FormerAgent) throw new InvalidOperationException($"{normalized} belongs to a former agent and may not chat.");
+        user.Name = name;
+        user.Role = role;
+        await db.SaveChangesAsync(cancel);
         // An agent has no conversation of their own (0): they answer in everyone's.
-        if (user.Role == Roles.Agent) return new SupportChatSession(tokens.Issue(user), user.Id, 0);
+        if (agent) return new SupportChatSession(tokens.Issue(user), user.Id, 0);
 
         var group = await db.Groups.Where(g => g.OwnerUserId == user.Id).OrderByDescending(g => g.Id).FirstOrDefaultAsync(cancel);
         if (group is null)

@@ -28,7 +28,13 @@ public static class UserEndpoints
 
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/users");
+        var users = app.MapGroup("/users").AddEndpointFilter((context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<SupportChatOptions>().PasswordAccounts
+                ? next(context)
+                : ValueTask.FromResult<object?>(TypedResults.Problem(
+                    "This app signs its users in itself: the chat takes no passwords here.",
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "Password accounts are off.")));
         users.MapPost("/register", Register)
             .WithSummary("Creates a user and answers a token.")
             .WithDescription("An email that already has an account gets 202 without a token, in the same time, and without saying so.");

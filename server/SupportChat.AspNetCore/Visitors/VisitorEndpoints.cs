@@ -53,7 +53,8 @@ public static class VisitorEndpoints
             http.Response.Cookies.Append(CookieName, newSecret, new CookieOptions
             {
                 HttpOnly = true,
-                Path = "/visitors",
+                // This endpoint's own address, under whatever prefix the app mapped the chat.
+                Path = (http.Request.PathBase + http.Request.Path).Value,
                 MaxAge = TimeSpan.FromDays(30),
                 IsEssential = true,
                 // Cross-site embeds need SameSite=None, which browsers accept only with Secure (https).

@@ -78,6 +78,9 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AppUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AvatarUrl")
                         .HasColumnType("TEXT");
 
@@ -99,6 +102,9 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AppUserId")
+                        .IsUnique();
 
                     b.HasIndex("Email")
                         .IsUnique();
