@@ -57,8 +57,11 @@ export class ChatSession {
   #posting?: Promise<void>;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
-  /** Aborted by `close`: every request of this conversation still on its way is abandoned with it. */
-  readonly #closing = new AbortController();
+  /**
+   * Aborted by `close`: every read of this conversation still on its way (catch-ups, older pages) is
+   * abandoned with it. Never posts: a message the visitor sent is delivered even after a switch.
+   */
+  #reads = new AbortController();
 
   readonly #callbacks: ChatSessionCallbacks;
 
@@ -70,28 +73,42 @@ export class ChatSession {
     private readonly pages: PageSizes = PAGES,
     private readonly clock: Clock = REAL_CLOCK,
   ) {
-    // Closed, the conversation says nothing more: what finishes late must not reach the one shown now.
+    // Closed, the conversation says nothing more into the one shown now: what finishes late must not reach
+    // it. A failed send is the exception: the visitor must hear of it, and the owner knows where to say it.
     const open = () => !this.closed;
     this.#callbacks = {
       onMessages: (messages, live) => open() && callbacks.onMessages(messages, live),
       onChange: () => open() && callbacks.onChange(),
       onError: error => open() && callbacks.onError(error),
-      onSendFailed: error => open() && callbacks.onSendFailed(error),
+      onSendFailed: callbacks.onSendFailed,
     };
   }
 
   /** Whether `close` was called. */
   get closed(): boolean {
-    return this.#closing.signal.aborted;
+    return this.#reads.signal.aborted;
   }
 
   /**
-   * Set aside for good (another conversation is shown): its catch-ups, sends and older pages still on
-   * their way are abandoned, and it reports nothing more.
+   * Set aside (another conversation is shown): its catch-ups and older pages still on their way are
+   * abandoned, and it reports nothing more but failed sends. Its posts go on, in order.
    */
   close() {
     this.suspend();
-    this.#closing.abort();
+    this.#reads.abort();
+  }
+
+  /** Shown again (the visitor switched back while a send of this conversation was unsettled). */
+  reopen() {
+    if (this.closed) this.#reads = new AbortController();
+  }
+
+  /**
+   * Whether a message of mine is on its way, failed (with its retry), or stored with no copy seen yet: then
+   * this conversation must not be thrown away, or its bubble would be lost.
+   */
+  get unsettled(): boolean {
+    return this.#posting !== undefined || this.store.messages.some(m => m.id === undefined);
   }
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
@@ -130,10 +147,13 @@ export class ChatSession {
   async #fetchMissing() {
     const live = this.store.lastId !== undefined;
     const started = this.clock.now();
+    // An answer that comes after `close` is dropped like the abort: a reopened session reads afresh.
+    const reads = this.#reads.signal;
     try {
       const resumeFrom = this.#marks.resumeFrom;
       if (resumeFrom === undefined) {
-        const page = await this.api.history(this.groupId, { limit: this.pages.first }, this.#closing.signal);
+        const page = await this.api.history(this.groupId, { limit: this.pages.first }, reads);
+        if (reads.aborted) return;
         // Said again on every first page: an empty conversation read first may have grown since. A page
         // longer than asked for comes from a server that ignores paging (the seed): it is everything.
         this.#hasOlder = page.length === this.pages.first;
@@ -143,7 +163,8 @@ export class ChatSession {
         this.#marks.resumeFrom = this.#hasOlder && oldest !== undefined ? oldest - 1 : 0;
       } else {
         for (let after = resumeFrom; ;) {
-          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, this.#closing.signal);
+          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, reads);
+          if (reads.aborted) return;
           this.#added(this.#fromHistory(page), live);
           const top = highestId(page);
           // A page longer than asked for, or holding an id at or below `afterId`, comes from a server that
@@ -157,7 +178,7 @@ export class ChatSession {
       this.#marks.mark(this.clock.now());
       this.#failures = 0;
     } catch (error) {
-      if (this.closed) return;
+      if (reads.aborted) return;
       this.#historyError = error instanceof Error ? error : new Error(String(error));
       this.#callbacks.onError(this.#historyError);
       this.#retryLater();
@@ -205,8 +226,10 @@ export class ChatSession {
   async #fetchOlder(): Promise<number> {
     const oldest = this.#marks.oldest;
     if (!this.#hasOlder || oldest === undefined) return 0;
+    const reads = this.#reads.signal;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, this.#closing.signal);
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, reads);
+      if (reads.aborted) return 0;
       const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
@@ -214,7 +237,7 @@ export class ChatSession {
       if (added.length > 0) this.#callbacks.onChange();
       return added.length;
     } catch (error) {
-      this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      if (!reads.aborted) this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
       return 0;
     }
   }
@@ -274,7 +297,7 @@ export class ChatSession {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = this.tokens.identity;
       this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await this.api.send(this.groupId, text, clientMessageId, this.#closing.signal);
+      const stored = await this.api.send(this.groupId, text, clientMessageId);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else {
         this.store.accept(clientMessageId);

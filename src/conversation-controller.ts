@@ -50,6 +50,11 @@ export interface ConversationOptions {
 export class ConversationController implements ReactiveController {
   #notice?: string;
   #session?: ChatSession;
+  /**
+   * Conversations set aside while a message of mine in them was unsettled (on its way, or failed), by
+   * key: the post goes on, and switching back shows the same bubble, sent or with its retry.
+   */
+  readonly #kept = new Map<string, ChatSession>();
   /** The REST base and group of the open session; undefined while either is unknown. */
   #sessionKey?: string;
   #apiBase?: string;
@@ -196,10 +201,13 @@ export class ConversationController implements ReactiveController {
     const base = apiBaseOf(host.hubUrl, host.apiUrl);
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
+    const previous = this.#session;
+    previous?.close();
+    if (previous && this.#sessionKey !== undefined) this.#kept.set(this.#sessionKey, previous);
+    for (const [kept, session] of this.#kept) if (!session.unsettled) this.#kept.delete(kept);
     this.#sessionKey = key;
     this.#apiBase = base;
-    this.#session?.close();
-    this.#session = group && base ? this.#newSession(group, new ChatApi(base, this.#tokens, () => host.requestTimeout)) : undefined;
+    this.#session = key === undefined ? undefined : this.#reopen(key, group!, base!);
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);
       this.#sessionWaiters.clear();
@@ -213,9 +221,20 @@ export class ConversationController implements ReactiveController {
     if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
   }
 
-  /** A session reports into the element until it is closed: a replaced one must not add to the new one. */
+  /** The conversation kept since it was left, if one of my messages in it was unsettled; else a new one. */
+  #reopen(key: string, group: string, base: string): ChatSession {
+    const kept = this.#kept.get(key);
+    this.#kept.delete(key);
+    kept?.reopen();
+    return kept ?? this.#newSession(group, new ChatApi(base, this.#tokens, () => this.host.requestTimeout));
+  }
+
+  /**
+   * A session reports into the element until it is closed: a replaced one must not add to the new one.
+   * Only a failed send of a conversation set aside still says so, through the error event a page can show.
+   */
   #newSession(group: string, api: ChatApi): ChatSession {
-    return new ChatSession(group, api, this.#tokens, {
+    const session: ChatSession = new ChatSession(group, api, this.#tokens, {
       onMessages: (messages, live) => {
         if (messages.length > 0) rememberConversation(this.#apiBase);
         this.options.onArrived(messages, live);
@@ -223,10 +242,11 @@ export class ConversationController implements ReactiveController {
       onChange: () => this.host.requestUpdate(),
       onError: error => this.#fail(error),
       onSendFailed: error => {
-        this.options.onSendFailed(error);
+        if (session === this.#session) this.options.onSendFailed(error);
         this.host.dispatchEvent(new SupportChatErrorEvent(error));
       },
     });
+    return session;
   }
 
   async #grant(): Promise<TokenGrant> {
