@@ -79,7 +79,12 @@ export class ConversationController implements ReactiveController {
     );
     this.#hub = new HubConnectionController(host, {
       accessToken: () => this.#accessToken(),
-      onMessage: payload => this.#pushes.queue(payload),
+      onMessage: payload => {
+        // A push that does not name its group (the seed's) is for the joined group: between a switch and
+        // the answer to the leave, that is still the one left. The catch-up after the join finds again
+        // whatever is dropped here.
+        if (namesGroup(payload) || this.#hub.joinedGroup === this.#session?.groupId) this.#pushes.queue(payload);
+      },
       onTyping: options.onTyping,
       onJoined: () => {
         this.#notice = undefined;
@@ -288,6 +293,9 @@ export class ConversationController implements ReactiveController {
     return isUnreachable(error) ? this.options.strings().unreachable : error.message;
   }
 }
+
+const namesGroup = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
 
 const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
 

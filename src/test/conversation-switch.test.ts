@@ -1,8 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import type { SupportChatErrorEvent } from '../events.js';
+import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
-import { FakeConnection } from './fake-connection.js';
+import { FakeConnection, settle } from './fake-connection.js';
 
 /** A `POST /chats/{group}` the test answers when it chooses. */
 interface HeldPost {
@@ -113,5 +114,39 @@ describe('switching conversations', () => {
     await waitUntil(() => element.messages.length === 1, 'the failed message is gone');
     expect(bubbles(element)).to.deep.equal(['lost?:failed']);
     await waitUntil(() => element.shadowRoot?.querySelector('.retry') !== null, 'no retry shown');
+  });
+
+  it('drops a push without a groupId while the left group is still being left', async () => {
+    const { element, connection } = await widget();
+    const release = connection().hold('LeaveGroup(1)');
+    element.group = '2';
+    await element.updateComplete;
+    await settle();
+    // The seed's pushes say no group: this one was sent to the group being left.
+    connection().push(HubMethods.receiveMessage, {
+      id: 10,
+      name: 'Agent',
+      message: 'for group 1',
+      userId: 1,
+      userAvatarUrl: null,
+      isMe: false,
+    });
+    await new Promise(requestAnimationFrame);
+    await settle();
+    release();
+    await waitUntil(() => connection().calls.includes('JoinGroup(2)'), 'never joined 2');
+    await settle();
+    expect(element.messages.map(m => m.text)).to.deep.equal([]);
+    // Joined, the pushes that name no group are the shown conversation's again.
+    connection().push(HubMethods.receiveMessage, {
+      id: 11,
+      name: 'Agent',
+      message: 'for group 2',
+      userId: 1,
+      userAvatarUrl: null,
+      isMe: false,
+    });
+    await waitUntil(() => element.messages.length === 1, 'the push for the joined group was not shown');
+    expect(element.messages.map(m => m.text)).to.deep.equal(['for group 2']);
   });
 });
