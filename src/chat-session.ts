@@ -24,12 +24,17 @@ export interface PageSizes {
 }
 const PAGES: PageSizes = { first: 50, catchUp: 200 };
 
-/** The time, and a timer: injected by tests. */
+/** The time, and a timer (with a way to cancel it, where the clock has one): injected by tests. */
 export interface Clock {
   now(): number;
-  later(run: () => void, ms: number): void;
+  later(run: () => void, ms: number): unknown;
+  cancel?(timer: unknown): void;
 }
-const REAL_CLOCK: Clock = { now: () => Date.now(), later: (run, ms) => void setTimeout(run, ms) };
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  later: (run, ms) => setTimeout(run, ms),
+  cancel: timer => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
 
 export { COMMIT_MARGIN_MS } from './history-marks.js';
 
@@ -57,6 +62,10 @@ export class ChatSession {
   #posting?: Promise<void>;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
+  /** Set by `suspend` until `resume`: its element left the page, so nothing new is planned. */
+  #suspended = false;
+  /** How to cancel each timer still planned (retries, echo waits): `suspend` cancels them all. */
+  readonly #timers = new Set<() => void>();
   /**
    * Aborted by `close`: every read of this conversation still on its way (catch-ups, older pages) is
    * abandoned with it. Never posts: a message the visitor sent is delivered even after a switch.
@@ -101,6 +110,7 @@ export class ChatSession {
   /** Shown again (the visitor switched back while a send of this conversation was unsettled). */
   reopen() {
     if (this.closed) this.#reads = new AbortController();
+    this.resume();
   }
 
   /**
@@ -191,15 +201,37 @@ export class ChatSession {
    */
   #retryLater() {
     const retries = this.#retries;
-    this.clock.later(() => {
+    this.#later(() => {
       if (retries === this.#retries) void this.catchUp();
     }, backoffDelay(this.#failures++));
   }
 
-  /** Stops planned retries: the session was set aside, or its element left the page. A new `catchUp` goes on. */
+  /** A timer `suspend` cancels; none is planned while suspended or closed, when it could only do harm. */
+  #later(run: () => void, ms: number) {
+    if (this.#suspended || this.closed) return;
+    const timer = this.clock.later(() => {
+      this.#timers.delete(cancel);
+      run();
+    }, ms);
+    const cancel = () => this.clock.cancel?.(timer);
+    this.#timers.add(cancel);
+  }
+
+  /**
+   * Stops planned retries and echo waits: the session was set aside, or its element left the page. A new
+   * `catchUp` goes on (the join after `resume` asks for one).
+   */
   suspend() {
     this.#retries++;
     this.#failures = 0;
+    this.#suspended = true;
+    for (const cancel of this.#timers) cancel();
+    this.#timers.clear();
+  }
+
+  /** Its element is back in the page: retries and echo waits may be planned again. */
+  resume() {
+    this.#suspended = false;
   }
 
   /** A history page: what it shows moves the marks, and what is new to the store is added. */
@@ -304,7 +336,7 @@ export class ChatSession {
         // Stored, and its echo usually comes within milliseconds. If it has not come by then (lost while
         // reconnecting, or the hub was down), the history has the copy. Not at once: against the seed
         // every catch-up fetches the whole conversation.
-        this.clock.later(() => {
+        this.#later(() => {
           if (this.store.awaitsCopy(clientMessageId)) void this.catchUp();
         }, ECHO_GRACE_MS);
       }

@@ -61,8 +61,8 @@ export class ConversationController implements ReactiveController {
   /** The element's settings the session and the hub were last set up for. */
   #sessionInputs?: string;
   #hubInputs?: string;
-  /** Sends waiting for the conversation to be known. */
-  readonly #sessionWaiters = new Set<(session: ChatSession) => void>();
+  /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
+  readonly #sessionWaiters = new Set<(session: ChatSession | undefined) => void>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
   readonly #tokens: TokenSource;
@@ -149,10 +149,17 @@ export class ConversationController implements ReactiveController {
     }
   }
 
+  hostConnected() {
+    this.#session?.resume();
+  }
+
   hostDisconnected() {
     this.#pushes.flush();
     // Back in the page, the join's catch-up goes on from where it was.
     this.#session?.suspend();
+    // No timer outlives the element: a send still waiting for a conversation gives its text back.
+    for (const waiter of this.#sessionWaiters) waiter(undefined);
+    this.#sessionWaiters.clear();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
@@ -191,7 +198,7 @@ export class ConversationController implements ReactiveController {
         this.#sessionWaiters.delete(waiter);
         resolve(undefined);
       }, this.host.requestTimeout);
-      const waiter = (session: ChatSession) => {
+      const waiter = (session: ChatSession | undefined) => {
         clearTimeout(timer);
         resolve(session);
       };
@@ -212,7 +219,7 @@ export class ConversationController implements ReactiveController {
     for (const [kept, session] of this.#kept) if (!session.unsettled) this.#kept.delete(kept);
     this.#sessionKey = key;
     this.#apiBase = base;
-    this.#session = key === undefined ? undefined : this.#reopen(key, group!, base!);
+    this.#session = group && base ? this.#reopen(`${base} ${group}`, group, base) : undefined;
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);
       this.#sessionWaiters.clear();

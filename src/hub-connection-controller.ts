@@ -415,7 +415,9 @@ export class HubConnectionController implements ReactiveController {
       // Bounded: over a connection that has silently died the answer never comes, and the server drops
       // a closed connection from its groups by itself.
       const leaving = connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
-      await Promise.race([leaving, new Promise(resolve => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([leaving, new Promise(resolve => (timer = setTimeout(resolve, LEAVE_TIMEOUT_MS)))]);
+      clearTimeout(timer);
     }
     await connection.stop().catch(() => undefined);
   }

@@ -62,7 +62,16 @@ class ManualClock implements Clock {
   time = 0;
   #timers: { at: number; run: () => void }[] = [];
   now = () => this.time;
-  later = (run: () => void, ms: number) => void this.#timers.push({ at: this.time + ms, run });
+  later = (run: () => void, ms: number) => {
+    const timer = { at: this.time + ms, run };
+    this.#timers.push(timer);
+    return timer;
+  };
+  cancel = (timer: unknown) => void (this.#timers = this.#timers.filter(t => t !== timer));
+  /** Timers planned and not yet run or cancelled. */
+  get pending() {
+    return this.#timers.length;
+  }
   async advance(ms: number) {
     this.time += ms;
     const due = this.#timers.filter(t => t.at <= this.time);
@@ -364,6 +373,33 @@ describe('ChatSession', () => {
     chat.suspend();
     await clock.advance(60_000);
     expect(rest.histories).to.have.length(0);
+  });
+
+  it('suspended (its element left the page), cancels the echo wait and plans nothing for a send answered later', async () => {
+    const { rest, chat, clock } = session();
+    void chat.catchUp();
+    await rest.page();
+    const first = chat.send('one');
+    await settle();
+    rest.sends[0].resolve(undefined);
+    await first;
+    expect(clock.pending).to.equal(1);
+    const second = chat.send('two');
+    await settle();
+    chat.suspend();
+    expect(clock.pending).to.equal(0);
+    rest.sends[1].resolve(undefined);
+    await second;
+    expect(clock.pending).to.equal(0);
+    await clock.advance(60_000);
+    expect(rest.histories).to.have.length(0);
+    // Back in the page, the join's catch-up finds their copies; echo waits are planned again.
+    chat.resume();
+    const third = chat.send('three');
+    await settle();
+    rest.sends[2].resolve(undefined);
+    await third;
+    expect(clock.pending).to.equal(1);
   });
 
   it('closed (another conversation is shown), abandons its catch-up and older page on their way and reports nothing more, but delivers its send', async () => {
