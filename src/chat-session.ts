@@ -1,6 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
 import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
+import { MessageTooLongError } from './error-text.js';
 import { HistoryMarks, highestId } from './history-marks.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
@@ -15,6 +16,8 @@ export interface ChatSessionCallbacks {
   onError: (error: Error) => void;
   /** A message of mine did not go through; it stays on screen, marked, with a retry. */
   onSendFailed: (error: Error) => void;
+  /** What a failed bubble says about its error, in the visitor's words; its `message` when absent. */
+  describe?: (error: Error) => string;
 }
 
 /** How many messages the first history page holds, and how many each catch-up page asks for. */
@@ -90,6 +93,7 @@ export class ChatSession {
       onChange: () => open() && callbacks.onChange(),
       onError: error => open() && callbacks.onError(error),
       onSendFailed: callbacks.onSendFailed,
+      describe: callbacks.describe,
     };
   }
 
@@ -283,8 +287,8 @@ export class ChatSession {
     if (text.length > MAX_TEXT_LENGTH) {
       // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
       // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
-      const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
-      this.store.markFailed(clientMessageId, reason.message);
+      const reason = new MessageTooLongError(MAX_TEXT_LENGTH);
+      this.store.markFailed(clientMessageId, this.#describe(reason));
       this.#callbacks.onSendFailed(reason);
       this.#callbacks.onChange();
       return;
@@ -343,9 +347,13 @@ export class ChatSession {
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.
       const reason = error instanceof Error ? error : new Error(String(error));
-      if (this.store.markFailed(clientMessageId, reason.message)) this.#callbacks.onSendFailed(reason);
+      if (this.store.markFailed(clientMessageId, this.#describe(reason))) this.#callbacks.onSendFailed(reason);
     }
     this.#callbacks.onChange();
+  }
+
+  #describe(error: Error): string {
+    return this.#callbacks.describe?.(error) ?? error.message;
   }
 
   #added(messages: ChatMessage[], live: boolean) {

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ChatApi } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
 import { apiBaseOf, rememberConversation } from './conversation-memory.js';
+import { errorText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
 import {
   createHubConnection,
@@ -168,7 +169,7 @@ export class ConversationController implements ReactiveController {
     const session = this.#session ?? (await this.#sessionSoon());
     if (!session) {
       // No bubble to mark: the banner says it.
-      this.#fail(new Error('There is no conversation to send to yet.'));
+      this.#fail(new NoConversationError());
       return false;
     }
     this.options.onSending();
@@ -253,6 +254,7 @@ export class ConversationController implements ReactiveController {
       },
       onChange: () => this.host.requestUpdate(),
       onError: error => this.#fail(error),
+      describe: error => errorText(error, this.options.strings()),
       onSendFailed: error => {
         if (session === this.#session) this.options.onSendFailed(error);
         this.host.dispatchEvent(new SupportChatErrorEvent(error));
@@ -284,7 +286,7 @@ export class ConversationController implements ReactiveController {
   }
 
   /** Shown in the banner: the connection, the join or the history failed. */
-  #fail(error: Error, shown = error.message) {
+  #fail(error: Error, shown = errorText(error, this.options.strings())) {
     this.#notice = shown;
     this.host.requestUpdate();
     this.host.dispatchEvent(new SupportChatErrorEvent(error));
