@@ -1,5 +1,6 @@
 import { ChatApiError, ChatTimeoutError } from './chat-api.js';
 import type { SupportChatStrings } from './strings.js';
+import { duration } from './token-source.js';
 
 /** A message longer than the server takes: refused before it is posted. */
 export class MessageTooLongError extends Error {
@@ -22,7 +23,7 @@ export class NoConversationError extends Error {
  * The browser's "Failed to fetch" means nothing to a shopper; a server's problem detail says what is wrong.
  */
 export function errorText(error: Error, text: SupportChatStrings): string {
-  if (error instanceof ChatTimeoutError) return text.timeout;
+  if (error instanceof ChatTimeoutError) return text.timeout(duration(error.timeoutMs));
   if (error instanceof ChatApiError && error.status === undefined) return navigator.onLine ? text.unreachable : text.offline;
   if (error instanceof MessageTooLongError) return text.tooLong(error.max);
   if (error instanceof NoConversationError) return text.noConversation;

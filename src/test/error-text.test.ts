@@ -11,13 +11,13 @@ import { FakeConnection } from './fake-connection.js';
 describe('what the visitor reads about an error', () => {
   it('is chosen by the error class and status, never by the words of the browser', () => {
     const text = defaultStrings;
-    expect(errorText(new ChatTimeoutError(15_000), text)).to.equal(text.timeout);
+    expect(errorText(new ChatTimeoutError(15_000), text)).to.equal(text.timeout('15 s'));
     expect(errorText(new ChatApiError('Failed to fetch'), text)).to.equal(text.unreachable);
     expect(errorText(new ChatApiError('The store is down.', 503), text)).to.equal('The store is down.');
     expect(errorText(new MessageTooLongError(4000), text)).to.equal('A message can be at most 4,000 characters.');
     expect(errorText(new NoConversationError(), text)).to.equal(text.noConversation);
-    const arabic = mergeStrings({ timeout: 'لم يرد الخادم في الوقت المحدد.' });
-    expect(errorText(new ChatTimeoutError(15_000), arabic)).to.equal('لم يرد الخادم في الوقت المحدد.');
+    const arabic = mergeStrings({ timeout: duration => `لم يرد الخادم خلال ${duration}.` });
+    expect(errorText(new ChatTimeoutError(15_000), arabic)).to.equal('لم يرد الخادم خلال 15 s.');
   });
 
   it('a negotiate the server refused (401, 403) was reached: it does not read as "cannot reach"', () => {
