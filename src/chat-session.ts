@@ -1,6 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
 import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
+import { MessageTooLongError } from './error-text.js';
 import { HistoryMarks, highestId } from './history-marks.js';
 import { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
@@ -15,6 +16,8 @@ export interface ChatSessionCallbacks {
   onError: (error: Error) => void;
   /** A message of mine did not go through; it stays on screen, marked, with a retry. */
   onSendFailed: (error: Error) => void;
+  /** What a failed bubble says about its error, in the visitor's words; its `message` when absent. */
+  describe?: (error: Error) => string;
 }
 
 /** How many messages the first history page holds, and how many each catch-up page asks for. */
@@ -24,12 +27,17 @@ export interface PageSizes {
 }
 const PAGES: PageSizes = { first: 50, catchUp: 200 };
 
-/** The time, and a timer: injected by tests. */
+/** The time, and a timer (with a way to cancel it, where the clock has one): injected by tests. */
 export interface Clock {
   now(): number;
-  later(run: () => void, ms: number): void;
+  later(run: () => void, ms: number): unknown;
+  cancel?(timer: unknown): void;
 }
-const REAL_CLOCK: Clock = { now: () => Date.now(), later: (run, ms) => void setTimeout(run, ms) };
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  later: (run, ms) => setTimeout(run, ms),
+  cancel: timer => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
 
 export { COMMIT_MARGIN_MS } from './history-marks.js';
 
@@ -57,8 +65,15 @@ export class ChatSession {
   #posting?: Promise<void>;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
-  /** Aborted by `close`: every request of this conversation still on its way is abandoned with it. */
-  readonly #closing = new AbortController();
+  /** Set by `suspend` until `resume`: its element left the page, so nothing new is planned. */
+  #suspended = false;
+  /** How to cancel each timer still planned (retries, echo waits): `suspend` cancels them all. */
+  readonly #timers = new Set<() => void>();
+  /**
+   * Aborted by `close`: every read of this conversation still on its way (catch-ups, older pages) is
+   * abandoned with it. Never posts: a message the visitor sent is delivered even after a switch.
+   */
+  #reads = new AbortController();
 
   readonly #callbacks: ChatSessionCallbacks;
 
@@ -70,28 +85,44 @@ export class ChatSession {
     private readonly pages: PageSizes = PAGES,
     private readonly clock: Clock = REAL_CLOCK,
   ) {
-    // Closed, the conversation says nothing more: what finishes late must not reach the one shown now.
+    // Closed, the conversation says nothing more into the one shown now: what finishes late must not reach
+    // it. A failed send is the exception: the visitor must hear of it, and the owner knows where to say it.
     const open = () => !this.closed;
     this.#callbacks = {
       onMessages: (messages, live) => open() && callbacks.onMessages(messages, live),
       onChange: () => open() && callbacks.onChange(),
       onError: error => open() && callbacks.onError(error),
-      onSendFailed: error => open() && callbacks.onSendFailed(error),
+      onSendFailed: callbacks.onSendFailed,
+      describe: callbacks.describe,
     };
   }
 
   /** Whether `close` was called. */
   get closed(): boolean {
-    return this.#closing.signal.aborted;
+    return this.#reads.signal.aborted;
   }
 
   /**
-   * Set aside for good (another conversation is shown): its catch-ups, sends and older pages still on
-   * their way are abandoned, and it reports nothing more.
+   * Set aside (another conversation is shown): its catch-ups and older pages still on their way are
+   * abandoned, and it reports nothing more but failed sends. Its posts go on, in order.
    */
   close() {
     this.suspend();
-    this.#closing.abort();
+    this.#reads.abort();
+  }
+
+  /** Shown again (the visitor switched back while a send of this conversation was unsettled). */
+  reopen() {
+    if (this.closed) this.#reads = new AbortController();
+    this.resume();
+  }
+
+  /**
+   * Whether a message of mine is on its way, failed (with its retry), or stored with no copy seen yet: then
+   * this conversation must not be thrown away, or its bubble would be lost.
+   */
+  get unsettled(): boolean {
+    return this.#posting !== undefined || this.store.messages.some(m => m.id === undefined);
   }
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
@@ -130,10 +161,13 @@ export class ChatSession {
   async #fetchMissing() {
     const live = this.store.lastId !== undefined;
     const started = this.clock.now();
+    // An answer that comes after `close` is dropped like the abort: a reopened session reads afresh.
+    const reads = this.#reads.signal;
     try {
       const resumeFrom = this.#marks.resumeFrom;
       if (resumeFrom === undefined) {
-        const page = await this.api.history(this.groupId, { limit: this.pages.first }, this.#closing.signal);
+        const page = await this.api.history(this.groupId, { limit: this.pages.first }, reads);
+        if (reads.aborted) return;
         // Said again on every first page: an empty conversation read first may have grown since. A page
         // longer than asked for comes from a server that ignores paging (the seed): it is everything.
         this.#hasOlder = page.length === this.pages.first;
@@ -143,7 +177,8 @@ export class ChatSession {
         this.#marks.resumeFrom = this.#hasOlder && oldest !== undefined ? oldest - 1 : 0;
       } else {
         for (let after = resumeFrom; ;) {
-          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, this.#closing.signal);
+          const page = await this.api.history(this.groupId, { afterId: after, limit: this.pages.catchUp }, reads);
+          if (reads.aborted) return;
           this.#added(this.#fromHistory(page), live);
           const top = highestId(page);
           // A page longer than asked for, or holding an id at or below `afterId`, comes from a server that
@@ -157,7 +192,7 @@ export class ChatSession {
       this.#marks.mark(this.clock.now());
       this.#failures = 0;
     } catch (error) {
-      if (this.closed) return;
+      if (reads.aborted) return;
       this.#historyError = error instanceof Error ? error : new Error(String(error));
       this.#callbacks.onError(this.#historyError);
       this.#retryLater();
@@ -170,15 +205,37 @@ export class ChatSession {
    */
   #retryLater() {
     const retries = this.#retries;
-    this.clock.later(() => {
+    this.#later(() => {
       if (retries === this.#retries) void this.catchUp();
     }, backoffDelay(this.#failures++));
   }
 
-  /** Stops planned retries: the session was set aside, or its element left the page. A new `catchUp` goes on. */
+  /** A timer `suspend` cancels; none is planned while suspended or closed, when it could only do harm. */
+  #later(run: () => void, ms: number) {
+    if (this.#suspended || this.closed) return;
+    const timer = this.clock.later(() => {
+      this.#timers.delete(cancel);
+      run();
+    }, ms);
+    const cancel = () => this.clock.cancel?.(timer);
+    this.#timers.add(cancel);
+  }
+
+  /**
+   * Stops planned retries and echo waits: the session was set aside, or its element left the page. A new
+   * `catchUp` goes on (the join after `resume` asks for one).
+   */
   suspend() {
     this.#retries++;
     this.#failures = 0;
+    this.#suspended = true;
+    for (const cancel of this.#timers) cancel();
+    this.#timers.clear();
+  }
+
+  /** Its element is back in the page: retries and echo waits may be planned again. */
+  resume() {
+    this.#suspended = false;
   }
 
   /** A history page: what it shows moves the marks, and what is new to the store is added. */
@@ -205,8 +262,10 @@ export class ChatSession {
   async #fetchOlder(): Promise<number> {
     const oldest = this.#marks.oldest;
     if (!this.#hasOlder || oldest === undefined) return 0;
+    const reads = this.#reads.signal;
     try {
-      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, this.#closing.signal);
+      const page = await this.api.history(this.groupId, { beforeId: oldest, limit: this.pages.first }, reads);
+      if (reads.aborted) return 0;
       const added = this.#fromHistory(page);
       // A server that ignores `beforeId` (the seed) answers everything at once. Not "nothing new": late
       // pushes may already hold a whole page of older messages, and the page below them is still unread.
@@ -214,7 +273,7 @@ export class ChatSession {
       if (added.length > 0) this.#callbacks.onChange();
       return added.length;
     } catch (error) {
-      this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
+      if (!reads.aborted) this.#callbacks.onError(error instanceof Error ? error : new Error(String(error)));
       return 0;
     }
   }
@@ -228,8 +287,8 @@ export class ChatSession {
     if (text.length > MAX_TEXT_LENGTH) {
       // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
       // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
-      const reason = new Error(`A message can be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`);
-      this.store.markFailed(clientMessageId, reason.message);
+      const reason = new MessageTooLongError(MAX_TEXT_LENGTH);
+      this.store.markFailed(clientMessageId, this.#describe(reason));
       this.#callbacks.onSendFailed(reason);
       this.#callbacks.onChange();
       return;
@@ -274,23 +333,27 @@ export class ChatSession {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = this.tokens.identity;
       this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await this.api.send(this.groupId, text, clientMessageId, this.#closing.signal);
+      const stored = await this.api.send(this.groupId, text, clientMessageId);
       if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
       else {
         this.store.accept(clientMessageId);
         // Stored, and its echo usually comes within milliseconds. If it has not come by then (lost while
         // reconnecting, or the hub was down), the history has the copy. Not at once: against the seed
         // every catch-up fetches the whole conversation.
-        this.clock.later(() => {
+        this.#later(() => {
           if (this.store.awaitsCopy(clientMessageId)) void this.catchUp();
         }, ECHO_GRACE_MS);
       }
     } catch (error) {
       // The echo can confirm a message whose response was lost: then there is nothing to report.
       const reason = error instanceof Error ? error : new Error(String(error));
-      if (this.store.markFailed(clientMessageId, reason.message)) this.#callbacks.onSendFailed(reason);
+      if (this.store.markFailed(clientMessageId, this.#describe(reason))) this.#callbacks.onSendFailed(reason);
     }
     this.#callbacks.onChange();
+  }
+
+  #describe(error: Error): string {
+    return this.#callbacks.describe?.(error) ?? error.message;
   }
 
   #added(messages: ChatMessage[], live: boolean) {

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ChatApi } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
 import { apiBaseOf, rememberConversation } from './conversation-memory.js';
+import { errorText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
 import {
   createHubConnection,
@@ -50,14 +51,19 @@ export interface ConversationOptions {
 export class ConversationController implements ReactiveController {
   #notice?: string;
   #session?: ChatSession;
+  /**
+   * Conversations set aside while a message of mine in them was unsettled (on its way, or failed), by
+   * key: the post goes on, and switching back shows the same bubble, sent or with its retry.
+   */
+  readonly #kept = new Map<string, ChatSession>();
   /** The REST base and group of the open session; undefined while either is unknown. */
   #sessionKey?: string;
   #apiBase?: string;
   /** The element's settings the session and the hub were last set up for. */
   #sessionInputs?: string;
   #hubInputs?: string;
-  /** Sends waiting for the conversation to be known. */
-  readonly #sessionWaiters = new Set<(session: ChatSession) => void>();
+  /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
+  readonly #sessionWaiters = new Set<(session: ChatSession | undefined) => void>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
   readonly #tokens: TokenSource;
@@ -74,7 +80,12 @@ export class ConversationController implements ReactiveController {
     );
     this.#hub = new HubConnectionController(host, {
       accessToken: () => this.#accessToken(),
-      onMessage: payload => this.#pushes.queue(payload),
+      onMessage: payload => {
+        // A push that does not name its group (the seed's) is for the joined group: between a switch and
+        // the answer to the leave, that is still the one left. The catch-up after the join finds again
+        // whatever is dropped here.
+        if (namesGroup(payload) || this.#hub.joinedGroup === this.#session?.groupId) this.#pushes.queue(payload);
+      },
       onTyping: options.onTyping,
       onJoined: () => {
         this.#notice = undefined;
@@ -139,10 +150,17 @@ export class ConversationController implements ReactiveController {
     }
   }
 
+  hostConnected() {
+    this.#session?.resume();
+  }
+
   hostDisconnected() {
     this.#pushes.flush();
     // Back in the page, the join's catch-up goes on from where it was.
     this.#session?.suspend();
+    // No timer outlives the element: a send still waiting for a conversation gives its text back.
+    for (const waiter of this.#sessionWaiters) waiter(undefined);
+    this.#sessionWaiters.clear();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
@@ -151,7 +169,7 @@ export class ConversationController implements ReactiveController {
     const session = this.#session ?? (await this.#sessionSoon());
     if (!session) {
       // No bubble to mark: the banner says it.
-      this.#fail(new Error('There is no conversation to send to yet.'));
+      this.#fail(new NoConversationError());
       return false;
     }
     this.options.onSending();
@@ -181,7 +199,7 @@ export class ConversationController implements ReactiveController {
         this.#sessionWaiters.delete(waiter);
         resolve(undefined);
       }, this.host.requestTimeout);
-      const waiter = (session: ChatSession) => {
+      const waiter = (session: ChatSession | undefined) => {
         clearTimeout(timer);
         resolve(session);
       };
@@ -196,10 +214,13 @@ export class ConversationController implements ReactiveController {
     const base = apiBaseOf(host.hubUrl, host.apiUrl);
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
+    const previous = this.#session;
+    previous?.close();
+    if (previous && this.#sessionKey !== undefined) this.#kept.set(this.#sessionKey, previous);
+    for (const [kept, session] of this.#kept) if (!session.unsettled) this.#kept.delete(kept);
     this.#sessionKey = key;
     this.#apiBase = base;
-    this.#session?.close();
-    this.#session = group && base ? this.#newSession(group, new ChatApi(base, this.#tokens, () => host.requestTimeout)) : undefined;
+    this.#session = group && base ? this.#reopen(`${base} ${group}`, group, base) : undefined;
     if (this.#session) {
       for (const waiter of this.#sessionWaiters) waiter(this.#session);
       this.#sessionWaiters.clear();
@@ -213,20 +234,33 @@ export class ConversationController implements ReactiveController {
     if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
   }
 
-  /** A session reports into the element until it is closed: a replaced one must not add to the new one. */
+  /** The conversation kept since it was left, if one of my messages in it was unsettled; else a new one. */
+  #reopen(key: string, group: string, base: string): ChatSession {
+    const kept = this.#kept.get(key);
+    this.#kept.delete(key);
+    kept?.reopen();
+    return kept ?? this.#newSession(group, new ChatApi(base, this.#tokens, () => this.host.requestTimeout));
+  }
+
+  /**
+   * A session reports into the element until it is closed: a replaced one must not add to the new one.
+   * Only a failed send of a conversation set aside still says so, through the error event a page can show.
+   */
   #newSession(group: string, api: ChatApi): ChatSession {
-    return new ChatSession(group, api, this.#tokens, {
+    const session: ChatSession = new ChatSession(group, api, this.#tokens, {
       onMessages: (messages, live) => {
         if (messages.length > 0) rememberConversation(this.#apiBase);
         this.options.onArrived(messages, live);
       },
       onChange: () => this.host.requestUpdate(),
       onError: error => this.#fail(error),
+      describe: error => errorText(error, this.options.strings()),
       onSendFailed: error => {
-        this.options.onSendFailed(error);
+        if (session === this.#session) this.options.onSendFailed(error);
         this.host.dispatchEvent(new SupportChatErrorEvent(error));
       },
     });
+    return session;
   }
 
   async #grant(): Promise<TokenGrant> {
@@ -252,7 +286,7 @@ export class ConversationController implements ReactiveController {
   }
 
   /** Shown in the banner: the connection, the join or the history failed. */
-  #fail(error: Error, shown = error.message) {
+  #fail(error: Error, shown = errorText(error, this.options.strings())) {
     this.#notice = shown;
     this.host.requestUpdate();
     this.host.dispatchEvent(new SupportChatErrorEvent(error));
@@ -268,6 +302,9 @@ export class ConversationController implements ReactiveController {
     return isUnreachable(error) ? this.options.strings().unreachable : error.message;
   }
 }
+
+const namesGroup = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
 
 const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
 

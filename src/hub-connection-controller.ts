@@ -94,11 +94,24 @@ export class HubUnreachableError extends Error {
 /** SignalR's errors for a negotiate or transport that failed; it exports their `errorType`, not their classes. */
 const UNREACHABLE_TYPES = new Set(['FailedToNegotiateWithServerError', 'FailedToStartTransportError', 'AggregateErrors']);
 
-/** Whether a failed connect means the hub could not be reached: told by the error's type, never its words. */
+/**
+ * Whether a failed connect means the hub could not be reached: told by the error's type, never its words.
+ * A negotiate the server refused (401, 403) was reached: what it says about the token is the news.
+ */
 export function isUnreachable(error: unknown): boolean {
-  if (error instanceof HubUnreachableError || error instanceof HttpError) return true;
+  if (error instanceof HttpError) return error.statusCode !== 401 && error.statusCode !== 403;
+  if (error instanceof HubUnreachableError) return true;
   const type = (error as { errorType?: unknown } | undefined)?.errorType;
   return typeof type === 'string' && UNREACHABLE_TYPES.has(type);
+}
+
+/**
+ * Whether the hub said it has no such method (a server without the typing extension). SignalR's
+ * `HubException` has no type or code for it, only the server's sentence, so this one test reads its words;
+ * nothing the visitor reads depends on it.
+ */
+function isMissingMethod(error: unknown): boolean {
+  return String(error).includes('Method does not exist');
 }
 
 /**
@@ -252,7 +265,7 @@ export class HubConnectionController implements ReactiveController {
     if (performance.now() - this.#typingSentAt < TYPING_INTERVAL_MS) return;
     this.#typingSentAt = performance.now();
     connection.invoke(HubMethods.typing, group).catch((error: unknown) => {
-      if (String(error).includes('Method does not exist')) this.#typingSupported = false;
+      if (isMissingMethod(error)) this.#typingSupported = false;
     });
   }
 
@@ -415,7 +428,9 @@ export class HubConnectionController implements ReactiveController {
       // Bounded: over a connection that has silently died the answer never comes, and the server drops
       // a closed connection from its groups by itself.
       const leaving = connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
-      await Promise.race([leaving, new Promise(resolve => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([leaving, new Promise(resolve => (timer = setTimeout(resolve, LEAVE_TIMEOUT_MS)))]);
+      clearTimeout(timer);
     }
     await connection.stop().catch(() => undefined);
   }

@@ -29,6 +29,12 @@ export interface SupportChatStrings {
   cooldown: (seconds: number) => string;
   /** Why the send button is off while the browser has no network. */
   sendOffline: string;
+  /** A request the server did not answer within the request timeout (a duration such as "15 s"). */
+  timeout: (duration: string) => string;
+  /** A message longer than the server takes. */
+  tooLong: (max: number) => string;
+  /** A send typed before any conversation was known, and none came. */
+  noConversation: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -56,6 +62,9 @@ export const defaultStrings: SupportChatStrings = {
   typing: names => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
   cooldown: seconds => `You are sending messages too fast. You can send again in ${seconds} s.`,
   sendOffline: 'You are offline. Your text stays here; you can send it when the connection is back.',
+  timeout: duration => `The server did not answer within ${duration}.`,
+  tooLong: max => `A message can be at most ${max.toLocaleString('en')} characters.`,
+  noConversation: 'There is no conversation to send to yet.',
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {

@@ -62,7 +62,16 @@ class ManualClock implements Clock {
   time = 0;
   #timers: { at: number; run: () => void }[] = [];
   now = () => this.time;
-  later = (run: () => void, ms: number) => void this.#timers.push({ at: this.time + ms, run });
+  later = (run: () => void, ms: number) => {
+    const timer = { at: this.time + ms, run };
+    this.#timers.push(timer);
+    return timer;
+  };
+  cancel = (timer: unknown) => void (this.#timers = this.#timers.filter(t => t !== timer));
+  /** Timers planned and not yet run or cancelled. */
+  get pending() {
+    return this.#timers.length;
+  }
   async advance(ms: number) {
     this.time += ms;
     const due = this.#timers.filter(t => t.at <= this.time);
@@ -366,33 +375,75 @@ describe('ChatSession', () => {
     expect(rest.histories).to.have.length(0);
   });
 
-  it('closed (another conversation is shown), abandons its catch-up, send and older page on their way, and reports nothing more', async () => {
+  it('suspended (its element left the page), cancels the echo wait and plans nothing for a send answered later', async () => {
+    const { rest, chat, clock } = session();
+    void chat.catchUp();
+    await rest.page();
+    const first = chat.send('one');
+    await settle();
+    rest.sends[0].resolve(undefined);
+    await first;
+    expect(clock.pending).to.equal(1);
+    const second = chat.send('two');
+    await settle();
+    chat.suspend();
+    expect(clock.pending).to.equal(0);
+    rest.sends[1].resolve(undefined);
+    await second;
+    expect(clock.pending).to.equal(0);
+    await clock.advance(60_000);
+    expect(rest.histories).to.have.length(0);
+    // Back in the page, the join's catch-up finds their copies; echo waits are planned again.
+    chat.resume();
+    const third = chat.send('three');
+    await settle();
+    rest.sends[2].resolve(undefined);
+    await third;
+    expect(clock.pending).to.equal(1);
+  });
+
+  it('closed (another conversation is shown), abandons its catch-up and older page on their way and reports nothing more, but delivers its send', async () => {
     const { rest, chat, clock, errors, reports } = session();
     void chat.catchUp();
     await rest.page(wire(4, 'four'), wire(5, 'five'), wire(6, 'six'));
     expect(chat.hasOlder).to.equal(true);
     void chat.catchUp();
     const sending = chat.send('hi');
+    const queued = chat.send('then this');
     void chat.loadOlder();
     await settle();
     expect(rest.histories).to.have.length(2);
     const [catchUp, older] = rest.histories.splice(0);
     expect(rest.sends).to.have.length(1);
-    const open = rest.signals.slice(1);
-    expect(open.map(signal => signal?.aborted)).to.deep.equal([false, false, false]);
+    const reads = [rest.signals[1], rest.signals[3]];
+    expect(reads.map(signal => signal?.aborted)).to.deep.equal([false, false]);
 
     chat.close();
     const reported = reports.length;
-    expect(open.map(signal => signal?.aborted)).to.deep.equal([true, true, true]);
-    // Answers that were already on their way when it closed, and the abort itself, change nothing shown.
+    expect(reads.map(signal => signal?.aborted)).to.deep.equal([true, true]);
+    // A message the visitor sent is never abandoned by a switch: nothing would say it was lost.
+    expect(rest.signals[2]?.aborted ?? false).to.equal(false);
+    expect(chat.unsettled).to.equal(true);
+    // Answers that were already on their way when it closed change nothing shown.
     catchUp.resolve([parseMessage(wire(7, 'seven'))!]);
     older.resolve([parseMessage(wire(1, 'one'))!]);
-    rest.sends[0].reject(new DOMException('closed', 'AbortError'));
+    rest.sends[0].resolve(undefined);
     await sending;
+    // The queued one goes out after it, and its failure is still reported: the owner says it where it can.
+    expect(rest.sends.map(call => call.args[1])).to.deep.equal(['hi', 'then this']);
+    rest.sends[1].reject(new Error('down'));
+    await queued;
     await clock.advance(60_000);
     expect(reports.slice(reported)).to.deep.equal([]);
-    expect(errors).to.deep.equal([]);
-    // Nothing is tried again for a closed conversation.
+    expect(errors.map(error => error.message)).to.deep.equal(['down']);
+    expect(chat.store.messages.map(m => `${m.text}:${m.state}`)).to.deep.equal([
+      'four:sent',
+      'five:sent',
+      'six:sent',
+      'hi:sent',
+      'then this:failed',
+    ]);
+    // Nothing is read again for a closed conversation.
     expect(rest.histories).to.have.length(0);
     await chat.catchUp();
     expect(rest.histories).to.have.length(0);

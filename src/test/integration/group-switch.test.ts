@@ -104,4 +104,32 @@ describe('switching conversations quickly, against the real reference server', (
     expect(pushes.slice(from)).to.deep.equal([d.groupId]);
     expect(shownTexts(element).every(text => text.startsWith('D: '))).to.equal(true, `shown: ${JSON.stringify(shownTexts(element))}`);
   });
+
+  it('a message sent the moment before a switch is stored once in its conversation, and shown sent on switching back', async () => {
+    const [a, b] = await Promise.all(['A', 'B'].map(name => newVisitor(env.server, name)));
+    await postOk(env.server, a.token, a.groupId, 'A: hello');
+    await postOk(env.server, b.token, b.groupId, 'B: hello');
+    const element = await fixture<SupportChat>(html`
+      <support-chat mode="inline" hub-url=${hubUrl(env.server)} group=${a.groupId} .tokenProvider=${() => env.agent}></support-chat>
+    `);
+    await whenConnected(element);
+    await until(() => shownTexts(element).includes('A: hello'), "A's conversation never loaded");
+
+    const sent = element.send('Agent: one moment');
+    element.group = b.groupId;
+    await until(() => shownTexts(element).includes('B: hello'), "B's conversation never loaded");
+    await sent;
+    const storedInA = async () => {
+      const response = await fetch(`${env.server.url}/chats/${a.groupId}`, { headers: { Authorization: `Bearer ${env.agent}` } });
+      return ((await response.json()) as { chats: { message: string }[] }).chats.map(chat => chat.message);
+    };
+    await until(async () => (await storedInA()).includes('Agent: one moment'), 'the message was never stored in A');
+    expect(await storedInA()).to.deep.equal(['A: hello', 'Agent: one moment']);
+    expect(shownTexts(element)).to.deep.equal(['B: hello']);
+
+    element.group = a.groupId;
+    await until(() => shownTexts(element).includes('Agent: one moment'), 'the message is gone from A');
+    expect(shownTexts(element)).to.deep.equal(['A: hello', 'Agent: one moment']);
+    expect(element.messages.map(m => m.state)).to.deep.equal(['sent', 'sent']);
+  });
 });

@@ -80,6 +80,9 @@ function instrument() {
     'setTimeout',
     original =>
       ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
+        // SignalR's stateful-reconnect buffer plans a one-second ack timer that its `stop` never clears: the
+        // library's, out of the widget's reach, and harmless (it sends nothing over a closed connection).
+        if (new Error().stack?.includes('MessageBuffer')) return original(handler, ms, ...args);
         const id: number = original(
           (...given: unknown[]) => {
             timers.delete(id);
@@ -155,41 +158,142 @@ function instrument() {
   };
 }
 
+/** Requests the page makes from now on, with whether the element was still in the page when each was made. */
+function watchRequests() {
+  const original = window.fetch;
+  const made: { method: string; path: string; afterRemoval: boolean }[] = [];
+  const open = new Set<Promise<unknown>>();
+  let removed = false;
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    made.push({ method: request.method, path: new URL(request.url).pathname, afterRemoval: removed });
+    const answer = original(input, init);
+    const settled: Promise<unknown> = answer.then(
+      () => open.delete(settled),
+      () => open.delete(settled),
+    );
+    open.add(settled);
+    return answer;
+  };
+  return {
+    made,
+    removed: () => (removed = true),
+    /** Every request made so far has been answered (or failed). */
+    answered: () => open.size === 0,
+    undo: () => (window.fetch = original),
+  };
+}
+
+/** A `<support-chat>` for the visitor, on the real server, with the connections it makes recorded. */
+function mount(server: Parameters<typeof hubUrl>[0], visitor: { groupId: string; token: string }) {
+  const connections: HubConnection[] = [];
+  const factory: ConnectionFactory = (url, settings) => {
+    const connection = createHubConnection(url, settings) as unknown as HubConnection;
+    connections.push(connection);
+    return connection;
+  };
+  const element = document.createElement('support-chat') as SupportChat;
+  Object.assign(element, { mode: 'launcher', hubUrl: hubUrl(server), group: visitor.groupId, sound: true });
+  element.tokenProvider = () => visitor.token;
+  element.createConnection = factory;
+  document.body.append(element);
+  return { element, connections };
+}
+
+/**
+ * Once every connection is closed, nothing may still be planned: checked at once, not by waiting for
+ * timers to run out (which cannot tell a cleared timer from an expired one).
+ */
+async function expectNothingLeft(page: ReturnType<typeof instrument>, connections: HubConnection[]) {
+  await until(() => connections.every(c => c.state === HubConnectionState.Disconnected), 'a connection is still open', 5000);
+  expect(page.timers(), 'timers or frames still planned').to.equal(0);
+  expect(page.listeners()).to.deep.equal([]);
+  expect(page.channels()).to.equal(0);
+}
+
 describe('removing the element, against the real reference server', () => {
   const env = useReferenceServer();
 
   it('leaves no listener, timer, frame, BroadcastChannel or connection behind', async () => {
     const visitor = await newVisitor(env.server, 'Leaving');
     await postOk(env.server, env.agent, visitor.groupId, 'Hello, anything else?');
-    const connections: HubConnection[] = [];
-    const factory: ConnectionFactory = (url, settings) => {
-      const connection = createHubConnection(url, settings) as unknown as HubConnection;
-      connections.push(connection);
-      return connection;
-    };
+    // The agent types over a connection of its own, made before the page is watched.
+    const agent = createHubConnection(hubUrl(env.server), { accessTokenFactory: async () => env.agent }) as unknown as HubConnection;
+    await agent.start();
+    await agent.invoke('JoinGroup', visitor.groupId);
     const page = instrument();
     try {
-      const element = document.createElement('support-chat') as SupportChat;
-      Object.assign(element, { mode: 'launcher', hubUrl: hubUrl(env.server), group: visitor.groupId, sound: true });
-      element.tokenProvider = () => visitor.token;
-      element.createConnection = factory;
-      document.body.append(element);
+      const { element, connections } = mount(env.server, visitor);
       element.show();
       await until(() => element.status === 'connected' && shownTexts(element).length === 1, 'the conversation never loaded');
-      // Everything that sets something up: a push (its frame), unread while closed (the title and the
-      // channel), someone typing (their timer), a draft typed (my Typing call).
+      // Everything that sets something up: someone typing (their timer), a draft typed (my Typing call),
+      // a push (its frame), unread while closed (the title and the channel).
+      await agent.invoke('Typing', visitor.groupId);
+      await until(() => element.shadowRoot?.querySelector('.typing') !== null, 'the agent typing was never shown');
+      // Its own timers are not the widget's.
+      await agent.stop();
+      const draft = element.shadowRoot!.querySelector('textarea')!;
+      draft.value = 'I was about to';
+      draft.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
       element.hide();
       await postOk(env.server, env.agent, visitor.groupId, 'Are you still there?');
       await until(() => element.unreadCount === 1, 'the unread count never rose');
       await until(() => page.channels() === 1, 'no BroadcastChannel was opened for the conversation');
       expect(page.listeners()).to.not.deep.equal([]);
+      expect(page.timers()).to.be.greaterThan(0);
 
       element.remove();
-      await until(() => connections.every(c => c.state === HubConnectionState.Disconnected), 'a connection is still open', 5000);
-      await until(() => page.timers() === 0, `${page.timers()} timers or frames are still waiting`, 5000);
-      expect(page.listeners()).to.deep.equal([]);
-      expect(page.channels()).to.equal(0);
+      await expectNothingLeft(page, connections);
       expect(connections).to.have.length(1);
+    } finally {
+      page.undo();
+      await agent.stop();
+    }
+  });
+
+  it('removed right after a send: the message is stored once, and nothing is asked or planned after', async () => {
+    const visitor = await newVisitor(env.server, 'Sending then leaving');
+    const requests = watchRequests();
+    const page = instrument();
+    try {
+      const { element, connections } = mount(env.server, visitor);
+      await until(
+        () => element.status === 'connected' && requests.made.some(r => r.method === 'GET' && r.path.startsWith('/chats/')),
+        'the conversation never loaded',
+      );
+      await until(() => requests.answered(), 'the history never answered');
+      void element.send('Bye for now');
+      await until(() => requests.made.some(r => r.method === 'POST' && r.path.startsWith('/chats/')), 'the send never went out');
+      element.remove();
+      requests.removed();
+      await until(() => requests.answered(), 'the send never answered');
+      await expectNothingLeft(page, connections);
+      expect(requests.made.filter(r => r.afterRemoval)).to.deep.equal([]);
+      const history = await fetch(`${env.server.url}/chats/${visitor.groupId}`, { headers: { Authorization: `Bearer ${visitor.token}` } });
+      const { chats } = (await history.json()) as { chats: { message: string }[] };
+      expect(chats.map(c => c.message)).to.deep.equal(['Bye for now']);
+    } finally {
+      page.undo();
+      requests.undo();
+    }
+  });
+
+  it('moved in the page, then removed: one connection each time, and nothing left', async () => {
+    const visitor = await newVisitor(env.server, 'Moving');
+    await postOk(env.server, env.agent, visitor.groupId, 'Hello');
+    const page = instrument();
+    try {
+      const { element, connections } = mount(env.server, visitor);
+      await until(() => element.status === 'connected', 'never connected');
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.append(element);
+      await until(() => element.status === 'connected' && connections.length === 2, 'never connected again after the move');
+      await until(() => shownTexts(element).length === 1, 'the conversation was lost in the move');
+      element.remove();
+      box.remove();
+      await expectNothingLeft(page, connections);
+      expect(connections).to.have.length(2);
     } finally {
       page.undo();
     }
