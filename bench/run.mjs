@@ -60,15 +60,24 @@ function sizeRow(name, code) {
   return { name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
-const { values: options } = parseArgs({ options: { before: { type: 'string' } } });
+const { values: options } = parseArgs({ options: { before: { type: 'string' }, rounds: { type: 'string', default: '1' } } });
 const beforeDist = options.before && resolve(options.before, 'dist');
 if (beforeDist && !existsSync(join(beforeDist, 'support-chat.js'))) {
   console.error(`--before ${options.before}: no built widget in ${beforeDist} (run npm run build there).`);
   process.exit(2);
 }
 const comparing = Boolean(beforeDist);
+const rounds = comparing ? Number(options.rounds) : 1;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds ${options.rounds}: a whole number of rounds, 1 or more.`);
+  process.exit(2);
+}
 /** The widget builds measured: this one, and with `--before` that one first. */
-const builds = [...(comparing ? [{ name: 'before', dist: beforeDist }] : []), { name: 'now', dist: resolve('dist') }];
+const widgetBuilds = [...(comparing ? [{ name: 'before', dist: beforeDist }] : []), { name: 'now', dist: resolve('dist') }];
+/** Each build once per round (`--rounds N`), so load that comes and goes on the machine falls on both. */
+const builds = Array.from({ length: rounds }, (_, round) =>
+  widgetBuilds.map(build => ({ ...build, name: rounds > 1 ? `${build.name} #${round + 1}` : build.name })),
+).flat();
 /** A row's label, with the build it was measured on when two are compared. */
 const label = (what, build) => (comparing ? `${what}, ${build.name}` : what);
 /** The builds in turn, the order flipped from one part to the next so neither always goes first. */
@@ -105,7 +114,7 @@ function sizeRows(build) {
   };
 }
 const sizes = await part('Size', async () => {
-  const rows = builds.map(sizeRows);
+  const rows = widgetBuilds.map(sizeRows);
   const litFloor = sizeRow('floor of the first payload: Lit alone', await dependencyFloor("export * from 'lit';"));
   const floor = sizeRow(
     'floor of everything: Lit + @microsoft/signalr',
@@ -275,12 +284,27 @@ const fanOutRow = r =>
       `| ${r.clients} | ${r.instances} | ${r.delivered} of ${r.expected} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.servers.map(x => x.cpu.toFixed(2)).join(' + ')} | ${r.servers.map(x => `${(x.rss / 2 ** 20).toFixed(0)} MiB`).join(' + ')} |`,
   );
 const fanOutTable = rowsOr(fanOutResults, () => fanOutResults.map(fanOutRow).join('\n'));
+const fanOutSection = comparing
+  ? ''
+  : `## Fan-out: one conversation, many connections
+
+${FAN_OUT_CLIENTS.join(', ')} SignalR clients (Node, \`@microsoft/signalr\`, WebSockets) join one conversation; the built widget
+watches it from Chromium; an agent posts 30 messages, each once every client has the one before. A sample is
+one client's delay from just before the POST to the push arriving (one clock: the bench process). Both setups
+use PostgreSQL and the Redis backplane; with two instances, clients are spread evenly and the agent posts to
+each in turn, so half the pushes cross the backplane. CPU is the server process's CPU time over the wall time
+of the posting (1.00 = one core), memory its resident size after.
+
+| clients | instances | delivered | p50 | p95 | p99 | server CPU | server memory |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${fanOutTable}
+`;
 const load = values => values.map(value => value.toFixed(2)).join(', ');
 const report = `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Everything below was measured in one run.${
   comparing
-    ? `\n\nTwo widget builds, each part run for both in turn: *before* is \`${beforeDist}\`, *now* is this checkout's \`dist/\`. Deep Chat and the fan-out are not run here.`
+    ? `\n\nTwo widget builds, each part run for both in turn: *before* is \`${beforeDist}\`, *now* is this checkout's \`dist/\`. Deep Chat and the fan-out are not run here.${rounds > 1 ? ` ${rounds} rounds (#1, #2, …), the order of the two builds flipped from one part to the next.` : ''}`
     : ''
 }
 
@@ -335,25 +359,13 @@ frame after the first bubbles are in the DOM (connecting and the history request
 Chromium's used JS heap after a forced garbage collection. support-chat asks for the newest page (50) and pages
 back on scrolling up (\`beforeId\`, 50 at a time); the bench then scrolls to the top again and again until it
 holds all ${HISTORY.toLocaleString('en')} messages. Deep Chat takes the whole conversation as its \`history\`,
-fetched in pages of 200 before it is created; its first paint includes that fetching (${peer ? ms(peer.history.opened.fetchedIn) : 'not measured'} of it here).
+fetched in pages of 200 before it is created; its first paint includes that fetching (${peer ? `${ms(peer.history.opened.fetchedIn)} of it here` : 'not run here'}).
 
 | widget | messages held | first paint | DOM elements | JS heap |
 | --- | --- | --- | --- | --- |
 ${historyRows}
 
-## Fan-out: one conversation, many connections
-
-${FAN_OUT_CLIENTS.join(', ')} SignalR clients (Node, \`@microsoft/signalr\`, WebSockets) join one conversation; the built widget
-watches it from Chromium; an agent posts 30 messages, each once every client has the one before. A sample is
-one client's delay from just before the POST to the push arriving (one clock: the bench process). Both setups
-use PostgreSQL and the Redis backplane; with two instances, clients are spread evenly and the agent posts to
-each in turn, so half the pushes cross the backplane. CPU is the server process's CPU time over the wall time
-of the posting (1.00 = one core), memory its resident size after.
-
-| clients | instances | delivered | p50 | p95 | p99 | server CPU | server memory |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${fanOutTable}
-`;
+${fanOutSection}`;
 
 console.log(report);
 if (comparing) {
