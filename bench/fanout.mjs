@@ -44,46 +44,56 @@ export async function fanOut({ servers, clients, agent, watch }) {
   const samples = [];
   let received = 0;
   const connections = [];
-  for (let i = 0; i < clients; i += CONNECT_BATCH) {
-    const batch = [];
-    for (let j = i; j < Math.min(clients, i + CONNECT_BATCH); j++) {
-      const server = servers[j % servers.length];
-      const connection = new HubConnectionBuilder()
-        .withUrl(`${server.url}/hubs/groupchat`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets })
-        .configureLogging(LogLevel.Error)
-        .build();
-      connection.on('ReceiveMessage', message => {
-        const start = sentAt.get(message.message);
-        if (start !== undefined) {
-          samples.push(performance.now() - start);
-          received++;
-        }
+  let before;
+  let after;
+  let seconds;
+  // Whatever fails, every client is closed, so the parts of the bench after this one start clean.
+  try {
+    for (let i = 0; i < clients; i += CONNECT_BATCH) {
+      const batch = [];
+      for (let j = i; j < Math.min(clients, i + CONNECT_BATCH); j++) {
+        const server = servers[j % servers.length];
+        const connection = new HubConnectionBuilder()
+          .withUrl(`${server.url}/hubs/groupchat`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets })
+          .configureLogging(LogLevel.Error)
+          .build();
+        connection.on('ReceiveMessage', message => {
+          const start = sentAt.get(message.message);
+          if (start !== undefined) {
+            samples.push(performance.now() - start);
+            received++;
+          }
+        });
+        connections.push(connection);
+        batch.push(connection.start().then(() => connection.invoke('JoinGroup', groupId)));
+      }
+      await Promise.all(batch).catch(error => {
+        throw new Error(`client ${connections.length} of ${clients} could not connect and join: ${error.message}`);
       });
-      connections.push(connection);
-      batch.push(connection.start().then(() => connection.invoke('JoinGroup', groupId)));
     }
-    await Promise.all(batch);
-  }
 
-  const before = servers.map(s => processUsage(s.pid));
-  const started = performance.now();
-  for (let n = 0; n < MESSAGES; n++) {
-    const text = `fan-out ${clients} #${n}`;
-    const target = servers[n % servers.length];
-    const expected = (n + 1) * clients;
-    sentAt.set(text, performance.now());
-    await fetch(`${target.url}/chats/${groupId}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ groupId, message: text }),
-    });
-    // The next message goes out once every client has this one, so each sample is one delivery, not a queue.
-    const deadline = performance.now() + 30_000;
-    while (received < expected && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 1));
+    before = servers.map(s => processUsage(s.pid));
+    const started = performance.now();
+    for (let n = 0; n < MESSAGES; n++) {
+      const text = `fan-out ${clients} #${n}`;
+      const target = servers[n % servers.length];
+      const expected = (n + 1) * clients;
+      sentAt.set(text, performance.now());
+      const posted = await fetch(`${target.url}/chats/${groupId}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ groupId, message: text }),
+      });
+      if (!posted.ok) throw new Error(`POST of message ${n} answered ${posted.status}: ${await posted.text()}`);
+      // The next message goes out once every client has this one, so each sample is one delivery, not a queue.
+      const deadline = performance.now() + 30_000;
+      while (received < expected && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 1));
+    }
+    seconds = (performance.now() - started) / 1000;
+    after = servers.map(s => processUsage(s.pid));
+  } finally {
+    await Promise.all(connections.map(c => c.stop()));
   }
-  const seconds = (performance.now() - started) / 1000;
-  const after = servers.map(s => processUsage(s.pid));
-  await Promise.all(connections.map(c => c.stop()));
 
   samples.sort((x, y) => x - y);
   return {

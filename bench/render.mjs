@@ -240,12 +240,11 @@ async function historyIn(client, count, pageThrough) {
   return { count, opened, all };
 }
 
-export async function renderRuns({ browser, server, agent, burst, history }) {
+/** `peer: false` measures support-chat alone (a comparison of two of its builds needs no Deep Chat). */
+export async function renderRuns({ browser, server, agent, burst, history, peer = true }) {
+  const widgets = [['support-chat', ourWidget, true], ...(peer ? [['Deep Chat', deepChat, false]] : [])];
   const results = {};
-  for (const [name, make] of [
-    ['support-chat', ourWidget],
-    ['Deep Chat', deepChat],
-  ]) {
+  for (const [name, make] of widgets) {
     const conversation = await newConversation(server, agent);
     const client = await make(browser, server, conversation);
     results[name] = { burst: await burstIn(client, server, conversation, burst) };
@@ -253,10 +252,7 @@ export async function renderRuns({ browser, server, agent, burst, history }) {
   }
   const long = await newConversation(server, agent);
   await fill(server, long, history);
-  for (const [name, make, pageThrough] of [
-    ['support-chat', ourWidget, true],
-    ['Deep Chat', deepChat, false],
-  ]) {
+  for (const [name, make, pageThrough] of widgets) {
     const client = await make(browser, server, long);
     results[name].history = await historyIn(client, history, pageThrough);
     await client.page.close();

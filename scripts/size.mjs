@@ -6,11 +6,14 @@ import { gzipSync } from 'node:zlib';
 const dist = 'dist';
 const KB = 1024;
 
-/** The files a page fetches before the launcher can draw: the entry and whatever it imports statically. */
-export function firstPayload(entry = 'support-chat.js') {
+/**
+ * The files a page fetches before the launcher can draw: the entry and whatever it imports statically.
+ * `folder`: another build's dist/ (the bench compares one with this one).
+ */
+export function firstPayload(entry = 'support-chat.js', folder = dist) {
   const files = [entry];
   for (const file of files) {
-    const source = readFileSync(join(dist, file), 'utf8');
+    const source = readFileSync(join(folder, file), 'utf8');
     for (const [, imported] of source.matchAll(/(?:^|[;}])\s*import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) {
       if (!files.includes(imported)) files.push(imported);
     }
@@ -19,12 +22,12 @@ export function firstPayload(entry = 'support-chat.js') {
 }
 
 /** Every script the widget can load: the module build's files (the classic loader only points at them). */
-export function allFiles() {
-  return readdirSync(dist).filter(file => file.startsWith('support-chat') && file.endsWith('.js') && !file.includes('.classic.'));
+export function allFiles(folder = dist) {
+  return readdirSync(folder).filter(file => file.startsWith('support-chat') && file.endsWith('.js') && !file.includes('.classic.'));
 }
 
-export const gzipBytes = file => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
-export const minifiedBytes = file => readFileSync(join(dist, file)).length;
+export const gzipBytes = (file, folder = dist) => gzipSync(readFileSync(join(folder, file)), { level: 9 }).length;
+export const minifiedBytes = (file, folder = dist) => readFileSync(join(folder, file)).length;
 
 const total = files => files.reduce((sum, file) => sum + gzipBytes(file), 0);
 
