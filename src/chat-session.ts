@@ -1,9 +1,9 @@
 import { backoffDelay } from './backoff.js';
 import type { ChatRest } from './chat-api.js';
-import { MAX_TEXT_LENGTH, parseMessage } from './hub-protocol.js';
-import { MessageTooLongError } from './error-text.js';
+import { parseMessage } from './hub-protocol.js';
 import { HistoryMarks, highestId } from './history-marks.js';
 import { MessageStore } from './message-store.js';
+import { PostQueue } from './post-queue.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage } from './types.js';
 
@@ -41,8 +41,8 @@ const REAL_CLOCK: Clock = {
 
 export { COMMIT_MARGIN_MS } from './history-marks.js';
 
-/** How long a send answered without its message waits for its echo before asking the history for its copy. */
-export const ECHO_GRACE_MS = 1_500;
+// Moved with the post queue; still exported here, where tests and callers have always found them.
+export { ECHO_GRACE_MS, newClientMessageId } from './post-queue.js';
 
 /**
  * One conversation, without DOM or transport: what is shown (the store), how it is filled (history
@@ -61,8 +61,8 @@ export class ChatSession {
   #historyError?: Error;
   /** Catch-ups that failed in a row: the back-off before the next try. */
   #failures = 0;
-  /** The last post in line, while there is one: the next waits for it. */
-  #posting?: Promise<void>;
+  /** My messages on their way, one at a time in order. */
+  readonly #posts: PostQueue;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
   /** Set by `suspend` until `resume`: its element left the page, so nothing new is planned. */
@@ -80,7 +80,7 @@ export class ChatSession {
   constructor(
     readonly groupId: string,
     private readonly api: ChatRest,
-    private readonly tokens: Pick<TokenSource, 'identity'>,
+    tokens: Pick<TokenSource, 'identity'>,
     callbacks: ChatSessionCallbacks,
     private readonly pages: PageSizes = PAGES,
     private readonly clock: Clock = REAL_CLOCK,
@@ -95,6 +95,20 @@ export class ChatSession {
       onSendFailed: callbacks.onSendFailed,
       describe: callbacks.describe,
     };
+    this.#posts = new PostQueue({
+      groupId,
+      store: this.store,
+      api,
+      tokens,
+      historyRead: () => this.#historyRead,
+      readHistory: () => this.#readHistory(),
+      catchUp: () => this.catchUp(),
+      later: (run, ms) => this.#later(run, ms),
+      added: (messages, live) => this.#added(messages, live),
+      onChange: () => this.#callbacks.onChange(),
+      onSendFailed: error => this.#callbacks.onSendFailed(error),
+      describe: error => this.#describe(error),
+    });
   }
 
   /** Whether `close` was called. */
@@ -122,7 +136,7 @@ export class ChatSession {
    * this conversation must not be thrown away, or its bubble would be lost.
    */
   get unsettled(): boolean {
-    return this.#posting !== undefined || this.store.messages.some(m => m.id === undefined);
+    return this.#posts.busy || this.store.messages.some(m => m.id === undefined);
   }
 
   /** `ReceiveMessage` pushes (a burst at once): parsed, checked to be for this conversation, added once each. */
@@ -279,77 +293,21 @@ export class ChatSession {
   }
 
   /** Shows the message at once as pending, then posts it. */
-  async send(text: string): Promise<void> {
-    const identity = this.tokens.identity;
-    const clientMessageId = newClientMessageId();
-    this.store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
-    this.#callbacks.onChange();
-    if (text.length > MAX_TEXT_LENGTH) {
-      // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
-      // reference server refuses over 4,000 with a 400 the bubble shows; the seed stores anything.
-      const reason = new MessageTooLongError(MAX_TEXT_LENGTH);
-      this.store.markFailed(clientMessageId, this.#describe(reason));
-      this.#callbacks.onSendFailed(reason);
-      this.#callbacks.onChange();
-      return;
-    }
-    await this.#inTurn(clientMessageId, text);
+  send(text: string): Promise<void> {
+    return this.#posts.send(text);
   }
 
   /** Posts a failed message again with the same `clientMessageId`, so the server keeps it once. */
-  async retry(clientMessageId: string): Promise<void> {
-    const message = this.store.markPending(clientMessageId);
-    if (!message) return;
-    this.#callbacks.onChange();
-    await this.#inTurn(clientMessageId, message.text);
+  retry(clientMessageId: string): Promise<void> {
+    return this.#posts.retry(clientMessageId);
   }
 
-  /**
-   * One post at a time, in the order they were made. Posted together, two messages typed one after the
-   * other race to the server, which may store (and number, and show everyone) the second first.
-   */
-  #inTurn(clientMessageId: string, text: string): Promise<void> {
-    // `#deliver` settles every failure itself, so the line never rejects. With none ahead, at once.
-    const ahead = this.#posting;
-    const turn = ahead ? ahead.then(() => this.#deliver(clientMessageId, text)) : this.#deliver(clientMessageId, text);
-    const last = turn.then(() => {
-      if (this.#posting === last) this.#posting = undefined;
-    });
-    this.#posting = last;
-    return turn;
-  }
-
-  async #deliver(clientMessageId: string, text: string) {
-    try {
-      if (!this.#historyRead) {
-        // A copy of this message is numbered above every id the history shows; before the history has
-        // been read once, an earlier message of mine with the same text could pass for it. (And a server
-        // that cannot answer the history is unlikely to take a message.) So the history comes first.
-        await (this.#catchingUp ?? this.catchUp());
-        // A catch-up queued behind the one that failed may still read it: wait for it before failing.
-        while (!this.#historyRead && this.#catchingUp) await this.#catchingUp;
-        if (!this.#historyRead) throw this.#historyError ?? new Error('The conversation could not be loaded.');
-      }
-      // The history has been read, so the token is known: who I am is known now, if not at Enter.
-      const identity = this.tokens.identity;
-      this.store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await this.api.send(this.groupId, text, clientMessageId);
-      if (stored) this.#added(this.store.add([{ ...stored, clientMessageId }]), true);
-      else {
-        this.store.accept(clientMessageId);
-        // Stored, and its echo usually comes within milliseconds. If it has not come by then (lost while
-        // reconnecting, or the hub was down), the history has the copy. Not at once: against the seed
-        // every catch-up fetches the whole conversation.
-        this.#later(() => {
-          if (this.store.awaitsCopy(clientMessageId)) void this.catchUp();
-        }, ECHO_GRACE_MS);
-      }
-    } catch (error) {
-      // The echo can confirm a message whose response was lost: then there is nothing to report.
-      const reason = error instanceof Error ? error : new Error(String(error));
-      if (this.store.markFailed(clientMessageId, this.#describe(reason))) this.#callbacks.onSendFailed(reason);
-    }
-    this.#callbacks.onChange();
+  /** Reads the history for a first send, waiting for the catch-ups on their way; else says why not. */
+  async #readHistory(): Promise<void> {
+    await (this.#catchingUp ?? this.catchUp());
+    // A catch-up queued behind the one that failed may still read it: wait for it before failing.
+    while (!this.#historyRead && this.#catchingUp) await this.#catchingUp;
+    if (!this.#historyRead) throw this.#historyError ?? new Error('The conversation could not be loaded.');
   }
 
   #describe(error: Error): string {
@@ -361,13 +319,4 @@ export class ChatSession {
     this.#callbacks.onMessages(messages, live);
     this.#callbacks.onChange();
   }
-}
-
-/** A UUID v4. `crypto.randomUUID` exists only in secure contexts, and a shop may still be on http. */
-export function newClientMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
