@@ -4,13 +4,8 @@ import { ChatSession } from './chat-session.js';
 import { apiBaseOf, rememberConversation } from './conversation-memory.js';
 import { errorText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
-import {
-  createHubConnection,
-  HubConnectionController,
-  isUnreachable,
-  type ConnectionFactory,
-  type TransportName,
-} from './hub-connection-controller.js';
+import { createHubConnection, isUnreachable, type ConnectionFactory, type TransportName } from './hub-connection.js';
+import { HubConnectionController } from './hub-connection-controller.js';
 import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
 import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';

@@ -1,34 +1,30 @@
-import { AbortError, HttpError, HttpTransportType, HubConnectionBuilder, LogLevel, TimeoutError, type ILogger } from '@microsoft/signalr';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from './backoff.js';
+import {
+  answered,
+  asError,
+  CONNECT_TIMEOUT_MS,
+  createHubConnection,
+  isMissingMethod,
+  type ChatConnection,
+  type ConnectionFactory,
+  type ConnectionSettings,
+} from './hub-connection.js';
 import { HubMethods } from './hub-protocol.js';
 import { duration } from './token-source.js';
 import type { ChatStatus } from './types.js';
 
-/** The part of SignalR's `HubConnection` this controller uses; tests pass a fake through `createConnection`. */
-export interface ChatConnection {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  invoke(method: string, ...args: unknown[]): Promise<unknown>;
-  on(method: string, handler: (...args: unknown[]) => void): void;
-  off(method: string, handler: (...args: unknown[]) => void): void;
-  onclose(callback: (error?: Error) => void): void;
-  onreconnecting(callback: (error?: Error) => void): void;
-  onreconnected(callback: (connectionId?: string) => void): void;
-}
-
-/** The transports a page may force, by the names SignalR's docs use. */
-export type TransportName = 'websockets' | 'server-sent-events' | 'long-polling';
-
-export interface ConnectionSettings {
-  accessTokenFactory: () => Promise<string>;
-  /** Only these transports; all of them, in SignalR's order of preference, when absent. */
-  transports?: readonly TransportName[];
-  /** Straight to a WebSocket, without negotiate: for balancers without session affinity. */
-  skipNegotiation?: boolean;
-}
-
-export type ConnectionFactory = (url: string, settings: ConnectionSettings) => ChatConnection;
+// Moved to hub-connection.ts with the connection they describe; still exported here, where the tests import them.
+export {
+  CONNECT_TIMEOUT_MS,
+  createHubConnection,
+  HubUnreachableError,
+  isUnreachable,
+  type ChatConnection,
+  type ConnectionFactory,
+  type ConnectionSettings,
+  type TransportName,
+} from './hub-connection.js';
 
 export interface HubConnectionOptions {
   /** Called on every connect and reconnect: SignalR asks for a token at each negotiate. */
@@ -58,101 +54,6 @@ export const TYPING_INTERVAL_MS = 3000;
 
 /** How long a departing connection waits for the server to confirm LeaveGroup. */
 const LEAVE_TIMEOUT_MS = 1000;
-
-/** The default `connectTimeout`: far longer than a negotiate, a handshake or a join takes on a busy server. */
-export const CONNECT_TIMEOUT_MS = 30_000;
-
-const transportFlags: Record<TransportName, HttpTransportType> = {
-  websockets: HttpTransportType.WebSockets,
-  'server-sent-events': HttpTransportType.ServerSentEvents,
-  'long-polling': HttpTransportType.LongPolling,
-};
-
-/**
- * SignalR's own log, at warning level and above, all written as warnings. It calls a dropped socket or a
- * failed negotiate an error, yet for the widget these are the weather: the controller reconnects, the
- * panel says "reconnecting" and `support-chat-error` tells the page. A page's error console stays for
- * what is really wrong with it.
- */
-const signalRLog: ILogger = {
-  log(level, message) {
-    if (level >= LogLevel.Warning) console.warn(`[${new Date().toISOString()}] ${LogLevel[level]}: ${message}`);
-  },
-};
-
-/**
- * A connect that failed because the hub could not be reached at all: no network path, nothing listening,
- * or something in between refusing. Keeps the words of the error it stands for.
- */
-export class HubUnreachableError extends Error {
-  constructor(cause: unknown) {
-    super(asError(cause).message, { cause });
-    this.name = 'HubUnreachableError';
-  }
-}
-
-/** SignalR's errors for a negotiate or transport that failed; it exports their `errorType`, not their classes. */
-const UNREACHABLE_TYPES = new Set(['FailedToNegotiateWithServerError', 'FailedToStartTransportError', 'AggregateErrors']);
-
-/**
- * Whether a failed connect means the hub could not be reached: told by the error's type, never its words.
- * A negotiate the server refused (401, 403) was reached: what it says about the token is the news.
- */
-export function isUnreachable(error: unknown): boolean {
-  if (error instanceof HttpError) return error.statusCode !== 401 && error.statusCode !== 403;
-  if (error instanceof HubUnreachableError) return true;
-  const type = (error as { errorType?: unknown } | undefined)?.errorType;
-  return typeof type === 'string' && UNREACHABLE_TYPES.has(type);
-}
-
-/**
- * Whether the hub said it has no such method (a server without the typing extension). SignalR's
- * `HubException` has no type or code for it, only the server's sentence, so this one test reads its words;
- * nothing the visitor reads depends on it.
- */
-function isMissingMethod(error: unknown): boolean {
-  return String(error).includes('Method does not exist');
-}
-
-/**
- * A real SignalR connection. It has no automatic reconnect of its own: when it closes, the controller
- * makes a new one (capped back-off with jitter, never giving up). SignalR 10's automatic reconnect keeps
- * the stateful-reconnect buffer of the dropped WebSocket when the new attempt lands on another transport
- * (server-sent events, long polling), and that buffer then drops every message and holds back every
- * invocation: connected, silent, and never joined. A fresh connection has a fresh buffer.
- */
-export const createHubConnection: ConnectionFactory = (url, { accessTokenFactory, transports, skipNegotiation }) => {
-  const connection = new HubConnectionBuilder()
-    .withUrl(url, {
-      accessTokenFactory,
-      // Negotiate and sends: SignalR's own default waits 100 s for an answer.
-      timeout: CONNECT_TIMEOUT_MS,
-      // Without negotiate there is only the WebSocket.
-      skipNegotiation,
-      transport: skipNegotiation
-        ? HttpTransportType.WebSockets
-        : transports?.length
-          ? transports.reduce((flags, name) => flags | transportFlags[name], HttpTransportType.None)
-          : undefined,
-    })
-    // A short WebSocket blip is bridged by the server replaying what was not acknowledged, where it allows that.
-    .withStatefulReconnect()
-    .configureLogging(signalRLog)
-    .build();
-  if (!skipNegotiation) return connection;
-  // A failed negotiate has a type of its own; a WebSocket opened straight away fails with a plain Error,
-  // and without negotiate nothing else stands between start() and that socket (SignalR's own timeout
-  // and abort keep their types).
-  const start = connection.start.bind(connection);
-  connection.start = async () => {
-    try {
-      await start();
-    } catch (error) {
-      throw error instanceof TimeoutError || error instanceof AbortError ? error : new HubUnreachableError(error);
-    }
-  };
-  return connection;
-};
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
@@ -459,19 +360,4 @@ export class HubConnectionController implements ReactiveController {
     this.host.requestUpdate();
     this.options.onStatusChange(status);
   }
-}
-
-/** Whether `work` settled within `ms`: true when it resolved, false when time ran out; a rejection passes through. */
-async function answered(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

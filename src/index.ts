@@ -8,6 +8,6 @@ export {
   SupportChatStatusChangeEvent,
   SupportChatUnreadChangeEvent,
 } from './events.js';
-export type { ChatConnection, ConnectionFactory, ConnectionSettings, TransportName } from './hub-connection-controller.js';
+export type { ChatConnection, ConnectionFactory, ConnectionSettings, TransportName } from './hub-connection.js';
 export type { SupportChatStringOverrides, SupportChatStrings } from './strings.js';
 export type { ChatMessage, ChatStatus, DeliveryState, TokenProvider } from './types.js';

@@ -3,7 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import type { ChatCore } from './chat-core.js';
 import { apiBaseOf, hasConversation } from './conversation-memory.js';
 import { SupportChatErrorEvent, SupportChatHideEvent, SupportChatShowEvent } from './events.js';
-import type { ConnectionFactory } from './hub-connection-controller.js';
+import type { ConnectionFactory } from './hub-connection.js';
 import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
 import { styles } from './support-chat.styles.js';
 import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
