@@ -10,6 +10,7 @@ import {
   type ConnectionFactory,
   type ConnectionSettings,
 } from './hub-connection.js';
+import { GroupMembership, leaveBriefly } from './group-membership.js';
 import { HubMethods } from './hub-protocol.js';
 import { duration } from './token-source.js';
 import type { ChatStatus } from './types.js';
@@ -52,9 +53,6 @@ export interface HubConnectionOptions {
 /** The least time between two Typing calls: enough for "is typing…" to stay up, little for the hub. */
 export const TYPING_INTERVAL_MS = 3000;
 
-/** How long a departing connection waits for the server to confirm LeaveGroup. */
-const LEAVE_TIMEOUT_MS = 1000;
-
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
  * re-joins after every reconnect, and when the element goes away leaves the group, stops the
@@ -64,18 +62,24 @@ export class HubConnectionController implements ReactiveController {
   #status: ChatStatus = 'disconnected';
   #url?: string;
   #connectionSettings: Omit<ConnectionSettings, 'accessTokenFactory'> = {};
-  #group?: string;
-  #joined?: string;
   #connection?: ChatConnection;
   /** Bumped by every start and stop, so work begun for an older connection knows it is stale. */
   #generation = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
   #attempt = 0;
-  /** A refused JoinGroup is asked again on the same connection after a back-off. */
-  #joinRetryTimer?: ReturnType<typeof setTimeout>;
-  #joinAttempt = 0;
-  /** The membership changes of the current connection, one after another. */
-  #membership?: { connection: ChatConnection; done: Promise<void> };
+  /** The group wanted, the one joined, and the JoinGroup / LeaveGroup calls between them. */
+  readonly #membership = new GroupMembership({
+    live: (connection, generation) => this.#live(connection, generation),
+    onJoined: group => this.options.onJoined(group),
+    onError: error => this.options.onError(error),
+    onDead: () => {
+      // As good as dropped: the next attempts are a reconnect, not news.
+      this.#dropped = true;
+      void this.#restart({ trouble: true });
+    },
+    retryDelay: attempt => (this.options.retryDelay ?? backoffDelay)(attempt),
+    timeout: () => this.#connectTimeout,
+  });
   /**
    * Set when a live connection dropped, until the next one is up. The failed attempts in between are
    * the outage itself, which the status already says ("reconnecting"): they are not reported one by one.
@@ -121,7 +125,7 @@ export class HubConnectionController implements ReactiveController {
 
   /** The group joined on the current connection, if any. */
   get joinedGroup(): string | undefined {
-    return this.#joined;
+    return this.#membership.joined;
   }
 
   hostConnected() {
@@ -151,17 +155,16 @@ export class HubConnectionController implements ReactiveController {
 
   /** Leaves the joined group and joins another, on the live connection; resolves once the change is made. */
   async setGroup(group: string | undefined) {
-    if (group === this.#group) return;
-    this.#group = group;
+    if (!this.#membership.want(group)) return;
     const connection = this.#connection;
     if (!connection || this.#status !== 'connected') return;
-    await this.#join(connection, this.#generation);
+    await this.#membership.follow(connection, this.#generation);
   }
 
   /** Tells the joined conversation I am typing, at most once per interval; nothing when not joined. */
   typing() {
     const connection = this.#connection;
-    const group = this.#joined;
+    const group = this.#membership.joined;
     if (!connection || group === undefined || !this.#typingSupported) return;
     if (performance.now() - this.#typingSentAt < TYPING_INTERVAL_MS) return;
     this.#typingSentAt = performance.now();
@@ -229,78 +232,17 @@ export class HubConnectionController implements ReactiveController {
 
   async #afterConnect(connection: ChatConnection, generation: number) {
     this.#attempt = 0;
-    this.#joinAttempt = 0;
+    this.#membership.connected();
     this.#dropped = false;
-    this.#joined = undefined;
     this.#setStatus('connected');
-    await this.#join(connection, generation);
-  }
-
-  /**
-   * Brings this connection's membership to the wanted group. One change at a time per connection: a
-   * switch that arrives while a join is on its way waits for its answer, then leaves that group, so the
-   * server never keeps a group the widget has moved away from (whose pushes would reach the new one).
-   */
-  #join(connection: ChatConnection, generation: number): Promise<void> {
-    const previous = this.#membership?.connection === connection ? this.#membership.done : undefined;
-    const done = (previous ?? Promise.resolve()).then(() => this.#follow(connection, generation));
-    this.#membership = { connection, done };
-    return done;
-  }
-
-  /**
-   * Leaves what is joined and no longer wanted, then joins the group. Joining is what makes the
-   * connection useful (pushes, and the catch-up `onJoined` starts), so it is not given up: a refusal is
-   * reported and asked again after a back-off, and no answer at all means the connection only looks
-   * open, so it is replaced.
-   */
-  async #follow(connection: ChatConnection, generation: number) {
-    while (this.#live(connection, generation) && this.#joined !== this.#group) {
-      const joined = this.#joined;
-      if (joined !== undefined) {
-        this.#joined = undefined;
-        await connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
-        continue;
-      }
-      const group = this.#group;
-      if (group === undefined) return;
-      clearTimeout(this.#joinRetryTimer);
-      let ok: boolean;
-      try {
-        ok = await answered(connection.invoke(HubMethods.joinGroup, group), this.#connectTimeout);
-      } catch (error) {
-        if (!this.#live(connection, generation)) return;
-        // Refused a group no longer wanted: nothing to tell, the wanted one is next.
-        if (group !== this.#group) continue;
-        this.options.onError(asError(error));
-        this.#joinRetryTimer = setTimeout(
-          () => {
-            if (this.#live(connection, generation) && this.#joined === undefined) void this.#join(connection, generation);
-          },
-          (this.options.retryDelay ?? backoffDelay)(this.#joinAttempt++),
-        );
-        return;
-      }
-      if (!this.#live(connection, generation)) return;
-      if (!ok) {
-        // As good as dropped: the next attempts are a reconnect, not news.
-        this.#dropped = true;
-        void this.#restart({ trouble: true });
-        return;
-      }
-      // Joined on the server even when no longer wanted: the next turn of the loop leaves it then.
-      this.#joined = group;
-      if (group !== this.#group) continue;
-      this.#joinAttempt = 0;
-      this.options.onJoined(group);
-    }
+    await this.#membership.follow(connection, generation);
   }
 
   /** The connection ended without our asking (it dropped, or its start failed): a new one, after a back-off. */
   #closed(connection: ChatConnection, generation: number) {
     this.#detach(connection);
     this.#connection = undefined;
-    this.#joined = undefined;
+    this.#membership.forget();
     this.#setStatus('reconnecting');
     const delay = (this.options.retryDelay ?? backoffDelay)(this.#attempt++);
     this.#retryTimer = setTimeout(() => {
@@ -311,13 +253,11 @@ export class HubConnectionController implements ReactiveController {
   async #stop({ leave = true, quiet = false } = {}) {
     this.#generation++;
     clearTimeout(this.#retryTimer);
-    clearTimeout(this.#joinRetryTimer);
     this.#attempt = 0;
     const connection = this.#connection;
-    const joined = this.#joined;
+    const joined = this.#membership.forget();
     const wasConnected = this.#status === 'connected';
     this.#connection = undefined;
-    this.#joined = undefined;
     // Said at once, so a start that follows (the element moved in the page) is not overwritten later.
     if (!quiet) {
       this.#setStatus('disconnected');
@@ -325,14 +265,7 @@ export class HubConnectionController implements ReactiveController {
     }
     if (!connection) return;
     this.#detach(connection);
-    if (leave && joined !== undefined && wasConnected) {
-      // Bounded: over a connection that has silently died the answer never comes, and the server drops
-      // a closed connection from its groups by itself.
-      const leaving = connection.invoke(HubMethods.leaveGroup, joined).catch(() => undefined);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([leaving, new Promise(resolve => (timer = setTimeout(resolve, LEAVE_TIMEOUT_MS)))]);
-      clearTimeout(timer);
-    }
+    if (leave && joined !== undefined && wasConnected) await leaveBriefly(connection, joined);
     await connection.stop().catch(() => undefined);
   }
 
