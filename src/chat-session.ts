@@ -1,4 +1,5 @@
 import { backoffDelay } from './backoff.js';
+import { PlannedTimers, REAL_CLOCK, type Clock } from './clock.js';
 import type { ChatRest } from './chat-api.js';
 import { parseMessage } from './hub-protocol.js';
 import { HistoryMarks, highestId } from './history-marks.js';
@@ -27,17 +28,8 @@ export interface PageSizes {
 }
 const PAGES: PageSizes = { first: 50, catchUp: 200 };
 
-/** The time, and a timer (with a way to cancel it, where the clock has one): injected by tests. */
-export interface Clock {
-  now(): number;
-  later(run: () => void, ms: number): unknown;
-  cancel?(timer: unknown): void;
-}
-const REAL_CLOCK: Clock = {
-  now: () => Date.now(),
-  later: (run, ms) => setTimeout(run, ms),
-  cancel: timer => clearTimeout(timer as ReturnType<typeof setTimeout>),
-};
+// Moved to clock.ts; still exported here, where the tests import it.
+export type { Clock } from './clock.js';
 
 export { COMMIT_MARGIN_MS } from './history-marks.js';
 
@@ -65,10 +57,8 @@ export class ChatSession {
   readonly #posts: PostQueue;
   /** Bumped by `suspend`, so a retry planned before it does not run. */
   #retries = 0;
-  /** Set by `suspend` until `resume`: its element left the page, so nothing new is planned. */
-  #suspended = false;
-  /** How to cancel each timer still planned (retries, echo waits): `suspend` cancels them all. */
-  readonly #timers = new Set<() => void>();
+  /** Retries and echo waits: `suspend` cancels them all, and none is planned until `resume`. */
+  readonly #timers: PlannedTimers;
   /**
    * Aborted by `close`: every read of this conversation still on its way (catch-ups, older pages) is
    * abandoned with it. Never posts: a message the visitor sent is delivered even after a switch.
@@ -95,6 +85,7 @@ export class ChatSession {
       onSendFailed: callbacks.onSendFailed,
       describe: callbacks.describe,
     };
+    this.#timers = new PlannedTimers(clock);
     this.#posts = new PostQueue({
       groupId,
       store: this.store,
@@ -226,13 +217,7 @@ export class ChatSession {
 
   /** A timer `suspend` cancels; none is planned while suspended or closed, when it could only do harm. */
   #later(run: () => void, ms: number) {
-    if (this.#suspended || this.closed) return;
-    const timer = this.clock.later(() => {
-      this.#timers.delete(cancel);
-      run();
-    }, ms);
-    const cancel = () => this.clock.cancel?.(timer);
-    this.#timers.add(cancel);
+    if (!this.closed) this.#timers.later(run, ms);
   }
 
   /**
@@ -242,14 +227,12 @@ export class ChatSession {
   suspend() {
     this.#retries++;
     this.#failures = 0;
-    this.#suspended = true;
-    for (const cancel of this.#timers) cancel();
-    this.#timers.clear();
+    this.#timers.pause();
   }
 
   /** Its element is back in the page: retries and echo waits may be planned again. */
   resume() {
-    this.#suspended = false;
+    this.#timers.resume();
   }
 
   /** A history page: what it shows moves the marks, and what is new to the store is added. */
