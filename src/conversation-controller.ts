@@ -1,10 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Arrival } from './arrival.js';
 import { ChatApi } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
 import { apiBaseOf, rememberConversation } from './conversation-memory.js';
 import { errorText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
-import { createHubConnection, isUnreachable, type ConnectionFactory, type TransportName } from './hub-connection.js';
+import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
 import { HubConnectionController } from './hub-connection-controller.js';
 import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
@@ -58,7 +59,7 @@ export class ConversationController implements ReactiveController {
   #sessionInputs?: string;
   #hubInputs?: string;
   /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
-  readonly #sessionWaiters = new Set<(session: ChatSession | undefined) => void>();
+  readonly #sessionArrival = new Arrival<ChatSession>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
   readonly #tokens: TokenSource;
@@ -154,14 +155,13 @@ export class ConversationController implements ReactiveController {
     // Back in the page, the join's catch-up goes on from where it was.
     this.#session?.suspend();
     // No timer outlives the element: a send still waiting for a conversation gives its text back.
-    for (const waiter of this.#sessionWaiters) waiter(undefined);
-    this.#sessionWaiters.clear();
+    this.#sessionArrival.cancel();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
   async send(message: string): Promise<boolean> {
     // Typed the moment the panel opened: the token URL may not have named the conversation yet.
-    const session = this.#session ?? (await this.#sessionSoon());
+    const session = this.#session ?? (await this.#sessionArrival.wait(this.host.requestTimeout));
     if (!session) {
       // No bubble to mark: the banner says it.
       this.#fail(new NoConversationError());
@@ -188,20 +188,6 @@ export class ConversationController implements ReactiveController {
     return this.#hub.reconnect();
   }
 
-  #sessionSoon(): Promise<ChatSession | undefined> {
-    return new Promise(resolve => {
-      const timer = setTimeout(() => {
-        this.#sessionWaiters.delete(waiter);
-        resolve(undefined);
-      }, this.host.requestTimeout);
-      const waiter = (session: ChatSession | undefined) => {
-        clearTimeout(timer);
-        resolve(session);
-      };
-      this.#sessionWaiters.add(waiter);
-    });
-  }
-
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
   #openSession() {
     const host = this.host;
@@ -216,10 +202,7 @@ export class ConversationController implements ReactiveController {
     this.#sessionKey = key;
     this.#apiBase = base;
     this.#session = group && base ? this.#reopen(`${base} ${group}`, group, base) : undefined;
-    if (this.#session) {
-      for (const waiter of this.#sessionWaiters) waiter(this.#session);
-      this.#sessionWaiters.clear();
-    }
+    if (this.#session) this.#sessionArrival.arrive(this.#session);
     this.#pushes.clear();
     this.#notice = undefined;
     this.options.onOpened();
@@ -300,14 +283,3 @@ export class ConversationController implements ReactiveController {
 
 const namesGroup = (payload: unknown) =>
   typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
-
-const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
-
-/** The `transport` attribute's names, in order; unknown ones are left out with a warning. */
-function parseTransports(value: string | undefined): TransportName[] | undefined {
-  if (!value?.trim()) return undefined;
-  const names = value.trim().split(/[\s,]+/);
-  const known = names.filter((name): name is TransportName => (TRANSPORTS as readonly string[]).includes(name));
-  if (known.length < names.length) console.warn(`support-chat: unknown transport in "${value}"; known: ${TRANSPORTS.join(', ')}`);
-  return known.length > 0 ? known : undefined;
-}

@@ -33,6 +33,17 @@ export type ConnectionFactory = (url: string, settings: ConnectionSettings) => C
 /** The default `connectTimeout`: far longer than a negotiate, a handshake or a join takes on a busy server. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
+const TRANSPORTS: readonly TransportName[] = ['websockets', 'server-sent-events', 'long-polling'];
+
+/** The `transport` attribute's names, in order; unknown ones are left out with a warning. */
+export function parseTransports(value: string | undefined): TransportName[] | undefined {
+  if (!value?.trim()) return undefined;
+  const names = value.trim().split(/[\s,]+/);
+  const known = names.filter((name): name is TransportName => (TRANSPORTS as readonly string[]).includes(name));
+  if (known.length < names.length) console.warn(`support-chat: unknown transport in "${value}"; known: ${TRANSPORTS.join(', ')}`);
+  return known.length > 0 ? known : undefined;
+}
+
 const transportFlags: Record<TransportName, HttpTransportType> = {
   websockets: HttpTransportType.WebSockets,
   'server-sent-events': HttpTransportType.ServerSentEvents,
