@@ -7,6 +7,7 @@ import { errorText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
 import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
 import { HubConnectionController } from './hub-connection-controller.js';
+import { KeptSessions } from './kept-sessions.js';
 import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
 import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
@@ -47,11 +48,7 @@ export interface ConversationOptions {
 export class ConversationController implements ReactiveController {
   #notice?: string;
   #session?: ChatSession;
-  /**
-   * Conversations set aside while a message of mine in them was unsettled (on its way, or failed), by
-   * key: the post goes on, and switching back shows the same bubble, sent or with its retry.
-   */
-  readonly #kept = new Map<string, ChatSession>();
+  readonly #kept = new KeptSessions();
   /** The REST base and group of the open session; undefined while either is unknown. */
   #sessionKey?: string;
   #apiBase?: string;
@@ -195,10 +192,7 @@ export class ConversationController implements ReactiveController {
     const base = apiBaseOf(host.hubUrl, host.apiUrl);
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;
-    const previous = this.#session;
-    previous?.close();
-    if (previous && this.#sessionKey !== undefined) this.#kept.set(this.#sessionKey, previous);
-    for (const [kept, session] of this.#kept) if (!session.unsettled) this.#kept.delete(kept);
+    this.#kept.setAside(this.#sessionKey, this.#session);
     this.#sessionKey = key;
     this.#apiBase = base;
     this.#session = group && base ? this.#reopen(`${base} ${group}`, group, base) : undefined;
@@ -214,10 +208,7 @@ export class ConversationController implements ReactiveController {
 
   /** The conversation kept since it was left, if one of my messages in it was unsettled; else a new one. */
   #reopen(key: string, group: string, base: string): ChatSession {
-    const kept = this.#kept.get(key);
-    this.#kept.delete(key);
-    kept?.reopen();
-    return kept ?? this.#newSession(group, new ChatApi(base, this.#tokens, () => this.host.requestTimeout));
+    return this.#kept.take(key) ?? this.#newSession(group, new ChatApi(base, this.#tokens, () => this.host.requestTimeout));
   }
 
   /**
