@@ -68,7 +68,7 @@ export class ConversationController implements ReactiveController {
     private readonly options: ConversationOptions,
   ) {
     this.#tokens = new TokenSource(
-      () => this.#grant(),
+      () => grantFrom(host),
       () => host.requestTimeout,
     );
     this.#hub = new HubConnectionController(host, {
@@ -86,7 +86,7 @@ export class ConversationController implements ReactiveController {
         void this.#session?.catchUp();
       },
       onStatusChange: status => host.dispatchEvent(new SupportChatStatusChangeEvent(status)),
-      onError: error => this.#fail(error, this.#connectionProblem(error)),
+      onError: error => this.#fail(error, connectionProblem(error, this.#tokenError, options.strings())),
       onWake: () => void this.#session?.catchUp(),
       createConnection: (url, settings) => (host.createConnection ?? createHubConnection)(url, settings),
     });
@@ -232,13 +232,6 @@ export class ConversationController implements ReactiveController {
     return session;
   }
 
-  async #grant(): Promise<TokenGrant> {
-    const host = this.host;
-    if (host.tokenProvider) return { token: await host.tokenProvider() };
-    if (host.tokenUrl) return tokenUrlProvider(new URL(host.tokenUrl, document.baseURI).href)();
-    throw new Error('support-chat needs a tokenProvider or a token-url.');
-  }
-
   async #accessToken() {
     let token: string;
     try {
@@ -260,17 +253,24 @@ export class ConversationController implements ReactiveController {
     this.host.requestUpdate();
     this.host.dispatchEvent(new SupportChatErrorEvent(error));
   }
-
-  /**
-   * What a person should read about a failed connection: SignalR's own words for "no network" and "no
-   * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
-   */
-  #connectionProblem(error: Error) {
-    if (!navigator.onLine) return this.options.strings().offline;
-    if (this.#tokenError) return this.#tokenError.message;
-    return isUnreachable(error) ? this.options.strings().unreachable : error.message;
-  }
 }
 
 const namesGroup = (payload: unknown) =>
   typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
+
+/** A token from the element's provider, else from its token URL. */
+async function grantFrom(host: ConversationHost): Promise<TokenGrant> {
+  if (host.tokenProvider) return { token: await host.tokenProvider() };
+  if (host.tokenUrl) return tokenUrlProvider(new URL(host.tokenUrl, document.baseURI).href)();
+  throw new Error('support-chat needs a tokenProvider or a token-url.');
+}
+
+/**
+ * What a person should read about a failed connection: SignalR's own words for "no network" and "no
+ * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
+ */
+function connectionProblem(error: Error, tokenError: Error | undefined, strings: SupportChatStrings): string {
+  if (!navigator.onLine) return strings.offline;
+  if (tokenError) return tokenError.message;
+  return isUnreachable(error) ? strings.unreachable : error.message;
+}
