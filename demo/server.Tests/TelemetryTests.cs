@@ -131,7 +131,7 @@ public sealed class TelemetryTests : IAsyncLifetime
 /// receiver on 127.0.0.1. (A process, since the server decides on the exporter from its environment as it
 /// starts, before an in-memory test host's settings apply.)
 /// </summary>
-public sealed class OtlpExportTests : IAsyncDisposable
+public sealed class OtlpExportTests : IAsyncLifetime
 {
     private readonly HttpListener receiver = new();
     private readonly string folder = Directory.CreateTempSubdirectory("support-chat-otlp-").FullName;
@@ -142,7 +142,11 @@ public sealed class OtlpExportTests : IAsyncDisposable
     private readonly StringBuilder output = new();
     private Process? server;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 does not call the latter on a test class, and the server
+    // process outlived the test run.
+    public async Task DisposeAsync()
     {
         if (server is { HasExited: false }) server.Kill(entireProcessTree: true);
         if (server is not null) await server.WaitForExitAsync();
