@@ -30,6 +30,7 @@ public class ServerFactory : WebApplicationFactory<Program>
         // fixtures of their own, and out of the way of the rest.
         builder.UseSetting("SUPPORTCHAT_VISITOR_LIMIT_PER_IP", "100000");
         builder.UseSetting("SUPPORTCHAT_SEND_LIMIT_PER_IP", "100000");
+        builder.UseSetting("SUPPORTCHAT_UPLOAD_LIMIT_PER_IP", "100000");
         builder.UseSetting("SUPPORTCHAT_GROUP_LIMIT_PER_USER", "100000");
         builder.UseSetting("SUPPORTCHAT_GROUP_LIMIT_PER_IP", "100000");
         // Tests sign in again and again from one address; the sign-in limits have tests of their own.

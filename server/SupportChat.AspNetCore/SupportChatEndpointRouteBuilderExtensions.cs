@@ -1,5 +1,6 @@
 using SupportChat.Server;
 using SupportChat.Server.Chats;
+using SupportChat.Server.Files;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Users;
@@ -11,7 +12,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class SupportChatEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// The hub at <c>/hubs/groupchat</c> and the REST API (<c>/chats</c>, <c>/groups</c>, <c>/users</c>,
+    /// The hub at <c>/hubs/groupchat</c> and the REST API (<c>/chats</c>, <c>/files</c>, <c>/groups</c>, <c>/users</c>,
     /// <c>/visitors</c>), as <c>docs/aspnet-core.md</c> describes them, under <paramref name="prefix"/> when
     /// given (<c>"/support"</c>: <c>/support/hubs/groupchat</c>, …). Unless the app called
     /// <see cref="SupportChatPaths.UseSupportChat"/> itself, the connection cap is added here.
@@ -46,6 +47,7 @@ public static class SupportChatEndpointRouteBuilderExtensions
         });
         chat.MapNegotiateRedirect();
         chat.MapChatEndpoints();
+        chat.MapFileEndpoints();
         chat.MapUserEndpoints();
         chat.MapVisitorEndpoints();
         chat.MapGroupEndpoints();

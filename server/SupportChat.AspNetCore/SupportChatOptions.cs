@@ -131,6 +131,7 @@ public sealed partial class SupportChatOptions
             AllowedOrigins = origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
         ApplyLimitsEnvironment(configuration);
+        ApplyFilesEnvironment(configuration);
     }
 
     /// <summary>Makes the file paths absolute, relative to the content root.</summary>
@@ -139,6 +140,7 @@ public sealed partial class SupportChatOptions
         Database = Path.GetFullPath(Database, contentRoot);
         DemoPath = Path.GetFullPath(DemoPath, contentRoot);
         DistPath = Path.GetFullPath(DistPath, contentRoot);
+        FilesPath = ResolveFilesPath(contentRoot);
     }
 
     /// <summary>

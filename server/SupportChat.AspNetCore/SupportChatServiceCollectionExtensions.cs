@@ -6,6 +6,7 @@ using SupportChat.Server;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Chats;
 using SupportChat.Server.Data;
+using SupportChat.Server.Files;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Security;
@@ -80,6 +81,10 @@ public static class SupportChatServiceCollectionExtensions
         services.AddApiProblems();
         services.AddTextInputChecks();
         services.AddSingleton<SendRateLimit>();
+        services.AddSingleton<UploadRateLimit>();
+        services.AddFileStore();
+        services.TryAddSingleton<FileUrls>();
+        services.AddHostedService<UnattachedFileSweep>();
         services.AddSingleton<NewVisitorLimit>();
         services.AddSingleton<NewGroupLimit>();
         services.AddSingleton<ConnectionsPerUser>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
+using SupportChat.Server.Files;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Security;
 using SupportChat.Server.Telemetry;
@@ -22,9 +23,11 @@ public sealed record ChatDto(
     int GroupId,
     DateTime CreatedAt,
     string? ClientMessageId,
-    string Format)
+    string Format,
+    List<FileDto> Attachments)
 {
-    public static ChatDto From(Chat chat, int? viewerId) => new(
+    /// <summary>The message for one reader; its files' links are signed afresh by <paramref name="files"/>.</summary>
+    public static ChatDto From(Chat chat, int? viewerId, Func<ChatFile, FileDto> files) => new(
         chat.Id,
         chat.User?.Name ?? "",
         chat.Message,
@@ -34,7 +37,8 @@ public sealed record ChatDto(
         chat.GroupId,
         chat.CreatedAt,
         chat.ClientMessageId,
-        chat.Format ?? MessageFormats.Text);
+        chat.Format ?? MessageFormats.Text,
+        [.. chat.Attachments.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).Select(files)]);
 }
 
 /// <summary>
@@ -45,12 +49,14 @@ public sealed record SendChatRequest(
     [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? GroupId,
     string? Message,
     string? ClientMessageId,
-    string? Format = null);
+    string? Format = null,
+    List<string>? Attachments = null);
 
 public static class ChatEndpoints
 {
     private const int MaxPage = 200;
     private const int MaxClientMessageIdLength = 64;
+    private const int MaxAttachments = 10;
 
     public static void MapChatEndpoints(this IEndpointRouteBuilder app)
     {
@@ -72,11 +78,12 @@ public static class ChatEndpoints
     /// </summary>
     private static async Task<Results<Ok<ChatsResponse>, ForbidHttpResult>> GetHistory(
         int groupId, int? afterId, int? beforeId, int? limit,
-        ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options, CancellationToken cancel)
+        ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options, FileUrls urls, HttpContext http,
+        CancellationToken cancel)
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
-        var query = db.Chats.AsNoTracking().Include(c => c.User).Where(c => c.GroupId == groupId);
+        var query = db.Chats.AsNoTracking().Include(c => c.User).Include(c => c.Attachments).Where(c => c.GroupId == groupId);
         if (afterId is { } after) query = query.Where(c => c.Id > after);
         if (beforeId is { } before) query = query.Where(c => c.Id < before);
 
@@ -86,13 +93,13 @@ public static class ChatEndpoints
             : (await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(cancel)).AsEnumerable().Reverse().ToList();
 
         var viewer = user.UserId();
-        return TypedResults.Ok(new ChatsResponse(page.Select(c => ChatDto.From(c, viewer)).ToList()));
+        return TypedResults.Ok(new ChatsResponse(page.Select(c => ChatDto.From(c, viewer, f => urls.Describe(http, f))).ToList()));
     }
 
     private static async Task<Results<Ok<SendChatResponse>, ForbidHttpResult, ProblemHttpResult>> Send(
         int groupId, SendChatRequest body,
         ClaimsPrincipal user, ConversationAccess access, ChatDb db, SupportChatOptions options,
-        IHubContext<GroupChatHub> hub, TimeProvider clock, SupportChatMetrics metrics, CancellationToken cancel)
+        IHubContext<GroupChatHub> hub, TimeProvider clock, SupportChatMetrics metrics, FileUrls urls, HttpContext http, CancellationToken cancel)
     {
         var arrived = clock.GetTimestamp();
         using var span = SupportChatMetrics.Traces.StartActivity("support_chat.send");
@@ -104,7 +111,12 @@ public static class ChatEndpoints
             return Invalid($"The body names conversation {named} but the address names conversation {groupId}.");
         }
         var text = body.Message?.Trim() ?? "";
-        if (TextInput.IsBlank(text)) return Invalid("The message is empty.");
+        var attachments = body.Attachments?.Distinct().ToList() ?? [];
+        // A message of files alone has no text, and is no less a message.
+        if (TextInput.IsBlank(text) && attachments.Count == 0) return Invalid("The message is empty.");
+        if (TextInput.IsBlank(text)) text = "";
+        if (attachments.Count > MaxAttachments) return Invalid($"A message may carry at most {MaxAttachments} files.");
+        if (attachments.Any(id => !FileIds.IsValid(id))) return Invalid("An entry of attachments is not a file id: name files by the id their upload answered.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
         if (body.Format is not (null or MessageFormats.Text or MessageFormats.Markdown))
@@ -123,6 +135,11 @@ public static class ChatEndpoints
         var chat = body.ClientMessageId is { } clientId ? await StoredAsync(db, userId, clientId, cancel) : null;
         if (chat is null)
         {
+            // Checked here, after the retry above: a retry names files its first attempt attached already.
+            if (await UnusableFileAsync(db, attachments, userId, groupId, cancel) is { } unusable)
+            {
+                return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
+            }
             chat = new Chat
             {
                 GroupId = groupId,
@@ -132,21 +149,8 @@ public static class ChatEndpoints
                 ClientMessageId = body.ClientMessageId,
                 Format = format,
             };
-            db.Chats.Add(chat);
-            try
-            {
-                await db.SaveChangesAsync(cancel);
-                metrics.MessageStored();
-            }
-            catch (DbUpdateException) when (body.ClientMessageId is not null)
-            {
-                // A concurrent send with the same clientMessageId stored it first (the unique index refused
-                // this one): answer with that one, as a retry would be.
-                db.Entry(chat).State = EntityState.Detached;
-                var first = await StoredAsync(db, userId, body.ClientMessageId, CancellationToken.None);
-                if (first is null) throw;
-                chat = first;
-            }
+            chat = await StoreAsync(db, chat, attachments, metrics, cancel);
+            if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
         }
 
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
@@ -155,7 +159,7 @@ public static class ChatEndpoints
         // request that died before its push still arrives (widgets de-duplicate by id).
         if (chat.User is null) await db.Entry(chat).Reference(c => c.User).LoadAsync(CancellationToken.None);
         // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
-        var pushed = ChatDto.From(chat, viewerId: null);
+        var pushed = ChatDto.From(chat, viewerId: null, f => urls.Describe(http, f));
         await hub.Clients.Group(GroupChatHub.GroupName(chat.GroupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, CancellationToken.None);
         metrics.Pushed(GroupChatHub.ReceiveMessage);
         metrics.Delivered(clock.GetElapsedTime(arrived));
@@ -163,11 +167,63 @@ public static class ChatEndpoints
         metrics.Pushed(GroupChatHub.ConversationMessage);
         span?.SetTag("support_chat.message_id", chat.Id);
 
-        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId)));
+        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId, f => urls.Describe(http, f))));
+    }
+
+    /// <summary>
+    /// Saves the message and claims its files in one transaction; a file is claimed only if it is still
+    /// unattached, so two messages racing for one file cannot both have it (null then: nothing is stored).
+    /// A concurrent send with the same clientMessageId that stored first is answered instead, as a retry would be.
+    /// </summary>
+    private static async Task<Chat?> StoreAsync(ChatDb db, Chat chat, List<string> attachments, SupportChatMetrics metrics, CancellationToken cancel)
+    {
+        await using var transaction = attachments.Count > 0 ? await db.Database.BeginTransactionAsync(cancel) : null;
+        db.Chats.Add(chat);
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+            if (transaction is null)
+            {
+                metrics.MessageStored();
+                return chat;
+            }
+            var claimed = await db.Files
+                .Where(f => attachments.Contains(f.Id) && f.ChatId == null && f.UploaderId == chat.UserId && f.GroupId == chat.GroupId)
+                .ExecuteUpdateAsync(f => f.SetProperty(x => x.ChatId, chat.Id), cancel);
+            if (claimed != attachments.Count)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.Entry(chat).State = EntityState.Detached;
+                return null;
+            }
+            await transaction.CommitAsync(cancel);
+            metrics.MessageStored();
+            await db.Entry(chat).Collection(c => c.Attachments).LoadAsync(CancellationToken.None);
+            return chat;
+        }
+        catch (DbUpdateException) when (chat.ClientMessageId is not null)
+        {
+            // The unique index refused this one: the other send's message is the one.
+            if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
+            db.Entry(chat).State = EntityState.Detached;
+            return await StoredAsync(db, chat.UserId, chat.ClientMessageId, CancellationToken.None) ?? throw new InvalidOperationException("A message was refused as a duplicate, but none is stored.");
+        }
+    }
+
+    /// <summary>The first of the named files the sender may not attach (not theirs, not this conversation's, attached already), or null.</summary>
+    private static async Task<string?> UnusableFileAsync(ChatDb db, List<string> attachments, int userId, int groupId, CancellationToken cancel)
+    {
+        if (attachments.Count == 0) return null;
+        var usable = await db.Files
+            .Where(f => attachments.Contains(f.Id) && f.UploaderId == userId && f.GroupId == groupId && f.ChatId == null)
+            .Select(f => f.Id)
+            .ToListAsync(cancel);
+        return attachments.FirstOrDefault(id => !usable.Contains(id));
     }
 
     private static Task<Chat?> StoredAsync(ChatDb db, int userId, string clientMessageId, CancellationToken cancel) =>
-        db.Chats.Include(c => c.User).FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientMessageId, cancel);
+        db.Chats.Include(c => c.User).Include(c => c.Attachments)
+            .FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientMessageId, cancel);
 
     private static ProblemHttpResult Invalid(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");

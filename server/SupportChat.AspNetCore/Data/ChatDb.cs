@@ -59,6 +59,27 @@ public sealed class Chat
     /// message stored before formats existed reads as what it was.
     /// </summary>
     public string? Format { get; set; }
+
+    public List<ChatFile> Attachments { get; set; } = [];
+}
+
+/// <summary>
+/// An uploaded file: who uploaded it to which conversation, and the message it is attached to once sent
+/// (null until then). The bytes are in the file store under <see cref="Id"/>; <see cref="Name"/> is for display only.
+/// </summary>
+public sealed class ChatFile
+{
+    public required string Id { get; set; }
+    public int GroupId { get; set; }
+    public int UploaderId { get; set; }
+    public int? ChatId { get; set; }
+    public required string Name { get; set; }
+    public long Size { get; set; }
+
+    /// <summary>The type found in the content, never the one the uploader declared.</summary>
+    public required string ContentType { get; set; }
+
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>The values of a message's <c>format</c> on the wire.</summary>
@@ -77,6 +98,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<Chat> Chats => Set<Chat>();
+    public DbSet<ChatFile> Files => Set<ChatFile>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -86,6 +108,9 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<Group>().HasIndex(g => g.OwnerUserId);
         model.Entity<Chat>().HasIndex(c => new { c.GroupId, c.Id });
         model.Entity<Chat>().HasIndex(c => new { c.UserId, c.ClientMessageId }).IsUnique();
+        model.Entity<ChatFile>().ToTable("ChatFiles").Property(f => f.Id).HasMaxLength(32);
+        model.Entity<ChatFile>().HasOne<Chat>().WithMany(c => c.Attachments).HasForeignKey(f => f.ChatId);
+        model.Entity<ChatFile>().HasIndex(f => new { f.ChatId, f.CreatedAt });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

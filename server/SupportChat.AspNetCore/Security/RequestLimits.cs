@@ -7,21 +7,32 @@ namespace SupportChat.Server.Security;
 
 /// <summary>
 /// Bodies of the REST API are small JSON documents: anything over 64 KB is refused with a 413 problem
-/// before it is read, so sixteen 25 MB bodies cannot take a gigabyte of memory. The hub has its own
-/// limit per message (<c>MaximumReceiveMessageSize</c>).
+/// before it is read, so sixteen 25 MB bodies cannot take a gigabyte of memory. The file upload, marked
+/// <see cref="FileUpload"/>, takes <see cref="SupportChatOptions.MaxFileBytes"/> and room for the multipart
+/// framing around it: set here, from the option, so the server's own limit (Kestrel's 30 MB) never answers
+/// first with a bare 413. The hub has its own limit per message (<c>MaximumReceiveMessageSize</c>).
 /// </summary>
 public static class RequestLimits
 {
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Room for a multipart body's boundaries and part headers around the file itself.</summary>
+    public const long MultipartAllowance = 64 * 1024;
+
+    /// <summary>The metadata of the endpoint that takes a file.</summary>
+    public sealed class FileUpload;
+
     public static void UseRequestLimits(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        if (SupportChatPaths.ChatEndpointFor(http)?.Metadata.GetMetadata<HubMetadata>() is not null) return next(http);
-        if (http.Request.ContentLength > MaxBodyBytes)
+        var endpoint = SupportChatPaths.ChatEndpointFor(http);
+        if (endpoint?.Metadata.GetMetadata<HubMetadata>() is not null) return next(http);
+        var maxFile = endpoint?.Metadata.GetMetadata<FileUpload>() is not null ? http.RequestServices.GetRequiredService<SupportChatOptions>().MaxFileBytes : (long?)null;
+        var limit = maxFile is { } file ? file + MultipartAllowance : MaxBodyBytes;
+        if (http.Request.ContentLength > limit)
         {
             // Refused from its declared length: nothing of it is read.
             return TypedResults.Problem(
-                    $"The body is larger than {MaxBodyBytes / 1024} KB.",
+                    maxFile is { } max ? $"The file is larger than {Sizes.Describe(max)}." : $"The body is larger than {MaxBodyBytes / 1024} KB.",
                     statusCode: StatusCodes.Status413PayloadTooLarge,
                     title: "The request was not accepted.")
                 .ExecuteAsync(http);
@@ -36,7 +47,7 @@ public static class RequestLimits
                 .ExecuteAsync(http);
         }
         // A body without a declared length (chunked) is cut off by the server when it grows past the limit.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBodyBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
         return next(http);
     });
 
@@ -55,4 +66,15 @@ public static class RequestLimits
             return charset;
         }
     }
+}
+
+public static class Sizes
+{
+    /// <summary>A byte count as people say it: "10 MB", "512 KB", "1,500 bytes".</summary>
+    public static string Describe(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 when bytes % (1024 * 1024) == 0 => $"{bytes / (1024 * 1024)} MB",
+        >= 1024 when bytes % 1024 == 0 => $"{bytes / 1024} KB",
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes:N0} bytes"),
+    };
 }

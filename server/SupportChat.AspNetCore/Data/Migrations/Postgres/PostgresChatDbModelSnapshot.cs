@@ -59,6 +59,42 @@ namespace SupportChat.Server.Data.Migrations.Postgres
                     b.ToTable("Chats");
                 });
 
+            modelBuilder.Entity("SupportChat.Server.Data.ChatFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("ChatId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UploaderId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChatId", "CreatedAt");
+
+                    b.ToTable("ChatFiles", (string)null);
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.Group", b =>
                 {
                     b.Property<int>("Id")
@@ -138,6 +174,18 @@ namespace SupportChat.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.ChatFile", b =>
+                {
+                    b.HasOne("SupportChat.Server.Data.Chat", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("ChatId");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.Chat", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

@@ -52,6 +52,42 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                     b.ToTable("Chats");
                 });
 
+            modelBuilder.Entity("SupportChat.Server.Data.ChatFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ChatId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UploaderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChatId", "CreatedAt");
+
+                    b.ToTable("ChatFiles", (string)null);
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.Group", b =>
                 {
                     b.Property<int>("Id")
@@ -127,6 +163,18 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.ChatFile", b =>
+                {
+                    b.HasOne("SupportChat.Server.Data.Chat", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("ChatId");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.Chat", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

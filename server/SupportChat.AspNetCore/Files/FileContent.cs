@@ -1,0 +1,280 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SupportChat.Server.Files;
+
+/// <summary>What an upload turned out to be: the bytes to keep and their type, or why it was refused.</summary>
+public sealed record FileVerdict(string? ContentType, byte[] Content, string? Refusal)
+{
+    public static FileVerdict Accept(string contentType, byte[] content) => new(contentType, content, null);
+
+    public static FileVerdict Refuse(string refusal) => new(null, [], refusal);
+}
+
+/// <summary>
+/// Decides what a file is from its bytes, never from its name or the type the uploader declared, against an
+/// allow-list: PNG, JPEG, GIF, WebP, PDF and plain UTF-8 text. An image is walked chunk by chunk (segment,
+/// block) to its end marker, and anything after that end is refused: that is where a polyglot (a PNG with a
+/// page appended, a GIF with an archive behind it) keeps its second self. Walking is chosen over re-encoding
+/// because the framework has no image codecs and the walk changes no pixel. On the way, what identifies a
+/// person or carries text is dropped: PNG's text, time and EXIF chunks and any unknown ancillary chunk, JPEG's
+/// APPn segments but JFIF, ICC and Adobe (colour) and its comments, GIF's comments and XMP, WebP's EXIF and XMP.
+/// Dropping EXIF drops a photo's orientation too: a phone picture may show turned. PDFs are kept as sent
+/// (rewriting one needs a PDF library); they are only ever served as downloads.
+/// </summary>
+public static class FileContent
+{
+    public const string Png = "image/png";
+    public const string Jpeg = "image/jpeg";
+    public const string Gif = "image/gif";
+    public const string WebP = "image/webp";
+    public const string Pdf = "application/pdf";
+    public const string Text = "text/plain";
+
+    /// <summary>The types a browser may show in the page (<c>inline</c>); everything else is a download.</summary>
+    public static bool IsImage(string contentType) => contentType is Png or Jpeg or Gif or WebP;
+
+    /// <summary>The file name extensions a type may carry; the first is added to a name that has none of them.</summary>
+    public static string[] Extensions(string contentType) => contentType switch
+    {
+        Png => [".png"],
+        Jpeg => [".jpg", ".jpeg", ".jfif"],
+        Gif => [".gif"],
+        WebP => [".webp"],
+        Pdf => [".pdf"],
+        _ => [".txt", ".log", ".csv", ".md"],
+    };
+
+    public const string Allowed = "PNG, JPEG, GIF, WebP, PDF or plain text (UTF-8)";
+
+    public static FileVerdict Inspect(byte[] data)
+    {
+        if (data.Length == 0) return FileVerdict.Refuse("The file is empty.");
+        var bytes = data.AsSpan();
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return PngFile(data);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return JpegFile(data);
+        if (bytes.StartsWith("GIF87a"u8) || bytes.StartsWith("GIF89a"u8)) return GifFile(data);
+        if (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8)) return WebPFile(data);
+        if (bytes.StartsWith("%PDF-"u8)) return PdfFile(data);
+        return TextFile(data);
+    }
+
+    private static FileVerdict Broken(string kind, string why) => FileVerdict.Refuse($"The file starts as a {kind} but is not a complete one: {why}.");
+
+    private static FileVerdict Trailing(string kind) =>
+        FileVerdict.Refuse($"The file is a {kind} with more data after its end; files that are two things at once are refused.");
+
+    // PNG chunks a browser needs to draw the picture as meant; every other ancillary chunk is dropped.
+    private static readonly HashSet<string> PngKept =
+    [
+        "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "cHRM", "gAMA", "iCCP", "sBIT", "sRGB", "bKGD", "pHYs",
+        "acTL", "fcTL", "fdAT", "cICP", "mDCv", "cLLi",
+    ];
+
+    private static FileVerdict PngFile(byte[] data)
+    {
+        using var kept = new MemoryStream(data.Length);
+        kept.Write(data, 0, 8);
+        var pos = 8;
+        var sawData = false;
+        while (pos + 12 <= data.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos));
+            var type = Encoding.ASCII.GetString(data, pos + 4, 4);
+            if (!type.All(char.IsAsciiLetter)) return Broken("PNG", $"a chunk at byte {pos} has no valid type");
+            if (pos == 8 && type != "IHDR") return Broken("PNG", "it does not begin with its header chunk");
+            var end = pos + 12L + length;
+            if (end > data.Length) return Broken("PNG", $"the {type} chunk runs past the end of the file");
+            if (type == "IDAT") sawData = true;
+            if (PngKept.Contains(type)) kept.Write(data, pos, (int)(end - pos));
+            // An unknown critical chunk (capital first letter) would make the picture undrawable.
+            else if (char.IsAsciiLetterUpper(type[0])) return Broken("PNG", $"it has a critical chunk {type} no browser draws");
+            pos = (int)end;
+            if (type == "IEND")
+            {
+                if (pos != data.Length) return Trailing("PNG");
+                return sawData ? FileVerdict.Accept(Png, kept.ToArray()) : Broken("PNG", "it has no image data");
+            }
+        }
+        return Broken("PNG", "it ends before its IEND chunk");
+    }
+
+    private static FileVerdict JpegFile(byte[] data)
+    {
+        using var kept = new MemoryStream(data.Length);
+        kept.Write(data, 0, 2);
+        var pos = 2;
+        var sawScan = false;
+        while (pos + 1 < data.Length)
+        {
+            if (data[pos] != 0xFF) return Broken("JPEG", $"byte {pos} is not a segment marker");
+            // Any number of 0xFF fill bytes may come before a marker.
+            while (pos + 1 < data.Length && data[pos + 1] == 0xFF) pos++;
+            if (pos + 1 >= data.Length) break;
+            var marker = data[pos + 1];
+            if (marker == 0xD9)
+            {
+                if (pos + 2 != data.Length) return Trailing("JPEG");
+                kept.Write(data, pos, 2);
+                return sawScan ? FileVerdict.Accept(Jpeg, kept.ToArray()) : Broken("JPEG", "it has no image data");
+            }
+            if (marker is >= 0xD0 and <= 0xD7 or 0x01)
+            {
+                kept.Write(data, pos, 2);
+                pos += 2;
+                continue;
+            }
+            if (pos + 4 > data.Length) break;
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(pos + 2));
+            var end = pos + 2 + length;
+            if (length < 2 || end > data.Length) return Broken("JPEG", $"a segment at byte {pos} runs past the end of the file");
+            if (KeepJpegSegment(marker, data.AsSpan(pos + 4, length - 2))) kept.Write(data, pos, end - pos);
+            pos = end;
+            if (marker != 0xDA) continue;
+
+            // After a scan header comes entropy-coded data, up to the next marker that is neither a stuffed
+            // 0xFF00 nor a restart marker.
+            sawScan = true;
+            var scan = pos;
+            while (pos + 1 < data.Length && !(data[pos] == 0xFF && data[pos + 1] is not 0x00 and not (>= 0xD0 and <= 0xD7) and not 0xFF)) pos++;
+            kept.Write(data, scan, pos - scan);
+        }
+        return Broken("JPEG", "it ends before its end-of-image marker");
+    }
+
+    /// <summary>APP0 only as JFIF, APP2 only as an ICC profile, APP14 only as Adobe's colour transform; no comments.</summary>
+    private static bool KeepJpegSegment(byte marker, ReadOnlySpan<byte> payload) => marker switch
+    {
+        0xE0 => payload.StartsWith("JFIF\0"u8),
+        0xE2 => payload.StartsWith("ICC_PROFILE\0"u8),
+        0xEE => payload.StartsWith("Adobe"u8),
+        >= 0xE1 and <= 0xEF => false,
+        0xFE => false,
+        _ => true,
+    };
+
+    private static FileVerdict GifFile(byte[] data)
+    {
+        if (data.Length < 13) return Broken("GIF", "it is shorter than its header");
+        using var kept = new MemoryStream(data.Length);
+        var pos = 13 + ColourTable(data[10]);
+        if (pos > data.Length) return Broken("GIF", "its colour table runs past the end of the file");
+        kept.Write(data, 0, pos);
+        var sawImage = false;
+        while (pos < data.Length)
+        {
+            var start = pos;
+            switch (data[pos])
+            {
+                case 0x3B:
+                    if (pos + 1 != data.Length) return Trailing("GIF");
+                    kept.WriteByte(0x3B);
+                    return sawImage ? FileVerdict.Accept(Gif, kept.ToArray()) : Broken("GIF", "it has no image");
+                case 0x2C:
+                    if (pos + 11 > data.Length) return Broken("GIF", "an image header runs past the end of the file");
+                    pos += 10 + ColourTable(data[pos + 9]) + 1;
+                    sawImage = true;
+                    break;
+                case 0x21 when pos + 2 <= data.Length:
+                    pos += 2;
+                    break;
+                default:
+                    return Broken("GIF", $"byte {pos} starts no block");
+            }
+            pos = SkipSubBlocks(data, pos);
+            if (pos < 0) return Broken("GIF", "a block runs past the end of the file");
+            // Comment extensions and XMP (an application extension) are text about the picture, not the picture.
+            var dropped = data[start] == 0x21 && (data[start + 1] == 0xFE
+                || (data[start + 1] == 0xFF && data.AsSpan(start + 2).StartsWith("\u000bXMP DataXMP"u8)));
+            if (!dropped) kept.Write(data, start, pos - start);
+        }
+        return Broken("GIF", "it ends before its trailer");
+    }
+
+    private static int ColourTable(byte packed) => (packed & 0x80) != 0 ? 3 * (1 << ((packed & 7) + 1)) : 0;
+
+    /// <summary>The position after a run of GIF sub-blocks ending in an empty one, or -1 if it runs past the end.</summary>
+    private static int SkipSubBlocks(byte[] data, int pos)
+    {
+        while (pos < data.Length)
+        {
+            var size = data[pos];
+            pos += 1 + size;
+            if (size == 0) return pos;
+        }
+        return -1;
+    }
+
+    private static FileVerdict WebPFile(byte[] data)
+    {
+        var declared = 8L + BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(4));
+        if (declared > data.Length) return Broken("WebP", "it is shorter than its header says");
+        if (declared < data.Length) return Trailing("WebP");
+        using var kept = new MemoryStream(data.Length);
+        kept.Write(data, 0, 12);
+        var pos = 12;
+        var vp8x = -1;
+        var sawImage = false;
+        while (pos < data.Length)
+        {
+            if (pos + 8 > data.Length) return Broken("WebP", "a chunk header runs past the end of the file");
+            var type = Encoding.ASCII.GetString(data, pos, 4);
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 4));
+            var end = pos + 8L + size + (size & 1);
+            if (end > data.Length) return Broken("WebP", $"the {type.Trim()} chunk runs past the end of the file");
+            if (pos == 12 && type is not ("VP8 " or "VP8L" or "VP8X")) return Broken("WebP", "it does not begin with an image chunk");
+            if (type is "VP8 " or "VP8L" or "ANMF") sawImage = true;
+            if (type is not ("EXIF" or "XMP "))
+            {
+                if (type == "VP8X") vp8x = (int)kept.Position;
+                kept.Write(data, pos, (int)(end - pos));
+            }
+            pos = (int)end;
+        }
+        if (!sawImage) return Broken("WebP", "it has no image data");
+        var result = kept.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(4), (uint)(result.Length - 8));
+        // The extended header says which metadata chunks follow: none do now.
+        if (vp8x >= 0 && vp8x + 8 < result.Length) result[vp8x + 8] &= unchecked((byte)~(0x08 | 0x04));
+        return FileVerdict.Accept(WebP, result);
+    }
+
+    private static FileVerdict PdfFile(byte[] data)
+    {
+        var end = data.Length;
+        while (end > 0 && data[end - 1] is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t') end--;
+        if (data.AsSpan(0, end).EndsWith("%%EOF"u8)) return FileVerdict.Accept(Pdf, data);
+        return data.AsSpan().IndexOf("%%EOF"u8) >= 0 ? Trailing("PDF") : Broken("PDF", "it has no %%EOF at its end");
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Markup a browser would take for a page, anywhere in a text file: such a file is refused, not renamed.
+    private static readonly string[] Markup = ["<script", "<svg", "<html", "<iframe", "<object", "<embed", "<!doctype", "<?xml", "<body", "<img", "<meta"];
+
+    private static FileVerdict TextFile(byte[] data)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(data);
+        }
+        catch (DecoderFallbackException)
+        {
+            return FileVerdict.Refuse($"The file is not one of the types this chat takes: {Allowed}.");
+        }
+        foreach (var c in text)
+        {
+            if ((c < ' ' && c is not '\n' and not '\r' and not '\t' and not '\f') || c is (>= '\x7f' and <= '\x9f'))
+            {
+                return FileVerdict.Refuse($"The file is not one of the types this chat takes ({Allowed}): it holds control characters, as binary files do.");
+            }
+        }
+        var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n', '\f');
+        if (trimmed.StartsWith('<') || Markup.Any(tag => text.Contains(tag, StringComparison.OrdinalIgnoreCase)))
+        {
+            return FileVerdict.Refuse("The file is HTML, SVG or XML markup, which this chat never stores: send a screenshot or a PDF instead.");
+        }
+        return FileVerdict.Accept(Text, data);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using SupportChat.Server.Auth;
+using SupportChat.Server.Data;
+using SupportChat.Server.Security;
+
+namespace SupportChat.Server.Files;
+
+public static class FileEndpoints
+{
+    public static void MapFileEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/chats/{groupId:int}/files", Upload)
+            .RequireAuthorization(SupportChatAuth.Policy)
+            .RequireRateLimit<UploadRateLimit>()
+            .WithMetadata(new RequestLimits.FileUpload())
+            .WithSummary("Uploads a file to a conversation; a message then names it in attachments.")
+            .WithDescription("multipart/form-data with the file in the field \"file\". The type is found from the content: PNG, JPEG, GIF, WebP, PDF or UTF-8 text; anything else is a 415. Image metadata is dropped. 413 over the size limit (10 MB by default); 429 with Retry-After when uploading too fast. Answers the file record with a short-lived signed url.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapGet("/files/{id}", Download)
+            .WithName(FileUrls.RouteName)
+            .WithSummary("A file, by the signed link a message or an upload carries.")
+            .WithDescription("No token: the link's signature and expiry are the permission. 403 when the link is expired or not this server's.");
+    }
+
+    private static async Task<Results<Created<FileDto>, ForbidHttpResult, ProblemHttpResult>> Upload(
+        int groupId, HttpContext http, ClaimsPrincipal user, ConversationAccess access, ChatDb db, IFileStore store, FileUrls urls,
+        SupportChatOptions options, TimeProvider clock, ILogger<FileUrls> log, CancellationToken cancel)
+    {
+        // Asked before the body is read: a stranger's upload costs the server nothing.
+        if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
+
+        var upload = await ReadFileAsync(http.Request, options.MaxFileBytes, cancel);
+        if (upload.Problem is { } problem) return problem;
+        var verdict = FileContent.Inspect(upload.Content);
+        if (verdict.Refusal is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file was not accepted.");
+        }
+
+        var file = new ChatFile
+        {
+            Id = FileIds.New(),
+            GroupId = groupId,
+            UploaderId = user.UserId()!.Value,
+            Name = FileNames.ForDisplay(upload.Name, verdict.ContentType!),
+            Size = verdict.Content.Length,
+            ContentType = verdict.ContentType!,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        // Bytes first, row second: a row never names bytes that are not there. Bytes without a row (the save
+        // failed) are removed here, or by the sweep of unattached files if that fails too.
+        await store.SaveAsync(file.Id, verdict.Content, file.ContentType, cancel);
+        db.Files.Add(file);
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+        }
+        catch
+        {
+            await store.DeleteAsync(file.Id, CancellationToken.None);
+            throw;
+        }
+        log.LogDebug("Stored file {FileId} ({ContentType}, {Size} bytes) in conversation {GroupId}", file.Id, file.ContentType, file.Size, groupId);
+        var record = urls.Describe(http, file);
+        return TypedResults.Created(record.Url, record);
+    }
+
+    private sealed record UploadedPart(string? Name, byte[] Content, ProblemHttpResult? Problem);
+
+    /// <summary>
+    /// The part named <c>file</c> of a multipart body, read while counting: one byte over the limit is a 413
+    /// with a sentence, however the body was framed (declared length or chunked).
+    /// </summary>
+    private static async Task<UploadedPart> ReadFileAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
+    {
+        static UploadedPart Refused(int status, string detail) =>
+            new(null, [], TypedResults.Problem(detail, statusCode: status, title: "The file was not accepted."));
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return Refused(StatusCodes.Status415UnsupportedMediaType, "Send the file as multipart/form-data, in a field named \"file\".");
+        }
+        var tooLarge = Refused(StatusCodes.Status413PayloadTooLarge, $"The file is larger than {Sizes.Describe(maxBytes)}.");
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            while (await reader.ReadNextSectionAsync(cancel) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.Name.Equals("file", StringComparison.Ordinal)
+                    || !disposition.IsFileDisposition())
+                {
+                    continue;
+                }
+                using var content = new MemoryStream();
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await section.Body.ReadAsync(buffer, cancel)) > 0)
+                {
+                    if (content.Length + read > maxBytes) return tooLarge;
+                    content.Write(buffer, 0, read);
+                }
+                var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                return new UploadedPart(name, content.ToArray(), null);
+            }
+        }
+        catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
+        }
+        catch (InvalidDataException)
+        {
+            return Refused(StatusCodes.Status400BadRequest, "The multipart body is malformed.");
+        }
+        return Refused(StatusCodes.Status400BadRequest, "The body has no file in a field named \"file\".");
+    }
+
+    private static async Task<IResult> Download(
+        string id, long? expires, string? sig, HttpContext http, ChatDb db, IFileStore store, FileUrls urls, CancellationToken cancel)
+    {
+        if (expires is not { } expiry || !FileIds.IsValid(id) || !urls.Verify(id, expiry, sig, out var left))
+        {
+            return TypedResults.Problem(
+                "This file link is expired or not valid. Open the conversation again for a fresh link.",
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "The file link is not valid.");
+        }
+        var file = await db.Files.FindAsync([id], cancel);
+        var content = file is null ? null : await store.OpenReadAsync(id, cancel);
+        if (file is null || content is null)
+        {
+            return TypedResults.Problem("The file is no longer here.", statusCode: StatusCodes.Status404NotFound, title: "No such file.");
+        }
+
+        var headers = http.Response.Headers;
+        var image = FileContent.IsImage(file.ContentType);
+        var disposition = new ContentDispositionHeaderValue(image ? "inline" : "attachment");
+        disposition.SetHttpFileName(file.Name);
+        headers.ContentDisposition = disposition.ToString();
+        headers.XContentTypeOptions = "nosniff";
+        // Even opened on its own, the file is an inert document: no script, no form, no plug-in, nothing loaded.
+        headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        // Cached by the viewer's browser only, and no longer than its link is valid.
+        headers.CacheControl = $"private, max-age={(int)left.TotalSeconds}";
+        // A host page that isolates itself (Cross-Origin-Embedder-Policy) may still show the thumbnail.
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin";
+        http.Response.ContentLength = file.Size;
+        var contentType = file.ContentType == FileContent.Text ? "text/plain; charset=utf-8" : file.ContentType;
+        return TypedResults.Stream(content, contentType);
+    }
+}
