@@ -1,5 +1,5 @@
-// Scale-out on real engines: two reference-server instances sharing PostgreSQL, with the Redis backplane,
-// behind nginx (sticky, and without affinity), plus a negotiate redirect as Azure SignalR Service does.
+// Scale-out on real engines: two reference-server instances sharing PostgreSQL and a blob store (Azurite),
+// with the Redis backplane, behind nginx (sticky, and without affinity), plus a negotiate redirect as Azure SignalR Service does.
 // Everything runs on 127.0.0.1, started here and stopped after.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { AGENT, freePort, ReferenceServer } from '../scripts/reference-server.mjs';
-import { missingServices, startNginx, startPostgres, startRedis } from '../scripts/services.mjs';
+import { missingServices, startAzurite, startNginx, startPostgres, startRedis } from '../scripts/services.mjs';
 
 let redis;
 let postgres;
+let azurite;
 let a;
 let b;
 let sticky;
@@ -25,13 +26,14 @@ before(async () => {
     [],
     `Missing for the scale-out tests: ${missing.join(', ')}. Install them with: sudo apt-get install redis-server postgresql nginx`,
   );
-  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  [redis, postgres, azurite] = await Promise.all([startRedis(), startPostgres(), startAzurite()]);
   const [portA, portB, stickyPort, roundRobinPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // Pages come through both balancers: their origins are allowed on both instances.
   const balancers = [`http://127.0.0.1:${stickyPort}`, `http://127.0.0.1:${roundRobinPort}`];
   const shared = {
     SUPPORTCHAT_POSTGRES: postgres.connectionString,
     SUPPORTCHAT_REDIS: redis.connectionString,
+    SUPPORTCHAT_BLOB: azurite.connectionString,
     // Both instances sign and check tokens with one key, as any farm must.
     SUPPORTCHAT_JWT_KEY: randomBytes(32).toString('base64'),
   };
@@ -60,7 +62,7 @@ after(async () => {
   await browser?.close();
   await Promise.all([sticky?.stop(), roundRobin?.stop()]);
   await Promise.all([a?.stop(), b?.stop()]);
-  await Promise.all([redis?.stop(), postgres?.stop()]);
+  await Promise.all([redis?.stop(), postgres?.stop(), azurite?.stop()]);
 });
 
 async function agentToken(server) {
@@ -212,5 +214,36 @@ describe('two instances on PostgreSQL and the Redis backplane, behind nginx', ()
     } finally {
       await context.close();
     }
+  });
+
+  it('a file uploaded on one instance is served by the other, from the shared blob store', async () => {
+    const visitor = await (
+      await fetch(`${a.url}/visitors`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    ).json();
+    const auth = { Authorization: `Bearer ${visitor.token}` };
+    // A real 4×3 PNG, as a canvas in Chromium draws it.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAYAAAC09K7GAAAAKUlEQVR4AVzIMQ0AAAgDQVJL9QSa8ASaIB1Y+OSWB71GihyBvZAdJvcXAAD///bIhRMAAAAGSURBVAMAs/IMy6/meZAAAAAASUVORK5CYII=',
+      'base64',
+    );
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'shot.png');
+    const uploaded = await fetch(`${a.url}/chats/${visitor.groupId}/files`, { method: 'POST', headers: auth, body: form });
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const file = await uploaded.json();
+    const sent = await fetch(`${a.url}/chats/${visitor.groupId}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: 'my screenshot', attachments: [file.id] }),
+    });
+    assert.equal(sent.status, 200);
+
+    const { chats } = await (await fetch(`${b.url}/chats/${visitor.groupId}`, { headers: auth })).json();
+    const [attachment] = chats[0].attachments;
+    assert.deepEqual({ ...attachment, url: undefined }, { ...file, url: undefined });
+    const served = await fetch(new URL(attachment.url, b.url));
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), png);
   });
 });

@@ -1,4 +1,4 @@
-// Redis, PostgreSQL and nginx for the scale-out tests: each started by the test as a child process on
+// Redis, PostgreSQL, Azurite and nginx for the scale-out tests: each started by the test as a child process on
 // 127.0.0.1 and a free port, with its data in a temporary folder, and stopped (and deleted) after.
 import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './reference-server.mjs';
 
 /** Debian's PostgreSQL keeps its programs in a versioned folder. */
@@ -122,6 +123,33 @@ export async function startPostgres() {
   return postgres;
 }
 
+/** The well-known key of Azurite's development account: public, and good for nothing but the emulator. */
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** Azure Blob Storage as Azurite (the `azurite` npm package) emulates it, for SUPPORTCHAT_BLOB. */
+export async function startAzurite() {
+  const azurite = new Service('azurite');
+  azurite.port = await freePort();
+  const program = fileURLToPath(new URL('../node_modules/.bin/azurite-blob', import.meta.url));
+  await azurite.run(program, [
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(azurite.port),
+    '--location',
+    azurite.folder,
+    '--skipApiVersionCheck',
+    '--loose',
+    '--silent',
+    // Azurite reports usage to Microsoft unless told not to; nothing here talks beyond 127.0.0.1.
+    '--disableTelemetry',
+  ]);
+  azurite.connectionString =
+    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${azurite.port}/devstoreaccount1;`;
+  return azurite;
+}
+
 /**
  * nginx in front of the given ports. `balance`: `ip_hash` for sticky sessions (every test client is
  * 127.0.0.1, so all stick to one instance) or `round-robin`, with no affinity at all. `port`: one chosen
@@ -149,6 +177,8 @@ error_log ${nginx.folder}/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # Above the server's 10 MB file limit, so the server, not nginx, answers an upload that is too large.
+  client_max_body_size 11m;
   client_body_temp_path ${nginx.folder}/body;
   proxy_temp_path ${nginx.folder}/proxy;
   fastcgi_temp_path ${nginx.folder}/fastcgi;
