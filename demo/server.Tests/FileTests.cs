@@ -152,6 +152,14 @@ public sealed class FileTests(ServerFactory server) : IClassFixture<ServerFactor
 
         var webp = FileSamples.WebPWithExif(Encoding.ASCII.GetBytes("secret-probe"));
         Assert.Equal(FileSamples.WebP, await UploadAndReadAsync(client, visitor.GroupId, webp, "a.webp"));
+
+        // A private chunk a browser ignores is where a page hides in a PNG that is also an HTML file.
+        var hidden = FileSamples.PngWithChunk("htMl", Encoding.ASCII.GetBytes("<html><script>alert(1)</script>"));
+        Assert.Equal(FileSamples.Png, await UploadAndReadAsync(client, visitor.GroupId, hidden, "b.png"));
+
+        byte[] comment = [0x21, 0xFE, 12, .. Encoding.ASCII.GetBytes("secret-probe"), 0x00];
+        var gif = FileSamples.Concat(FileSamples.Gif[..^1], comment, [0x3B]);
+        Assert.Equal(FileSamples.Gif, await UploadAndReadAsync(client, visitor.GroupId, gif, "a.gif"));
     }
 
     [Fact]

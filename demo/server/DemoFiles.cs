@@ -12,6 +12,8 @@ public sealed class DemoFiles(string root) : IFileProvider
     /// <summary>
     /// The strict policy a careful shop would set. A page whose widget is sent elsewhere by a negotiate
     /// redirect (as to Azure SignalR Service) must allow that origin in <c>connect-src</c>, both schemes.
+    /// <c>blob:</c> in <c>img-src</c> is for the preview of a picture chosen but not yet uploaded, which exists
+    /// only in the page; thumbnails of uploaded files come from this server (<c>'self'</c>).
     /// </summary>
     public static string ContentSecurityPolicy(SupportChatOptions options)
     {
@@ -21,7 +23,7 @@ public sealed class DemoFiles(string root) : IFileProvider
             var socketScheme = target.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
             connect += $" {target.GetLeftPart(UriPartial.Authority)} {socketScheme}://{target.Authority}";
         }
-        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src {connect}; "
+        return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data: blob:; connect-src {connect}; "
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; require-trusted-types-for 'script'";
     }
 

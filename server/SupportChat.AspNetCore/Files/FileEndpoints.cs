@@ -29,7 +29,7 @@ public static class FileEndpoints
 
     private static async Task<Results<Created<FileDto>, ForbidHttpResult, ProblemHttpResult>> Upload(
         int groupId, HttpContext http, ClaimsPrincipal user, ConversationAccess access, ChatDb db, IFileStore store, FileUrls urls,
-        SupportChatOptions options, TimeProvider clock, ILogger<FileUrls> log, CancellationToken cancel)
+        SupportChatOptions options, TimeProvider clock, CancellationToken cancel)
     {
         // Asked before the body is read: a stranger's upload costs the server nothing.
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
@@ -65,7 +65,6 @@ public static class FileEndpoints
             await store.DeleteAsync(file.Id, CancellationToken.None);
             throw;
         }
-        log.LogDebug("Stored file {FileId} ({ContentType}, {Size} bytes) in conversation {GroupId}", file.Id, file.ContentType, file.Size, groupId);
         var record = urls.Describe(http, file);
         return TypedResults.Created(record.Url, record);
     }
