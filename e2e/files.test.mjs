@@ -64,6 +64,29 @@ function gifWithComment(text) {
   return Buffer.concat([gif.subarray(0, -1), comment, Buffer.from([0x3b])]);
 }
 
+/** A JPEG with an EXIF segment after its start marker, where a phone puts the place a photo was taken. */
+function jpegWithExif(jpeg, text) {
+  const payload = Buffer.from(`Exif\0\0${text}`, 'latin1');
+  const segment = Buffer.alloc(4 + payload.length);
+  segment.writeUInt16BE(0xffe1, 0);
+  segment.writeUInt16BE(payload.length + 2, 2);
+  payload.copy(segment, 4);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+}
+
+/** A WebP (with its extended header) with an EXIF chunk at its end, flagged there, its RIFF size right. */
+function webpWithExif(webp, text) {
+  const data = Buffer.from(text, 'latin1');
+  const chunk = Buffer.alloc(8 + data.length + (data.length & 1));
+  chunk.write('EXIF', 0, 'latin1');
+  chunk.writeUInt32LE(data.length, 4);
+  data.copy(chunk, 8);
+  const file = Buffer.concat([webp, chunk]);
+  file.writeUInt32LE(file.length - 8, 4);
+  file[20] |= 0x08;
+  return file;
+}
+
 async function upload(visitor, bytes, name) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'application/octet-stream' }), name);
@@ -81,15 +104,6 @@ describe('files in the browser', () => {
     const visitor = await (
       await fetch(`${server.url}/visitors`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
     ).json();
-    const files = [
-      await upload(visitor, pngWithText('secret-probe'), 'shot.png'),
-      await upload(visitor, gifWithComment('secret-probe'), 'anim.gif'),
-    ];
-    assert.deepEqual(
-      files.map(f => f.contentType),
-      ['image/png', 'image/gif'],
-    );
-
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
@@ -98,6 +112,31 @@ describe('files in the browser', () => {
         if (/Content Security Policy|blocked/i.test(message.text())) violations.push(message.text());
       });
       await page.goto(`${shop}/`);
+      // A JPEG and a WebP as Chromium encodes them (JFIF, ICC profile, extended WebP header).
+      const drawn = await page.evaluate(() => {
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [4, 3];
+        const paint = canvas.getContext('2d');
+        paint.fillStyle = '#c33';
+        paint.fillRect(0, 0, 4, 3);
+        return ['image/jpeg', 'image/webp'].map(type => canvas.toDataURL(type, 0.9).split(',')[1]);
+      });
+      const [jpeg, webp] = drawn.map(data => Buffer.from(data, 'base64'));
+      const files = [
+        await upload(visitor, pngWithText('secret-probe'), 'shot.png'),
+        await upload(visitor, gifWithComment('secret-probe'), 'anim.gif'),
+        await upload(visitor, jpegWithExif(jpeg, 'secret-probe'), 'photo.jpg'),
+        await upload(visitor, webpWithExif(webp, 'secret-probe'), 'pic.webp'),
+      ];
+      assert.deepEqual(
+        files.map(f => f.contentType),
+        ['image/png', 'image/gif', 'image/jpeg', 'image/webp'],
+      );
+      for (const file of files) {
+        const bytes = Buffer.from(await (await fetch(new URL(file.url, server.url))).arrayBuffer());
+        assert.ok(!bytes.includes('secret-probe'), `${file.name} still holds its metadata`);
+      }
+
       const sizes = await page.evaluate(
         async urls =>
           Promise.all(
@@ -114,6 +153,8 @@ describe('files in the browser', () => {
       assert.deepEqual(sizes, [
         [4, 3],
         [1, 1],
+        [4, 3],
+        [4, 3],
       ]);
       assert.deepEqual(violations, []);
     } finally {
