@@ -59,6 +59,16 @@ public sealed class StartupTests : IDisposable
         await AssertRefused(server, "SUPPORTCHAT_JWT_KEY");
     }
 
+    [Theory]
+    [InlineData("SUPPORTCHAT_BLOB", "not a connection string")]
+    [InlineData("SUPPORTCHAT_FILE_URL_KEY", "BQUFBQU=")]
+    [InlineData("SUPPORTCHAT_MAX_FILE_BYTES", "0")]
+    public async Task A_wrong_file_setting_is_refused_at_start_not_at_the_first_upload(string name, string value)
+    {
+        await using var server = ServerProcess.Start(folder, ("SUPPORTCHAT_AGENT_PASSWORD", "a-long-agent-password"), (name, value));
+        await AssertRefused(server, name);
+    }
+
     [Fact]
     public async Task The_demo_says_so_in_its_first_line_and_its_default_agent_signs_in()
     {

@@ -47,6 +47,7 @@ public static class StartupChecks
             return $"Refusing to start: SupportChat:AgentPassword (SUPPORTCHAT_AGENT_PASSWORD) is shorter than {MinAgentPasswordLength} characters.";
         }
         if (OriginsRefusal(options) is { } origins) return origins;
+        if (FilesRefusal(options) is { } files) return files;
         try
         {
             options.ParsedTrustedProxies();
@@ -91,4 +92,33 @@ public static class StartupChecks
         options.AgentPassword == SupportChatOptions.DemoAgentPassword
             ? $"Demo mode: default agent {options.AgentEmail} / {SupportChatOptions.DemoAgentPassword}, a password printed in the README — not for production; a demo must never face the internet."
             : $"Demo mode: agent {options.AgentEmail}, and the demo's relaxed checks — not for production; a demo must never face the internet.";
+
+    /// <summary>File settings found wrong now rather than at the first upload, as a 500 to a visitor.</summary>
+    private static string? FilesRefusal(SupportChatOptions options)
+    {
+        if (options.MaxFileBytes <= 0)
+        {
+            return "Refusing to start: SupportChat:MaxFileBytes (SUPPORTCHAT_MAX_FILE_BYTES) must be a number of bytes above 0.";
+        }
+        if (options.FileUrlKey.Length > 0)
+        {
+            var key = new byte[options.FileUrlKey.Length];
+            if (!Convert.TryFromBase64String(options.FileUrlKey, key, out var length) || length < MinJwtKeyBytes)
+            {
+                return $"Refusing to start: SupportChat:FileUrlKey (SUPPORTCHAT_FILE_URL_KEY) must be base64 of at least {MinJwtKeyBytes} bytes. Make one with: openssl rand -base64 32";
+            }
+        }
+        if (options.Blob.Length > 0)
+        {
+            try
+            {
+                _ = new Azure.Storage.Blobs.BlobContainerClient(options.Blob, options.BlobContainer);
+            }
+            catch (Exception invalid) when (invalid is FormatException or ArgumentException)
+            {
+                return "Refusing to start: SupportChat:Blob (SUPPORTCHAT_BLOB) is not an Azure Storage connection string, or SupportChat:BlobContainer is not a container name.";
+            }
+        }
+        return null;
+    }
 }
