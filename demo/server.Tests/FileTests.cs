@@ -150,6 +150,9 @@ public sealed class FileTests(ServerFactory server) : IClassFixture<ServerFactor
         jpeg = FileSamples.Concat(jpeg[..2], exif[2..(exif.Length - FileSamples.Jpeg.Length + 2)], jpeg[2..]);
         Assert.Equal(FileSamples.Jpeg, await UploadAndReadAsync(client, visitor.GroupId, jpeg, "a.jpg"));
 
+        // A phone's photo with its gain map appended as a second JPEG: the photo is kept, the rest goes.
+        Assert.Equal(FileSamples.Jpeg, await UploadAndReadAsync(client, visitor.GroupId, FileSamples.Concat(FileSamples.Jpeg, FileSamples.Jpeg), "b.jpg"));
+
         var webp = FileSamples.WebPWithExif(Encoding.ASCII.GetBytes("secret-probe"));
         Assert.Equal(FileSamples.WebP, await UploadAndReadAsync(client, visitor.GroupId, webp, "a.webp"));
 

@@ -18,7 +18,8 @@ public sealed record FileVerdict(string? ContentType, byte[] Content, string? Re
 /// page appended, a GIF with an archive behind it) keeps its second self. Walking is chosen over re-encoding
 /// because the framework has no image codecs and the walk changes no pixel. On the way, what identifies a
 /// person or carries text is dropped: PNG's text, time and EXIF chunks and any unknown ancillary chunk, JPEG's
-/// APPn segments but JFIF, ICC and Adobe (colour) and its comments, GIF's comments and XMP, WebP's EXIF and XMP.
+/// APPn segments but JFIF, ICC and Adobe (colour) and its comments (and the extra pictures phones append after
+/// the first: depth and gain maps), GIF's comments and XMP, WebP's EXIF and XMP.
 /// Dropping EXIF drops a photo's orientation too: a phone picture may show turned. PDFs are kept as sent
 /// (rewriting one needs a PDF library); they are only ever served as downloads.
 /// </summary>
@@ -114,7 +115,10 @@ public static class FileContent
             var marker = data[pos + 1];
             if (marker == 0xD9)
             {
-                if (pos + 2 != data.Length) return Trailing("JPEG");
+                // Phones append further pictures after the first (a depth map, an HDR gain map, named by an
+                // APP2 "MPF" segment, dropped above): those go, and only the picture itself is kept. Anything
+                // else after the end is the second half of a polyglot.
+                if (pos + 2 != data.Length && !data.AsSpan(pos + 2).StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return Trailing("JPEG");
                 kept.Write(data, pos, 2);
                 return sawScan ? FileVerdict.Accept(Jpeg, kept.ToArray()) : Broken("JPEG", "it has no image data");
             }
@@ -242,7 +246,8 @@ public static class FileContent
     private static FileVerdict PdfFile(byte[] data)
     {
         var end = data.Length;
-        while (end > 0 && data[end - 1] is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t') end--;
+        // Writers pad after the last %%EOF with line ends, spaces and sometimes NULs; nothing else may follow.
+        while (end > 0 && data[end - 1] is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t' or 0) end--;
         if (data.AsSpan(0, end).EndsWith("%%EOF"u8)) return FileVerdict.Accept(Pdf, data);
         return data.AsSpan().IndexOf("%%EOF"u8) >= 0 ? Trailing("PDF") : Broken("PDF", "it has no %%EOF at its end");
     }
