@@ -31,7 +31,7 @@ public static class FileEndpoints
         int groupId, HttpContext http, ClaimsPrincipal user, ConversationAccess access, ChatDb db, IFileStore store, FileUrls urls,
         SupportChatOptions options, TimeProvider clock, CancellationToken cancel)
     {
-        // Asked before the body is read: a stranger's upload costs the server nothing.
+        // Asked before the body is read: a stranger's upload is refused unread.
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
 
         var upload = await ReadFileAsync(http.Request, options.MaxFileBytes, cancel);
