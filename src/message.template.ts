@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { layoutConversation } from './conversation-layout.js';
+import { formattedText } from './formatted-text.js';
 import { timeFormat } from './formatters.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import type { SupportChatStrings } from './strings.js';
@@ -68,7 +69,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      <p class="text">${renderText(message)}</p>
+      ${renderBody(message, mine)}
       ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
@@ -78,6 +79,13 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
       }
     </li>
   `;
+}
+
+/** An agent's markdown through `sanitize.ts`; everything else, and anything of mine, as plain text. */
+function renderBody(message: ChatMessage, mine: boolean) {
+  return message.format === 'markdown' && !mine
+    ? html`<div class="text formatted">${formattedText(message.text)}</div>`
+    : html`<p class="text">${renderText(message)}</p>`;
 }
 
 /** Plain text through Lit's text bindings, which escape; http(s) addresses as links, nothing else. */
