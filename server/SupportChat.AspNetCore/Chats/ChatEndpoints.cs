@@ -21,7 +21,8 @@ public sealed record ChatDto(
     bool IsMe,
     int GroupId,
     DateTime CreatedAt,
-    string? ClientMessageId)
+    string? ClientMessageId,
+    string Format)
 {
     public static ChatDto From(Chat chat, int? viewerId) => new(
         chat.Id,
@@ -32,7 +33,8 @@ public sealed record ChatDto(
         chat.UserId == viewerId,
         chat.GroupId,
         chat.CreatedAt,
-        chat.ClientMessageId);
+        chat.ClientMessageId,
+        chat.Format ?? MessageFormats.Text);
 }
 
 /// <summary>
@@ -42,7 +44,8 @@ public sealed record ChatDto(
 public sealed record SendChatRequest(
     [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? GroupId,
     string? Message,
-    string? ClientMessageId);
+    string? ClientMessageId,
+    string? Format = null);
 
 public static class ChatEndpoints
 {
@@ -58,7 +61,7 @@ public static class ChatEndpoints
         chats.MapPost("", Send)
             .RequireSendRateLimit()
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
-            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. 400 for an empty message or one over 4,000 characters; 429 with Retry-After when sending too fast.")
+            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. format is \"text\" (the default) or \"markdown\", which only agents may send. 400 for an empty message, one over 4,000 characters, or a visitor's markdown; 429 with Retry-After when sending too fast.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
@@ -104,6 +107,16 @@ public static class ChatEndpoints
         if (TextInput.IsBlank(text)) return Invalid("The message is empty.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
+        if (body.Format is not (null or MessageFormats.Text or MessageFormats.Markdown))
+        {
+            return Invalid($"The format \"{body.Format}\" is not one this server knows: send \"text\" or \"markdown\".");
+        }
+        // Plain text is stored as null, as every message before formats was.
+        var format = body.Format == MessageFormats.Markdown ? MessageFormats.Markdown : null;
+        // Refused rather than stored as text: a visitor's client that asks for markdown would otherwise see its
+        // message shown differently from what it sent, and say nothing. Markdown is the agents' answer format
+        // only, so a visitor can never put a link or a list in front of an agent that looks like the team's own.
+        if (format is not null && !user.IsAgent()) return Invalid("Only agents may send formatted (markdown) messages; send the message as text.");
 
         var userId = user.UserId()!.Value;
         // A retry after a lost response: answer with what was stored the first time, add nothing.
@@ -117,6 +130,7 @@ public static class ChatEndpoints
                 Message = text,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
                 ClientMessageId = body.ClientMessageId,
+                Format = format,
             };
             db.Chats.Add(chat);
             try

@@ -53,6 +53,19 @@ public sealed class Chat
 
     /// <summary>The sender's id for this message, so a repeated send returns the stored one.</summary>
     public string? ClientMessageId { get; set; }
+
+    /// <summary>
+    /// <see cref="MessageFormats.Markdown"/> for an agent's formatted message; null for plain text, so every
+    /// message stored before formats existed reads as what it was.
+    /// </summary>
+    public string? Format { get; set; }
+}
+
+/// <summary>The values of a message's <c>format</c> on the wire.</summary>
+public static class MessageFormats
+{
+    public const string Text = "text";
+    public const string Markdown = "markdown";
 }
 
 /// <summary>

@@ -36,6 +36,9 @@ namespace SupportChat.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Format")
+                        .HasColumnType("text");
+
                     b.Property<int>("GroupId")
                         .HasColumnType("integer");
 
