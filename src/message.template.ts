@@ -69,8 +69,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      ${renderBody(message, mine)}
-      ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
+      ${renderBody(message, mine)} ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
           ? html`<span class="state">${text.failed}${message.error ? `: ${message.error}` : ''}</span>

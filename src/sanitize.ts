@@ -9,7 +9,9 @@ import { Marked } from 'marked';
 
 /** What a formatted message may contain: structure and links, nothing that loads, runs or styles. */
 const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'a', 'bdi'];
-const ALLOWED_ATTR = ['href', 'target', 'rel', 'start'];
+const ALLOWED_ATTR = ['href', 'start'];
+/** DOMPurify holds every attribute not named here to the link pattern below: a list's start number is no link. */
+const ADD_URI_SAFE_ATTR = ['start'];
 /** DOMPurify matches this after stripping whitespace and control characters; `isAllowedLink` checks again. */
 const ALLOWED_URI_REGEXP = /^(?:https?|mailto|tel):/i;
 const LINK_SCHEMES = new Set(['https:', 'http:', 'mailto:', 'tel:']);
@@ -81,6 +83,7 @@ export function sanitizeMarkdown(source: string): string {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
     ALLOWED_URI_REGEXP,
+    ADD_URI_SAFE_ATTR,
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
   });
@@ -115,5 +118,19 @@ export function renderMarkdown(source: string): DocumentFragment {
   const template = document.createElement('template');
   // The sink takes TrustedHTML, which TS types as string.
   template.innerHTML = htmlPolicy().createHTML(source) as string;
+  dropBlockWhitespace(template.content);
   return template.content;
+}
+
+const BLOCKS = new Set(['P', 'UL', 'OL', 'LI', 'PRE', 'BLOCKQUOTE']);
+
+/** marked ends each block with a newline: between blocks it is layout, not text the agent wrote. */
+function dropBlockWhitespace(root: DocumentFragment) {
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const layout: Text[] = [];
+  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+    const nextToBlock = BLOCKS.has(node.previousSibling?.nodeName ?? '') || BLOCKS.has(node.nextSibling?.nodeName ?? '');
+    if (nextToBlock && node.data.trim() === '' && !node.parentElement?.closest('pre')) layout.push(node);
+  }
+  for (const node of layout) node.remove();
 }
