@@ -65,7 +65,7 @@ function sanitizer() {
     if (node.nodeName !== 'A') return;
     const href = node.getAttribute('href');
     for (const name of node.getAttributeNames()) node.removeAttribute(name);
-    // A link that may not be opened stays as its text: an <a> without href is not a link.
+    // A link that may not be opened is left without href here, and unwrapped to its text by `tidy`.
     if (!href || !isAllowedLink(href)) return;
     node.setAttribute('href', href);
     node.setAttribute('target', '_blank');
@@ -118,14 +118,19 @@ export function renderMarkdown(source: string): DocumentFragment {
   const template = document.createElement('template');
   // The sink takes TrustedHTML, which TS types as string.
   template.innerHTML = htmlPolicy().createHTML(source) as string;
-  dropBlockWhitespace(template.content);
+  tidy(template.content);
   return template.content;
 }
 
 const BLOCKS = new Set(['P', 'UL', 'OL', 'LI', 'PRE', 'BLOCKQUOTE']);
 
-/** marked ends each block with a newline: between blocks it is layout, not text the agent wrote. */
-function dropBlockWhitespace(root: DocumentFragment) {
+/**
+ * Two things the sanitized HTML says that a person should not see: an `<a>` left without an address (a
+ * link that may not be opened) is only its text, and the newline marked ends each block with is layout,
+ * not text the agent wrote.
+ */
+function tidy(root: DocumentFragment) {
+  for (const link of root.querySelectorAll('a:not([href])')) link.replaceWith(...link.childNodes);
   const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const layout: Text[] = [];
   for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {

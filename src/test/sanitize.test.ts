@@ -81,7 +81,7 @@ describe('sanitize: an agent’s markdown', () => {
   it('leaves a link it may not open as its text', () => {
     for (const markdown of ['[x](javascript:alert(1))', '[x](/relative)', '[x](data:text/html,hi)', '[x](vbscript:msgbox)']) {
       const bubble = shown(markdown);
-      expect(bubble.querySelector('a[href]'), markdown).to.equal(null);
+      expect(bubble.querySelector('a'), markdown).to.equal(null);
       expect(bubble.textContent, markdown).to.equal('x');
     }
   });
