@@ -19,6 +19,24 @@ function loadRenderer(): Promise<Renderer> {
   return loading;
 }
 
+let refused = false;
+
+/**
+ * The markdown as DOM, or its plain text where the page will not let it be drawn: a CSP whose
+ * `trusted-types` list leaves out the `support-chat` policy. Said once, not once per message.
+ */
+function drawn(module: Renderer, source: string): DocumentFragment | string {
+  // Each refused try would be one more violation report.
+  if (refused) return source;
+  try {
+    return module.renderMarkdown(source);
+  } catch (error) {
+    if (!refused) console.warn(`support-chat: formatted messages show as plain text (${String(error)})`);
+    refused = true;
+    return source;
+  }
+}
+
 /**
  * An agent's markdown, drawn by `sanitize.ts`. Until that chunk has arrived (or if it cannot), the message
  * shows as the plain text it is, through a text binding: never as raw HTML. A message's text never changes,
@@ -32,7 +50,7 @@ class FormattedText extends AsyncDirective {
     if (source === this.#source && (this.#formatted || !renderer)) return noChange;
     this.#source = source;
     this.#formatted = renderer !== undefined;
-    if (renderer) return renderer.renderMarkdown(source);
+    if (renderer) return drawn(renderer, source);
     loadRenderer().then(
       () => this.#upgrade(),
       (error: unknown) => console.warn('support-chat: formatted messages show as plain text (the formatting code did not load)', error),
@@ -43,7 +61,7 @@ class FormattedText extends AsyncDirective {
   #upgrade() {
     if (!this.isConnected || this.#formatted || this.#source === undefined || !renderer) return;
     this.#formatted = true;
-    this.setValue(renderer.renderMarkdown(this.#source));
+    this.setValue(drawn(renderer, this.#source));
   }
 
   /** A bubble taken out of the DOM while the chunk was on its way draws its markdown when it comes back. */

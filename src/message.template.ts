@@ -69,7 +69,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      ${renderBody(message, mine)} ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
+      ${renderBody(message)} ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
           ? html`<span class="state">${text.failed}${message.error ? `: ${message.error}` : ''}</span>
@@ -80,9 +80,13 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
   `;
 }
 
-/** An agent's markdown through `sanitize.ts`; everything else, and anything of mine, as plain text. */
-function renderBody(message: ChatMessage, mine: boolean) {
-  return message.format === 'markdown' && !mine
+/**
+ * An agent's markdown through `sanitize.ts`; everything else as plain text. Only the server's copy says
+ * `markdown`, and the server takes it from agents only, so a visitor's own messages are always text; an
+ * agent's console shows the agent's own answers as the visitor sees them.
+ */
+function renderBody(message: ChatMessage) {
+  return message.format === 'markdown'
     ? html`<div class="text formatted">${formattedText(message.text)}</div>`
     : html`<p class="text">${renderText(message)}</p>`;
 }

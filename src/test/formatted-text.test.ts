@@ -33,8 +33,8 @@ const formattingFetched = () => performance.getEntriesByType('resource').some(en
 
 describe('formatted messages in the list', () => {
   // First in this file: the formatting module must not have been fetched by anything before.
-  it('draws plain and my own messages as text, and fetches no formatting code for them', async () => {
-    const { root } = await list([message(1, AGENT, '**plain** <b>x</b>'), message(2, ME, '**mine**', 'markdown')]);
+  it('draws plain messages as text, mine and theirs, and fetches no formatting code for them', async () => {
+    const { root } = await list([message(1, AGENT, '**plain** <b>x</b>'), message(2, ME, '**mine**')]);
     expect(bodies(root).map(body => body.textContent)).to.deep.equal(['**plain** <b>x</b>', '**mine**']);
     expect(root.querySelectorAll('strong, b')).to.have.length(0);
     expect(formattingFetched()).to.equal(false);
