@@ -277,8 +277,11 @@ export const panelStyles = css`
     margin-block-start: 6px;
   }
 
+  /* After \`.log ol\`, which lays out the message list itself: these are the agent's own lists. */
   .formatted :is(ul, ol) {
+    display: block;
     padding-inline-start: 20px;
+    list-style: revert;
   }
 
   .formatted blockquote {
