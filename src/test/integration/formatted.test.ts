@@ -44,6 +44,10 @@ describe('an agent’s formatted answer from the real reference server', () => {
     expect(mine.textContent).to.equal('Where is my order?');
     expect(answer.querySelector('strong')!.textContent).to.equal('Restart');
     expect([...answer.querySelectorAll('ol > li')].map(li => li.textContent)).to.deep.equal(['Open Orders', 'Pick #1042']);
+    // The steps are numbered where a person sees them, not laid out as the message list is.
+    const steps = getComputedStyle(answer.querySelector('ol')!);
+    expect([steps.listStyleType, steps.display]).to.deep.equal(['decimal', 'block']);
+    expect(answer.querySelector('li')!.getBoundingClientRect().left).to.be.greaterThan(answer.getBoundingClientRect().left + 12);
     expect(answer.querySelector('blockquote')!.textContent).to.equal('Saved drafts stay.');
     expect(answer.querySelector('pre code')!.textContent).to.equal('reset --all\n');
     expect(answer.querySelector('a')!.getAttribute('href')).to.equal('https://example.com/help');
