@@ -126,6 +126,41 @@ describe('an agent’s formatted answer on the strict demo pages', () => {
     }
   });
 
+  it('a page whose CSP names its Trusted Types policies needs lit-html, support-chat and dompurify, and no more', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const { page: shop, seen } = await watchedPage(context);
+      // The demo's own policy, with the names listed: what a careful host page would send.
+      await shop.route(`${server.url}/`, async route => {
+        const response = await route.fetch();
+        const headers = response.headers();
+        headers['content-security-policy'] += '; trusted-types lit-html support-chat dompurify';
+        await route.fulfill({ response, headers });
+      });
+      await shop.goto(`${server.url}/`);
+      await shop.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+      await shop.locator('support-chat').locator('.launcher').click();
+      await shop.locator('support-chat textarea').fill('Names, please');
+      await shop.keyboard.press('Enter');
+      await shop.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+      const groupId = await shop.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
+
+      await agentPost(groupId, ANSWER, 'markdown');
+      await assertFormattedAnswer(shop.locator('support-chat'), 'the shop with named policies');
+      assert.deepEqual(await shop.evaluate(() => window.__violations), []);
+      // A document answered through route.fulfill loses Chromium's local-network standing, so its WebSocket
+      // to 127.0.0.1 is refused and SignalR falls back to another transport: the interception's doing, not
+      // the policy's, and the only error allowed here.
+      const interception = /WebSocket connection to .* failed: .*ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS/;
+      assert.deepEqual(
+        seen.problems.filter(problem => !interception.test(problem)),
+        [],
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the agent console draws the same answer through the same module', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
