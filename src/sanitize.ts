@@ -49,6 +49,14 @@ const markdown = new Marked({
     heading({ tokens }) {
       return `<p><strong>${this.parser.parseInline(tokens)}</strong></p>`;
     },
+    // Too wide for a bubble, and cells would run together as text: a table shows as it was typed.
+    table({ raw }) {
+      return `<p>${escapeHtml(raw.trim()).replace(/\n/g, '<br>')}</p>`;
+    },
+    // A task list's box as the characters that were typed, not a form control.
+    checkbox({ checked }) {
+      return checked ? '[x] ' : '[ ] ';
+    },
   },
 });
 

@@ -78,6 +78,15 @@ describe('sanitize: an agent’s markdown', () => {
     expect(tags(bubble)).to.deep.equal(['p', 'strong']);
   });
 
+  it('shows a table and a task list as they were typed', () => {
+    const table = shown('| a | b |\n|---|---|\n| 1 | 2 |');
+    expect(tags(table)).to.deep.equal(['p', 'br', 'br']);
+    expect(table.innerText).to.equal('| a | b |\n|---|---|\n| 1 | 2 |');
+    const tasks = shown('- [x] done\n- [ ] todo');
+    expect(tasks.querySelector('input')).to.equal(null);
+    expect([...tasks.querySelectorAll('li')].map(li => li.textContent)).to.deep.equal(['[x] done', '[ ] todo']);
+  });
+
   it('leaves a link it may not open as its text', () => {
     for (const markdown of ['[x](javascript:alert(1))', '[x](/relative)', '[x](data:text/html,hi)', '[x](vbscript:msgbox)']) {
       const bubble = shown(markdown);
