@@ -6,7 +6,9 @@ import terser from '@rollup/plugin-terser';
  * the conversation and the panel are a second file it loads when wanted (see `SupportChat#load`). Chunks
  * carry a content hash, so a CDN may cache them for ever; the entry keeps its name for the pages that
  * link it. npm users get the unbundled modules in dist/lib (built by tsc), where their own bundler
- * shakes the tree and splits at the same dynamic import.
+ * shakes the tree and splits at the same dynamic import. The markdown parser and DOMPurify are a third
+ * file, `support-chat-formatting-*.js`, that `formatted-text.ts` loads when the first formatted message
+ * arrives.
  */
 const plugins = [nodeResolve({ browser: true }), terser({ ecma: 2022, module: true, format: { comments: false } })];
 
@@ -21,6 +23,7 @@ export default [
       sourcemap: true,
       entryFileNames: 'support-chat.js',
       chunkFileNames: 'support-chat-[name]-[hash].js',
+      manualChunks: id => (/[\\/](sanitize\.js|node_modules[\\/](marked|dompurify)[\\/])/.test(id) ? 'formatting' : undefined),
     },
     plugins,
   },

@@ -21,7 +21,7 @@ import { fanOut } from './fanout.mjs';
 import { latency } from './latency.mjs';
 import { renderRuns } from './render.mjs';
 import { keptBlocks } from './sections.mjs';
-import { allFiles, firstPayload, gzipBytes, minifiedBytes } from '../scripts/size.mjs';
+import { allFiles, firstPayload, gzipBytes, isFormattingChunk, minifiedBytes } from '../scripts/size.mjs';
 
 const loadAtStart = loadavg();
 const LATENCY_MESSAGES = 500;
@@ -110,7 +110,14 @@ function sizeRows(build) {
       gzip: gzipBytes(file, build.dist),
     })),
     first: totalRow('**first payload** (script tag, launcher drawn)', firstPayload('support-chat.js', build.dist)),
-    all: totalRow('**everything** the widget can load', allFiles(build.dist)),
+    all: totalRow(
+      '**everything** without formatting',
+      allFiles(build.dist).filter(file => !isFormattingChunk(file)),
+    ),
+    formatting: totalRow(
+      '**formatting chunk** (markdown + DOMPurify, with the first formatted message)',
+      allFiles(build.dist).filter(isFormattingChunk),
+    ),
   };
 }
 const sizes = await part('Size', async () => {
@@ -120,7 +127,14 @@ const sizes = await part('Size', async () => {
     'floor of everything: Lit + @microsoft/signalr',
     await dependencyFloor("export * from 'lit'; export * from '@microsoft/signalr';"),
   );
-  return [...rows.flatMap(r => r.files), ...rows.map(r => r.first), litFloor, ...rows.map(r => r.all), floor];
+  return [
+    ...rows.flatMap(r => r.files),
+    ...rows.map(r => r.first),
+    litFloor,
+    ...rows.map(r => r.all),
+    floor,
+    ...rows.map(r => r.formatting),
+  ];
 });
 
 const spread = values => {

@@ -433,6 +433,35 @@ describe("the widget against a server with only the seed's contract", () => {
     }
   });
 
+  it('shows markdown-looking text as the text it is, and fetches no formatting code: the seed has no format', async () => {
+    const group = nextGroup++;
+    const [visitor, agent] = await Promise.all([newUser('Dee'), newUser('Support')]);
+    const text = '**Restart** the app:\n\n1. [Orders](https://example.com/orders)\n2. <b>Pick</b>';
+    // The seed's body has no format: it drops the field, and its DTO never carries one.
+    await call(`/chats/${group}`, { token: agent.token, body: { groupId: group, message: text, format: 'markdown' } });
+    const scripts = [];
+    const { page, problems, close } = await openWidget(visitor, group, 1, async page =>
+      page.on('request', request => request.resourceType() === 'script' && scripts.push(request.url())),
+    );
+    try {
+      assert.deepEqual(
+        (await shown(page)).map(m => m.text),
+        [text],
+      );
+      const markup = await page.evaluate(
+        () => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted, .message strong, .message b').length,
+      );
+      assert.equal(markup, 0);
+      assert.deepEqual(
+        scripts.filter(url => url.includes('support-chat-formatting-')),
+        [],
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
   it('keeps everything over a reload: the same messages, in the same order, once each', async () => {
     const group = nextGroup++;
     const [visitor, agent] = await Promise.all([newUser('Cem'), newUser('Support')]);

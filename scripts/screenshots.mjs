@@ -22,7 +22,7 @@ async function agentToken() {
   return (await response.json()).token;
 }
 
-/** A visitor's conversation on the shop page: their question, and the agent's two answers. */
+/** A visitor's conversation on the shop page: their question, and the agent's two answers, the second formatted. */
 async function shopWithConversation(context, { rtl }) {
   const page = await context.newPage();
   // Right to left is the shipped Arabic page: dir="rtl", and the widget's strings in Arabic.
@@ -34,16 +34,25 @@ async function shopWithConversation(context, { rtl }) {
   await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
   const groupId = await page.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
   const token = await agentToken();
-  for (const message of rtl
-    ? ['آسفون لذلك!', 'تم شحنه يوم الثلاثاء: https://track.example/NW-1042']
-    : ['Sorry to hear that!', 'It left us on Tuesday: https://track.example/NW-1042']) {
+  for (const [message, format] of rtl
+    ? [
+        ['آسفون لذلك!'],
+        ['**تم شحنه يوم الثلاثاء.** لمتابعته:\n\n1. افتح [صفحة التتبع](https://track.example/NW-1042)\n2. أدخل `NW-1042`', 'markdown'],
+      ]
+    : [
+        ['Sorry to hear that!'],
+        [
+          '**It left us on Tuesday.** To follow it:\n\n1. Open [the tracking page](https://track.example/NW-1042)\n2. Enter `NW-1042`',
+          'markdown',
+        ],
+      ]) {
     await fetch(`${server.url}/chats/${groupId}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ groupId, message }),
+      body: JSON.stringify({ groupId, message, format }),
     });
   }
-  await page.waitForFunction(() => document.querySelector('support-chat').messages.length === 3);
+  await page.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelector('.formatted strong'));
   return page;
 }
 
@@ -82,7 +91,7 @@ try {
   await agent.fill('input[name=email]', AGENT.email);
   await agent.click('button[type=submit]');
   await agent.click('#conversations button');
-  await agent.waitForFunction(() => document.querySelector('#chat').messages.length >= 3);
+  await agent.waitForFunction(() => document.querySelector('#chat').shadowRoot.querySelector('.formatted strong'));
   await agent.screenshot({ path: `${OUT}/desktop-agent-console.png` });
   written.push(`${OUT}/desktop-agent-console.png`);
   const themes = await context.newPage();

@@ -38,6 +38,8 @@ export interface WireMessage {
   groupId?: number | string;
   createdAt?: string;
   clientMessageId?: string;
+  /** `"text"` (the default) or `"markdown"`; any other value is shown as plain text. */
+  format?: string;
 }
 
 /** Longer than any server should send (the reference server allows 4,000); past it a message is dropped. */
@@ -57,7 +59,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function parseMessage(value: unknown): ChatMessage | undefined {
   if (!isRecord(value)) return drop('not an object', value);
-  const { id, name, message, userId, userAvatarUrl, groupId, createdAt, clientMessageId } = value;
+  const { id, name, message, userId, userAvatarUrl, groupId, createdAt, clientMessageId, format } = value;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return drop('id', value);
   if (typeof message !== 'string') return drop('message', value);
   if (message.length > MAX_TEXT_LENGTH) return drop('message too long', id);
@@ -75,6 +77,7 @@ export function parseMessage(value: unknown): ChatMessage | undefined {
     groupId: typeof groupId === 'number' || typeof groupId === 'string' ? String(groupId) : undefined,
     createdAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
     clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : undefined,
+    ...(format === 'markdown' ? { format } : {}),
     state: 'sent',
   };
 }

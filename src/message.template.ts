@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { layoutConversation } from './conversation-layout.js';
+import { formattedText } from './formatted-text.js';
 import { timeFormat } from './formatters.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import type { SupportChatStrings } from './strings.js';
@@ -68,8 +69,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      <p class="text">${renderText(message)}</p>
-      ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
+      ${renderBody(message)} ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
           ? html`<span class="state">${text.failed}${message.error ? `: ${message.error}` : ''}</span>
@@ -78,6 +78,17 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
       }
     </li>
   `;
+}
+
+/**
+ * An agent's markdown through `sanitize.ts`; everything else as plain text. Only the server's copy says
+ * `markdown`, and the server takes it from agents only, so a visitor's own messages are always text; an
+ * agent's console shows the agent's own answers as the visitor sees them.
+ */
+function renderBody(message: ChatMessage) {
+  return message.format === 'markdown'
+    ? html`<div class="text formatted">${formattedText(message.text)}</div>`
+    : html`<p class="text">${renderText(message)}</p>`;
 }
 
 /** Plain text through Lit's text bindings, which escape; http(s) addresses as links, nothing else. */

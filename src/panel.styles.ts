@@ -263,6 +263,57 @@ export const panelStyles = css`
     color: inherit;
   }
 
+  /* An agent's formatted message (sanitize.ts): markdown's blocks, spaced inside the bubble. */
+  .formatted {
+    white-space: normal;
+  }
+
+  .formatted :is(p, ul, ol, pre, blockquote) {
+    margin: 0;
+  }
+
+  .formatted > * + *,
+  .formatted li > * + * {
+    margin-block-start: 6px;
+  }
+
+  /* After \`.log ol\`, which lays out the message list itself: these are the agent's own lists. */
+  .formatted :is(ul, ol) {
+    display: block;
+    padding-inline-start: 20px;
+    list-style: revert;
+  }
+
+  .formatted blockquote {
+    padding-inline-start: 8px;
+    border-inline-start: 3px solid color-mix(in srgb, currentColor 40%, transparent);
+  }
+
+  .formatted code {
+    padding: 0 3px;
+    border-radius: 4px;
+    background: color-mix(in srgb, currentColor 10%, transparent);
+    font-family: ui-monospace, monospace;
+    font-size: 0.92em;
+  }
+
+  .formatted pre {
+    padding: 6px 8px;
+    border-radius: 6px;
+    background: color-mix(in srgb, currentColor 10%, transparent);
+    white-space: pre-wrap;
+  }
+
+  .formatted pre code {
+    padding: 0;
+    background: none;
+  }
+
+  .formatted a {
+    color: inherit;
+    text-decoration: underline;
+  }
+
   .message[data-state='pending'] .text {
     opacity: 0.7;
   }

@@ -17,6 +17,8 @@ export interface ChatMessage {
   readonly groupId?: string;
   readonly createdAt?: Date;
   readonly clientMessageId?: string;
+  /** Extension: `markdown` for an agent's formatted message; absent means plain text. */
+  readonly format?: 'markdown';
   readonly state: DeliveryState;
   /** Why the last send of a failed message did not go through. */
   readonly error?: string;

@@ -79,6 +79,13 @@ describe('parseMessage', () => {
     expect(message.createdAt).to.equal(undefined);
     expect(message.avatarUrl).to.equal(null);
   });
+
+  it('reads format "markdown"; "text", a missing format and any other value are plain text', () => {
+    expect(parseMessage({ ...valid, format: 'markdown' })!.format).to.equal('markdown');
+    for (const format of ['text', undefined, 'html', 'Markdown', 1]) {
+      expect(parseMessage({ ...valid, format })!, String(format)).not.to.have.property('format');
+    }
+  });
 });
 
 describe('parseHistory', () => {

@@ -109,17 +109,17 @@ export async function newVisitor(server: ServerHandle, name?: string): Promise<V
   return { ...visitor, groupId: String(visitor.groupId) };
 }
 
-/** `POST /chats/{groupId}` as the holder of `token`; answers the raw response. */
-export function post(server: ServerHandle, token: string, groupId: string, message: string): Promise<Response> {
+/** `POST /chats/{groupId}` as the holder of `token`; answers the raw response. `format`: `markdown` for an agent's formatted message. */
+export function post(server: ServerHandle, token: string, groupId: string, message: string, format?: 'markdown'): Promise<Response> {
   return fetch(`${server.url}/chats/${groupId}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ groupId, message }),
+    body: JSON.stringify({ groupId, message, format }),
   });
 }
 
-export async function postOk(server: ServerHandle, token: string, groupId: string, message: string): Promise<number> {
-  return (await json<{ chat: { id: number } }>(await post(server, token, groupId, message))).chat.id;
+export async function postOk(server: ServerHandle, token: string, groupId: string, message: string, format?: 'markdown'): Promise<number> {
+  return (await json<{ chat: { id: number } }>(await post(server, token, groupId, message, format))).chat.id;
 }
 
 /**

@@ -67,6 +67,88 @@ const vectors: string[] = [
   `<img src=x:alert(1) onerror=eval(atob('X194c3MoNTUp'))>`,
 ];
 
+/**
+ * An agent's formatted (markdown) messages: hostile links, images, raw HTML and mutation XSS shapes from
+ * DOMPurify's own test suite and the advisories issue #14 names. Each pair is the markdown and what a
+ * person should read; `same` means the text as typed (raw HTML is never markup, only text).
+ */
+const same = Symbol('as typed');
+const markdownVectors: [string, string | typeof same][] = [
+  [`[click](javascript:${V(201)})`, 'click'],
+  [`[click](JaVaScRiPt:${V(202)})`, 'click'],
+  [`[click](&#106;avascript:${V(203)})`, 'click'],
+  [`[click](&#x6A;&#x61;vascript:${V(204)})`, 'click'],
+  [`[click](java\tscript:${V(205)})`, same],
+  [`[click](java%09script:${V(206)})`, 'click'],
+  [`[click]( javascript:${V(207)})`, 'click'],
+  [`[click](<javascript:${V(208)}>)`, 'click'],
+  [`[click](data:text/html;base64,PHNjcmlwdD5fX3hzcygyMDkpPC9zY3JpcHQ+)`, 'click'],
+  [`[click](data:text/html,<script>${V(210)}</script>)`, 'click'],
+  [`[click](vbscript:msgbox(211))`, 'click'],
+  [`[click](//evil.example/path)`, 'click'],
+  [`[click](/relative/path)`, 'click'],
+  [`<javascript:${V(214)}>`, `javascript:${V(214)}`],
+  [`<JAVASCRIPT:${V(215)}>`, `JAVASCRIPT:${V(215)}`],
+  [`<data:text/html;base64,PHNjcmlwdD4=>`, 'data:text/html;base64,PHNjcmlwdD4='],
+  [`[x][1]\n\n[1]: javascript:${V(217)}`, 'x'],
+  [`[x][r]\n\n[r]: <javascript:${V(218)}> "title"`, 'x'],
+  [`[x]\n\n[x]: data:text/html,${V(219)}`, 'x'],
+  [`![x](javascript:${V(220)})`, 'x'],
+  [`![alt" onerror="${V(221)}](https://example.com/a.png)`, `alt" onerror="${V(221)}`],
+  [`![](data:image/svg+xml,<svg onload=${V(222)}>)`, same],
+  [`[![inner](https://example.com/a.png)](javascript:${V(223)})`, 'inner'],
+  [`![receipt](https://example.com/r.png)`, 'receipt'],
+  [`[\u202Etxt.exe](https://example.com/report)`, '\u202Etxt.exe'],
+  [`[https://bank.example](https://evil.example/\u202E)`, 'https://bank.example'],
+  [`[click](https://example.com "t\\" onmouseover=\\"${V(227)}")`, 'click'],
+  [`[click](https://example.com/"onmouseover="${V(228)})`, 'click'],
+  [`**[click](javascript:${V(229)})**`, 'click'],
+  [`[<img src=x onerror=${V(230)}>](https://example.com)`, `<img src=x onerror=${V(230)}>`],
+  [`\`<img src=x onerror=${V(231)}>\``, `<img src=x onerror=${V(231)}>`],
+  ['```html\n<script>' + V(232) + '</script>\n```', `<script>${V(232)}</script>\n`],
+  [`<a href="javascript:${V(233)}" target="_self">self</a>`, same],
+  [`<a href="https://example.com" target=_self rel=opener>x</a>`, same],
+  [`<!-- <img src=x onerror=${V(235)}> -->`, same],
+  [`x <!-- y --> z`, same],
+  [`<img src=x onerror=${V(237)}>`, same],
+  [`<svg onload=${V(238)}>`, same],
+  [`<svg><script>${V(239)}</script></svg>`, same],
+  [`<iframe src="javascript:${V(240)}"></iframe>`, same],
+  [`<iframe srcdoc="<script>parent.${V(241)}</script>"></iframe>`, same],
+  [`<math><mtext><table><mglyph><style><img src=x onerror=${V(242)}>`, same],
+  [`<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style><img onerror=${V(243)} src>">`, same],
+  [`<noscript><p title="</noscript><img src=x onerror=${V(244)}>">`, same],
+  [`<listing>&lt;img onerror="${V(245)}" src=x&gt;<t t></listing>`, `<listing><img onerror="${V(245)}" src=x><t t></listing>`],
+  [`<img src=x id/=' onerror=${V(246)}//'>`, same],
+  [`<textarea>a</textarea><!--</textarea><img src=x onerror=${V(247)}>-->`, same],
+  [`<b><noscript><!-- </noscript><img src=x onerror=${V(248)} --></noscript>`, same],
+  [`<option><style></option></select><b><img src=x onerror=${V(249)}></style></option>`, same],
+  [`<b><style><style/><img src=x onerror=${V(250)}>`, same],
+  [`<svg></p><style><a id="</style><img src=1 onerror=${V(251)}>">`, same],
+  [`<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=${V(252)} src=1>">`, same],
+  [`<a href="&#x6A;avascript:${V(253)}">x</a>`, same],
+  [`<a href="java&#x09;script:${V(254)}">x</a>`, same],
+  [`<details open ontoggle=${V(255)}>`, same],
+  [`<object data="javascript:${V(256)}">`, same],
+  [`<style>@import 'https://evil.example/x.css';</style>`, same],
+  [`<div style="background:url(javascript:${V(258)})">styled</div>`, same],
+  [`<b onmouseover=${V(259)}>bold</b>`, same],
+  [`<em><strong>unclosed <img src=x onerror=${V(260)}>`, same],
+  [`**bold <img src=x onerror=${V(261)}>**`, `bold <img src=x onerror=${V(261)}>`],
+  [`<scr<script>ipt>${V(262)}</scr</script>ipt>`, same],
+  [`<a href="https://example.com">\u202Egnp.exe</a>`, same],
+  [`<template><img src=x onerror=${V(264)}></template>`, same],
+  [`<meta http-equiv="refresh" content="0;url=javascript:${V(265)}">`, same],
+  [`<base href="javascript:${V(266)}//">`, same],
+  [`<input autofocus onfocus=${V(267)}>`, same],
+  [`[x](https://example.com)<img src=x onerror=${V(268)}>`, `x<img src=x onerror=${V(268)}>`],
+  [`<https://example.com/"onmouseover="${V(269)}>`, `https://example.com/"onmouseover="${V(269)}`],
+  [`www.example.com/"><img src=x onerror=${V(270)}>`, same],
+  [`- item <img src=x onerror=${V(271)}>\n- [x](javascript:${V(271)})`, `item <img src=x onerror=${V(271)}>x`],
+  [`> quote <svg onload=${V(272)}>`, `quote <svg onload=${V(272)}>`],
+  [`[a](https://example.com) [b](tel:+15550100) [c](mailto:help@example.com)`, 'a b c'],
+];
+
 /** Names are at most 100 characters on the server: the short vectors, and the bidi and zero-width tricks. */
 const nameVectors = vectors.filter(v => v.length <= 100);
 
@@ -115,7 +197,8 @@ describe('an XSS table sent through the real reference server', () => {
       ).length,
     ).to.equal(0);
     for (const image of root.querySelectorAll('img')) expect(image.src).to.match(/^https?:\/\//);
-    for (const link of root.querySelectorAll('a')) expect(link.href).to.match(/^https?:\/\//);
+    // Formatted messages may also link mail and phone addresses: expectOnlyFormattedMarkup checks those.
+    for (const link of root.querySelectorAll<HTMLAnchorElement>('a:not(.formatted a)')) expect(link.href).to.match(/^https?:\/\//);
     for (const node of root.querySelectorAll('*')) {
       for (const attribute of node.getAttributeNames()) expect(attribute.startsWith('on'), `${node.tagName} ${attribute}`).to.equal(false);
     }
@@ -137,6 +220,67 @@ describe('an XSS table sent through the real reference server', () => {
     await afterLoadErrors();
 
     expect(bubbles(element).map(b => b.querySelector('.text')!.textContent)).to.deep.equal(vectors.map(v => v.trim()));
+    expectOnlyOurMarkup(element);
+    expect(executed).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
+  /** What a formatted message may contain (sanitize.ts): anything else is a way in. */
+  const FORMATTED_TAGS = new Set(['p', 'br', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'a', 'bdi']);
+
+  function expectOnlyFormattedMarkup(element: SupportChat) {
+    const bodies = element.shadowRoot!.querySelectorAll('.message .text.formatted');
+    for (const body of bodies) {
+      for (const node of body.querySelectorAll('*')) {
+        expect(FORMATTED_TAGS.has(node.localName), `<${node.localName}> in ${body.textContent}`).to.equal(true);
+        const allowed = node.localName === 'a' ? ['href', 'target', 'rel'] : node.localName === 'ol' ? ['start'] : [];
+        for (const attribute of node.getAttributeNames()) expect(allowed, `${node.localName} ${attribute}`).to.include(attribute);
+      }
+      for (const link of body.querySelectorAll('a')) {
+        expect(new URL(link.getAttribute('href')!).protocol).to.be.oneOf(['https:', 'http:', 'mailto:', 'tel:']);
+        expect(link.getAttribute('target')).to.equal('_blank');
+        expect(link.getAttribute('rel')).to.equal('noopener noreferrer nofollow');
+        expect(link.firstElementChild?.localName, 'link text is isolated').to.equal('bdi');
+      }
+    }
+    return bodies.length;
+  }
+
+  async function formattedConversation(texts: string[]) {
+    const visitor = await newVisitor(env.server, 'Target');
+    const element = await fixture<SupportChat>(html`
+      <support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>
+    `);
+    await whenConnected(element);
+    for (const text of texts) await postOk(env.server, env.agent, visitor.groupId, text, 'markdown');
+    await until(() => bubbles(element).length === texts.length, 'not every vector arrived');
+    // Drawn as markdown once the formatting chunk is here: the first formatted bubble says so.
+    await until(() => element.shadowRoot!.querySelector('.formatted a, .formatted p'), 'the markdown was never drawn');
+    await afterLoadErrors();
+    return element;
+  }
+
+  it(`draws ${markdownVectors.length} hostile markdown messages from an agent as harmless markup, and runs none`, async () => {
+    const element = await formattedConversation(markdownVectors.map(([markdown]) => markdown));
+
+    expect(expectOnlyFormattedMarkup(element)).to.equal(markdownVectors.length);
+    expect(bubbles(element).map(b => b.querySelector('.text')!.textContent)).to.deep.equal(
+      markdownVectors.map(([markdown, text]) => (text === same ? markdown : text)),
+    );
+    expectOnlyOurMarkup(element);
+    expect(executed).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it(`draws the ${vectors.length} plain-text vectors sent as markdown with nothing outside the allow-list, and runs none`, async () => {
+    const element = await formattedConversation(vectors);
+
+    expect(expectOnlyFormattedMarkup(element)).to.equal(vectors.length);
     expectOnlyOurMarkup(element);
     expect(executed).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
