@@ -5,13 +5,14 @@ import {
   asError,
   CONNECT_TIMEOUT_MS,
   createHubConnection,
-  isMissingMethod,
   type ChatConnection,
   type ConnectionFactory,
   type ConnectionSettings,
 } from './hub-connection.js';
 import { GroupMembership, leaveBriefly } from './group-membership.js';
 import { HubMethods } from './hub-protocol.js';
+import { PageWakeController } from './page-wake-controller.js';
+import { TypingSignal } from './typing-signal.js';
 import { duration } from './token-source.js';
 import type { ChatStatus } from './types.js';
 
@@ -50,8 +51,8 @@ export interface HubConnectionOptions {
   connectTimeout?: number;
 }
 
-/** The least time between two Typing calls: enough for "is typing…" to stay up, little for the hub. */
-export const TYPING_INTERVAL_MS = 3000;
+// Moved with the Typing call; still exported here, where it was.
+export { TYPING_INTERVAL_MS } from './typing-signal.js';
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
@@ -90,32 +91,18 @@ export class HubConnectionController implements ReactiveController {
 
   readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
   readonly #onTyping = (...args: unknown[]) => this.options.onTyping(args[0]);
-  #typingSentAt = -Infinity;
-  /** False once a server said it has no Typing method (the seed's has none): then it is not asked again. */
-  #typingSupported = true;
-
-  /**
-   * The page is back: online again, visible again, or thawed after the browser froze it. Connected, it
-   * checks for what it missed; waiting out a back-off, it tries at once instead.
-   */
-  readonly #onWake = (event: Event) => {
-    if (event.type === 'visibilitychange' && document.visibilityState !== 'visible') return;
-    if (this.#status === 'connected') this.options.onWake();
-    else if (this.#status === 'reconnecting') void this.#restart({ trouble: true });
-  };
-
-  /**
-   * The browser says the network is gone. An open socket can look alive for another half minute before
-   * its keep-alive fails, so drop it now: the state says "reconnecting" at once, and `online` ends the wait.
-   */
-  readonly #onOffline = () => {
-    if (this.#status === 'connected' || this.#status === 'connecting') void this.#restart({ trouble: true });
-  };
+  readonly #typing = new TypingSignal();
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: HubConnectionOptions,
   ) {
+    // Before this controller: the page's listeners are in place when the connection starts.
+    new PageWakeController(host, {
+      status: () => this.#status,
+      onWake: () => this.options.onWake(),
+      restart: () => void this.#restart({ trouble: true }),
+    });
     host.addController(this);
   }
 
@@ -130,19 +117,11 @@ export class HubConnectionController implements ReactiveController {
 
   hostConnected() {
     this.#active = true;
-    window.addEventListener('online', this.#onWake);
-    window.addEventListener('offline', this.#onOffline);
-    document.addEventListener('visibilitychange', this.#onWake);
-    document.addEventListener('resume', this.#onWake);
     void this.#start();
   }
 
   hostDisconnected() {
     this.#active = false;
-    window.removeEventListener('online', this.#onWake);
-    window.removeEventListener('offline', this.#onOffline);
-    document.removeEventListener('visibilitychange', this.#onWake);
-    document.removeEventListener('resume', this.#onWake);
     void this.#stop();
   }
 
@@ -165,12 +144,7 @@ export class HubConnectionController implements ReactiveController {
   typing() {
     const connection = this.#connection;
     const group = this.#membership.joined;
-    if (!connection || group === undefined || !this.#typingSupported) return;
-    if (performance.now() - this.#typingSentAt < TYPING_INTERVAL_MS) return;
-    this.#typingSentAt = performance.now();
-    connection.invoke(HubMethods.typing, group).catch((error: unknown) => {
-      if (isMissingMethod(error)) this.#typingSupported = false;
-    });
+    if (connection && group !== undefined) this.#typing.send(connection, group);
   }
 
   /** Drops the connection and makes a new one now, skipping any back-off wait. */
