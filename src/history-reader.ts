@@ -101,8 +101,7 @@ export class HistoryReader {
         this.#hasOlder = page.length === this.pages.first;
         this.host.added(this.#fromHistory(page), live);
         // Everything below this page is read by older pages; a short page is the whole conversation.
-        const oldest = this.#marks.oldest;
-        this.#marks.resumeFrom = this.#hasOlder && oldest !== undefined ? oldest - 1 : 0;
+        this.#marks.newestRead(!this.#hasOlder);
       } else {
         for (let after = resumeFrom; ;) {
           const page = await api.history(groupId, { afterId: after, limit: this.pages.catchUp }, reads);
