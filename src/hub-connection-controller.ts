@@ -10,7 +10,7 @@ import {
   type ConnectionSettings,
 } from './hub-connection.js';
 import { GroupMembership, leaveBriefly } from './group-membership.js';
-import { HubMethods } from './hub-protocol.js';
+import { listen } from './hub-listeners.js';
 import { PageWakeController } from './page-wake-controller.js';
 import { TypingSignal } from './typing-signal.js';
 import { duration } from './token-source.js';
@@ -89,8 +89,8 @@ export class HubConnectionController implements ReactiveController {
   /** Whether the element is in the page: the only time a connection may exist. */
   #active = false;
 
-  readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
-  readonly #onTyping = (...args: unknown[]) => this.options.onTyping(args[0]);
+  /** Removes the current connection's message and typing handlers. */
+  #unlisten?: () => void;
   readonly #typing = new TypingSignal();
 
   constructor(
@@ -169,20 +169,16 @@ export class HubConnectionController implements ReactiveController {
     const factory = this.options.createConnection ?? createHubConnection;
     const connection = factory(url, { ...this.#connectionSettings, accessTokenFactory: this.options.accessToken });
     this.#connection = connection;
-    connection.on(HubMethods.receiveMessage, this.#onMessage);
-    connection.on(HubMethods.userTyping, this.#onTyping);
-    // A connection made by a page's own factory may reconnect by itself; ours closes and is replaced.
-    connection.onreconnecting(() => {
-      if (this.#live(connection, generation)) this.#setStatus('reconnecting');
-    });
-    connection.onreconnected(() => {
-      if (this.#live(connection, generation)) void this.#afterConnect(connection, generation);
-    });
-    connection.onclose(() => {
-      if (!this.#live(connection, generation)) return;
-      // A drop, not a failure: the status says "reconnecting" and a new connection is on its way.
-      this.#dropped = true;
-      this.#closed(connection, generation);
+    this.#unlisten = listen(connection, () => this.#live(connection, generation), {
+      message: this.options.onMessage,
+      typing: this.options.onTyping,
+      reconnecting: () => this.#setStatus('reconnecting'),
+      reconnected: () => void this.#afterConnect(connection, generation),
+      closed: () => {
+        // A drop, not a failure: the status says "reconnecting" and a new connection is on its way.
+        this.#dropped = true;
+        this.#closed(generation);
+      },
     });
 
     this.#setStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
@@ -195,7 +191,7 @@ export class HubConnectionController implements ReactiveController {
       // Abandoned, not left running: a start that answers late must not bring a second connection up.
       void connection.stop().catch(() => undefined);
       if (!this.#dropped) this.options.onError(asError(error));
-      this.#closed(connection, generation);
+      this.#closed(generation);
       return;
     }
     // A stop() that came while start() was under way wins: it bumped the generation and has
@@ -213,8 +209,9 @@ export class HubConnectionController implements ReactiveController {
   }
 
   /** The connection ended without our asking (it dropped, or its start failed): a new one, after a back-off. */
-  #closed(connection: ChatConnection, generation: number) {
-    this.#detach(connection);
+  #closed(generation: number) {
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     this.#connection = undefined;
     this.#membership.forget();
     this.#setStatus('reconnecting');
@@ -238,14 +235,10 @@ export class HubConnectionController implements ReactiveController {
       this.#dropped = false;
     }
     if (!connection) return;
-    this.#detach(connection);
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     if (leave && joined !== undefined && wasConnected) await leaveBriefly(connection, joined);
     await connection.stop().catch(() => undefined);
-  }
-
-  #detach(connection: ChatConnection) {
-    connection.off(HubMethods.receiveMessage, this.#onMessage);
-    connection.off(HubMethods.userTyping, this.#onTyping);
   }
 
   #current(generation: number) {
