@@ -15,6 +15,19 @@ export class ChatApiError extends Error {
   }
 }
 
+/**
+ * An error status without a sentence of the server's own (no problem-details body, e.g. from a proxy): only
+ * the status says what happened, so what the visitor reads comes from the widget's strings.
+ */
+export class ChatStatusError extends ChatApiError {
+  declare readonly status: number;
+
+  constructor(status: number, retryAfter?: number) {
+    super(`The server answered ${status}.`, status, retryAfter);
+    this.name = 'ChatStatusError';
+  }
+}
+
 /** No answer within the request timeout. */
 export class ChatTimeoutError extends ChatApiError {
   constructor(readonly timeoutMs: number) {
@@ -67,14 +80,24 @@ export class ChatApi implements ChatRest {
   }
 
   async #request(url: URL, init: RequestInit): Promise<unknown> {
-    let response = await this.#fetch(url, init, await this.tokens.current());
-    if (response.status === 401) response = await this.#fetch(url, init, await this.tokens.fresh());
-    if (!response.ok) throw new ChatApiError(await problemText(response), response.status, retryAfter(response));
-    return response.status === 204 ? null : response.json();
+    const timeout = this.timeoutMs();
+    let response = await this.#fetch(url, init, await this.tokens.current(), timeout);
+    if (response.status === 401) response = await this.#fetch(url, init, await this.tokens.fresh(), timeout);
+    if (!response.ok) {
+      const detail = await problemText(response);
+      const wait = retryAfter(response);
+      throw detail === undefined ? new ChatStatusError(response.status, wait) : new ChatApiError(detail, response.status, wait);
+    }
+    if (response.status === 204) return null;
+    try {
+      // The body comes under the same signal as the headers: a server that stalls halfway has not answered.
+      return await response.json();
+    } catch (error) {
+      throw stopped(error, init.signal, timeout) ?? error;
+    }
   }
 
-  async #fetch(url: URL, init: RequestInit, token: string) {
-    const timeout = this.timeoutMs();
+  async #fetch(url: URL, init: RequestInit, token: string, timeout: number) {
     const cancel = init.signal;
     try {
       return await fetch(url, {
@@ -83,22 +106,34 @@ export class ChatApi implements ChatRest {
         headers: { Authorization: `Bearer ${token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
       });
     } catch (error) {
-      // Abandoned by its caller: not a failure of the server, and nobody is waiting to be told.
-      if (cancel?.aborted) throw cancel.reason;
-      if (error instanceof DOMException && error.name === 'TimeoutError') throw new ChatTimeoutError(timeout);
-      throw new ChatApiError(error instanceof Error ? error.message : String(error));
+      throw stopped(error, cancel, timeout) ?? new ChatApiError(error instanceof Error ? error.message : String(error));
     }
   }
 }
 
-/** `Retry-After` in seconds (the server must expose the header to other origins). */
-function retryAfter(response: Response): number | undefined {
-  const seconds = Number(response.headers.get('Retry-After'));
-  return response.headers.has('Retry-After') && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+/** A request ended by a signal: its caller's abort stays that abort, its deadline is a `ChatTimeoutError`. */
+function stopped(error: unknown, cancel: AbortSignal | null | undefined, timeoutMs: number): unknown {
+  // Abandoned by its caller: not a failure of the server, and nobody is waiting to be told.
+  if (cancel?.aborted) return cancel.reason;
+  if (error instanceof DOMException && error.name === 'TimeoutError') return new ChatTimeoutError(timeoutMs);
+  return undefined;
 }
 
-/** The `detail` of a problem-details answer, else the status line. */
-async function problemText(response: Response): Promise<string> {
+/**
+ * `Retry-After` in seconds, given as seconds or as an HTTP date (then the seconds until it, never fewer than
+ * none). The server must expose the header to other origins.
+ */
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** The `detail` of a problem-details answer, else its `title`; undefined when the body has neither. */
+async function problemText(response: Response): Promise<string | undefined> {
   try {
     const problem = (await response.json()) as { detail?: unknown; title?: unknown };
     if (typeof problem.detail === 'string') return problem.detail;
@@ -106,5 +141,5 @@ async function problemText(response: Response): Promise<string> {
   } catch {
     // Not JSON: the status says enough.
   }
-  return `The server answered ${response.status}.`;
+  return undefined;
 }

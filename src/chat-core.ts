@@ -8,7 +8,7 @@ import { panelStyles } from './panel.styles.js';
 import { renderPanel } from './panel.template.js';
 import { ScrollWindowController } from './scroll-window-controller.js';
 import { SmallScreenController } from './small-screen-controller.js';
-import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
+import type { SupportChatStrings } from './strings.js';
 import { TypingController } from './typing-controller.js';
 import type { ChatMessage, ChatStatus } from './types.js';
 import { UnreadController, type UnreadHost } from './unread-controller.js';
@@ -21,7 +21,6 @@ export type ChatHost = LitElement &
   UnreadHost & {
     readonly heading?: string;
     readonly placeholder?: string;
-    readonly strings?: SupportChatStringOverrides;
     hide(): void;
   };
 
@@ -32,17 +31,17 @@ export type ChatHost = LitElement &
  * open, or a conversation this visitor already has), so the first file a page downloads stays small.
  */
 export class ChatCore implements ReactiveController {
-  #merged = mergeStrings(undefined);
-  #strings?: SupportChatStringOverrides;
-
   readonly #conversation: ConversationController;
   readonly #unread: UnreadController;
   readonly #typing: TypingController;
   readonly #composer: ComposerController;
   readonly #scroll: ScrollWindowController;
 
-  constructor(private readonly host: ChatHost) {
-    const strings = () => this.#text;
+  constructor(
+    private readonly host: ChatHost,
+    /** Every text, as the element merged them. */
+    private readonly strings: () => SupportChatStrings,
+  ) {
     this.#conversation = new ConversationController(host, {
       onArrived: (messages, live) => this.#arrived(messages, live),
       onOpened: () => {
@@ -89,15 +88,6 @@ export class ChatCore implements ReactiveController {
     return this.#unread.count;
   }
 
-  /** Every text, the element's overrides merged in once per new `strings` object. */
-  get #text() {
-    if (this.host.strings !== this.#strings) {
-      this.#strings = this.host.strings;
-      this.#merged = mergeStrings(this.#strings);
-    }
-    return this.#merged;
-  }
-
   /** The top layer holds the floating panel exactly while it is open. */
   hostUpdated() {
     const panel = this.host.renderRoot.querySelector<HTMLElement>('.panel');
@@ -122,7 +112,7 @@ export class ChatCore implements ReactiveController {
 
   renderPanel() {
     const host = this.host;
-    const text = this.#text;
+    const text = this.strings();
     const conversation = this.#conversation;
     const messages = conversation.messages;
     return renderPanel({

@@ -16,7 +16,7 @@ export interface ComposerOptions {
  * again when the element comes back into the page.
  */
 export class ComposerController implements ReactiveController {
-  draft = '';
+  #draft = '';
   /** Until when (epoch ms) the server asked this visitor to wait before sending again. */
   #cooldownUntil = 0;
   #cooldownTimer?: ReturnType<typeof setTimeout>;
@@ -68,11 +68,19 @@ export class ComposerController implements ReactiveController {
     }, this.#cooldownUntil - Date.now());
   }
 
-  readonly onInput = (event: InputEvent) => {
-    this.draft = (event.target as HTMLTextAreaElement).value;
+  /** What the text box holds. */
+  get draft(): string {
+    return this.#draft;
+  }
+
+  /** The visitor changed the text box's words: kept, and the conversation may hear that they are typing. */
+  edit(text: string) {
+    this.#draft = text;
     this.host.requestUpdate();
-    if (this.draft.trim()) this.options.typing();
-  };
+    if (text.trim()) this.options.typing();
+  }
+
+  readonly onInput = (event: InputEvent) => this.edit((event.target as HTMLTextAreaElement).value);
 
   /** Enter sends; Shift+Enter, and Enter while an input method is composing, make a new line. */
   readonly onKeydown = (event: KeyboardEvent) => {
@@ -87,16 +95,16 @@ export class ComposerController implements ReactiveController {
   };
 
   #submit() {
-    const text = this.draft.trim();
+    const text = this.#draft.trim();
     // Enter as much as the button: the note under the text box says why not, and the text stays.
     if (!text || this.cannotSend) return;
     if (!this.host.dispatchEvent(new SupportChatSendEvent(text))) return;
-    this.draft = '';
+    this.#draft = '';
     this.host.requestUpdate();
     void this.options.send(text).then(sent => {
       // Never sent: the words go back into the text box, unless the visitor has started anew.
-      if (sent || this.draft) return;
-      this.draft = text;
+      if (sent || this.#draft) return;
+      this.#draft = text;
       this.host.requestUpdate();
     });
   }

@@ -3,7 +3,7 @@ import { Arrival } from './arrival.js';
 import { ChatApi } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
 import { apiBaseOf, rememberConversation } from './conversation-memory.js';
-import { errorText, NoConversationError } from './error-text.js';
+import { errorText, failedSendText, NoConversationError, NoTokenSourceError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
 import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
 import { HubConnectionController } from './hub-connection-controller.js';
@@ -223,7 +223,7 @@ export class ConversationController implements ReactiveController {
       },
       onChange: () => this.host.requestUpdate(),
       onError: error => this.#fail(error),
-      describe: error => errorText(error, this.options.strings()),
+      describe: error => failedSendText(error, this.options.strings()),
       onSendFailed: error => {
         if (session === this.#session) this.options.onSendFailed(error);
         this.host.dispatchEvent(new SupportChatErrorEvent(error));
@@ -262,15 +262,16 @@ const namesGroup = (payload: unknown) =>
 async function grantFrom(host: ConversationHost): Promise<TokenGrant> {
   if (host.tokenProvider) return { token: await host.tokenProvider() };
   if (host.tokenUrl) return tokenUrlProvider(new URL(host.tokenUrl, document.baseURI).href)();
-  throw new Error('support-chat needs a tokenProvider or a token-url.');
+  throw new NoTokenSourceError();
 }
 
 /**
  * What a person should read about a failed connection: SignalR's own words for "no network" and "no
  * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
+ * The connection tries again by itself, so the banner may say so ("Trying again…").
  */
 function connectionProblem(error: Error, tokenError: Error | undefined, strings: SupportChatStrings): string {
   if (!navigator.onLine) return strings.offline;
-  if (tokenError) return tokenError.message;
+  if (tokenError) return errorText(tokenError, strings);
   return isUnreachable(error) ? strings.unreachable : error.message;
 }

@@ -1,4 +1,4 @@
-import { ChatApiError, ChatTimeoutError } from './chat-api.js';
+import { ChatApiError, ChatStatusError, ChatTimeoutError } from './chat-api.js';
 import type { SupportChatStrings } from './strings.js';
 import { duration } from './token-source.js';
 
@@ -18,6 +18,14 @@ export class NoConversationError extends Error {
   }
 }
 
+/** The element has no way to get a token: the page set neither `tokenProvider` nor `token-url`. */
+export class NoTokenSourceError extends Error {
+  constructor() {
+    super('support-chat needs a tokenProvider or a token-url.');
+    this.name = 'NoTokenSourceError';
+  }
+}
+
 /**
  * What a person reads about a failed request: chosen by the error's class and status, never its words.
  * The browser's "Failed to fetch" means nothing to a shopper; a server's problem detail says what is wrong.
@@ -27,5 +35,18 @@ export function errorText(error: Error, text: SupportChatStrings): string {
   if (error instanceof ChatApiError && error.status === undefined) return navigator.onLine ? text.unreachable : text.offline;
   if (error instanceof MessageTooLongError) return text.tooLong(error.max);
   if (error instanceof NoConversationError) return text.noConversation;
+  if (error instanceof NoTokenSourceError) return text.noTokenSource;
+  if (error instanceof ChatStatusError) return text.serverAnswered(error.status);
   return error.message;
+}
+
+/**
+ * What a failed bubble says about its send. Not the banner's "trying again": the connection retries by
+ * itself, a bubble does not; it waits for its retry button.
+ */
+export function failedSendText(error: Error, text: SupportChatStrings): string {
+  if (error instanceof ChatApiError && error.status === undefined && !(error instanceof ChatTimeoutError)) {
+    return navigator.onLine ? text.failedUnreachable : text.failedOffline;
+  }
+  return errorText(error, text);
 }

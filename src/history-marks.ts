@@ -28,7 +28,7 @@ export class HistoryMarks {
    * resume point before it: that read saw every id up to W. Lagging by time, not by a count of catch-ups:
    * two catch-ups back to back are milliseconds apart, and a commit can outlast both.
    */
-  resumeFrom?: number;
+  #resumeFrom?: number;
   /** Watermarks not yet old enough to resume from, oldest first. */
   #marks: Mark[] = [];
   /** The lowest id history has shown: loading older messages continues below it. */
@@ -36,6 +36,19 @@ export class HistoryMarks {
 
   get oldest(): number | undefined {
     return this.#oldest;
+  }
+
+  /** Where the next catch-up starts; undefined until the newest page has been read. */
+  get resumeFrom(): number | undefined {
+    return this.#resumeFrom;
+  }
+
+  /**
+   * The newest page was read: what lies below it is for older pages to read, so catch-ups start just
+   * under its oldest message; a page that held the whole conversation lets them start from the beginning.
+   */
+  newestRead(whole: boolean) {
+    this.#resumeFrom = !whole && this.#oldest !== undefined ? this.#oldest - 1 : 0;
   }
 
   /**
@@ -63,7 +76,7 @@ export class HistoryMarks {
   settle(started: number, resumeFrom: number) {
     const settled = this.#marks.filter(mark => mark.at + COMMIT_MARGIN_MS <= started);
     this.#marks = this.#marks.slice(settled.length);
-    this.resumeFrom = Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
+    this.#resumeFrom = Math.max(resumeFrom, ...settled.map(mark => mark.watermark));
   }
 }
 

@@ -5,13 +5,14 @@ import {
   asError,
   CONNECT_TIMEOUT_MS,
   createHubConnection,
-  isMissingMethod,
   type ChatConnection,
   type ConnectionFactory,
   type ConnectionSettings,
 } from './hub-connection.js';
 import { GroupMembership, leaveBriefly } from './group-membership.js';
-import { HubMethods } from './hub-protocol.js';
+import { listen } from './hub-listeners.js';
+import { PageWakeController } from './page-wake-controller.js';
+import { TypingSignal } from './typing-signal.js';
 import { duration } from './token-source.js';
 import type { ChatStatus } from './types.js';
 
@@ -50,8 +51,8 @@ export interface HubConnectionOptions {
   connectTimeout?: number;
 }
 
-/** The least time between two Typing calls: enough for "is typing…" to stay up, little for the hub. */
-export const TYPING_INTERVAL_MS = 3000;
+// Moved with the Typing call; still exported here, where it was.
+export { TYPING_INTERVAL_MS } from './typing-signal.js';
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
@@ -88,34 +89,20 @@ export class HubConnectionController implements ReactiveController {
   /** Whether the element is in the page: the only time a connection may exist. */
   #active = false;
 
-  readonly #onMessage = (...args: unknown[]) => this.options.onMessage(args[0]);
-  readonly #onTyping = (...args: unknown[]) => this.options.onTyping(args[0]);
-  #typingSentAt = -Infinity;
-  /** False once a server said it has no Typing method (the seed's has none): then it is not asked again. */
-  #typingSupported = true;
-
-  /**
-   * The page is back: online again, visible again, or thawed after the browser froze it. Connected, it
-   * checks for what it missed; waiting out a back-off, it tries at once instead.
-   */
-  readonly #onWake = (event: Event) => {
-    if (event.type === 'visibilitychange' && document.visibilityState !== 'visible') return;
-    if (this.#status === 'connected') this.options.onWake();
-    else if (this.#status === 'reconnecting') void this.#restart({ trouble: true });
-  };
-
-  /**
-   * The browser says the network is gone. An open socket can look alive for another half minute before
-   * its keep-alive fails, so drop it now: the state says "reconnecting" at once, and `online` ends the wait.
-   */
-  readonly #onOffline = () => {
-    if (this.#status === 'connected' || this.#status === 'connecting') void this.#restart({ trouble: true });
-  };
+  /** Removes the current connection's message and typing handlers. */
+  #unlisten?: () => void;
+  readonly #typing = new TypingSignal();
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: HubConnectionOptions,
   ) {
+    // Before this controller: the page's listeners are in place when the connection starts.
+    new PageWakeController(host, {
+      status: () => this.#status,
+      onWake: () => this.options.onWake(),
+      restart: () => void this.#restart({ trouble: true }),
+    });
     host.addController(this);
   }
 
@@ -130,19 +117,11 @@ export class HubConnectionController implements ReactiveController {
 
   hostConnected() {
     this.#active = true;
-    window.addEventListener('online', this.#onWake);
-    window.addEventListener('offline', this.#onOffline);
-    document.addEventListener('visibilitychange', this.#onWake);
-    document.addEventListener('resume', this.#onWake);
     void this.#start();
   }
 
   hostDisconnected() {
     this.#active = false;
-    window.removeEventListener('online', this.#onWake);
-    window.removeEventListener('offline', this.#onOffline);
-    document.removeEventListener('visibilitychange', this.#onWake);
-    document.removeEventListener('resume', this.#onWake);
     void this.#stop();
   }
 
@@ -165,12 +144,7 @@ export class HubConnectionController implements ReactiveController {
   typing() {
     const connection = this.#connection;
     const group = this.#membership.joined;
-    if (!connection || group === undefined || !this.#typingSupported) return;
-    if (performance.now() - this.#typingSentAt < TYPING_INTERVAL_MS) return;
-    this.#typingSentAt = performance.now();
-    connection.invoke(HubMethods.typing, group).catch((error: unknown) => {
-      if (isMissingMethod(error)) this.#typingSupported = false;
-    });
+    if (connection && group !== undefined) this.#typing.send(connection, group);
   }
 
   /** Drops the connection and makes a new one now, skipping any back-off wait. */
@@ -195,20 +169,16 @@ export class HubConnectionController implements ReactiveController {
     const factory = this.options.createConnection ?? createHubConnection;
     const connection = factory(url, { ...this.#connectionSettings, accessTokenFactory: this.options.accessToken });
     this.#connection = connection;
-    connection.on(HubMethods.receiveMessage, this.#onMessage);
-    connection.on(HubMethods.userTyping, this.#onTyping);
-    // A connection made by a page's own factory may reconnect by itself; ours closes and is replaced.
-    connection.onreconnecting(() => {
-      if (this.#live(connection, generation)) this.#setStatus('reconnecting');
-    });
-    connection.onreconnected(() => {
-      if (this.#live(connection, generation)) void this.#afterConnect(connection, generation);
-    });
-    connection.onclose(() => {
-      if (!this.#live(connection, generation)) return;
-      // A drop, not a failure: the status says "reconnecting" and a new connection is on its way.
-      this.#dropped = true;
-      this.#closed(connection, generation);
+    this.#unlisten = listen(connection, () => this.#live(connection, generation), {
+      message: this.options.onMessage,
+      typing: this.options.onTyping,
+      reconnecting: () => this.#setStatus('reconnecting'),
+      reconnected: () => void this.#afterConnect(connection, generation),
+      closed: () => {
+        // A drop, not a failure: the status says "reconnecting" and a new connection is on its way.
+        this.#dropped = true;
+        this.#closed(generation);
+      },
     });
 
     this.#setStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
@@ -221,7 +191,7 @@ export class HubConnectionController implements ReactiveController {
       // Abandoned, not left running: a start that answers late must not bring a second connection up.
       void connection.stop().catch(() => undefined);
       if (!this.#dropped) this.options.onError(asError(error));
-      this.#closed(connection, generation);
+      this.#closed(generation);
       return;
     }
     // A stop() that came while start() was under way wins: it bumped the generation and has
@@ -239,8 +209,9 @@ export class HubConnectionController implements ReactiveController {
   }
 
   /** The connection ended without our asking (it dropped, or its start failed): a new one, after a back-off. */
-  #closed(connection: ChatConnection, generation: number) {
-    this.#detach(connection);
+  #closed(generation: number) {
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     this.#connection = undefined;
     this.#membership.forget();
     this.#setStatus('reconnecting');
@@ -264,14 +235,10 @@ export class HubConnectionController implements ReactiveController {
       this.#dropped = false;
     }
     if (!connection) return;
-    this.#detach(connection);
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     if (leave && joined !== undefined && wasConnected) await leaveBriefly(connection, joined);
     await connection.stop().catch(() => undefined);
-  }
-
-  #detach(connection: ChatConnection) {
-    connection.off(HubMethods.receiveMessage, this.#onMessage);
-    connection.off(HubMethods.userTyping, this.#onTyping);
   }
 
   #current(generation: number) {

@@ -83,9 +83,13 @@ export class ScrollWindowController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Another conversation: its window follows its newest message. */
+  /**
+   * Another conversation: it opens at its newest message, following what comes. Nothing of the one left
+   * carries over: not where the reader was, not its pill, not the message the view was held on.
+   */
   reset() {
-    this.#start = undefined;
+    this.#newBelow = false;
+    this.follow();
   }
 
   /** Back to the newest message, and staying there as more come. */

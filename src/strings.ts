@@ -35,6 +35,14 @@ export interface SupportChatStrings {
   tooLong: (max: number) => string;
   /** A send typed before any conversation was known, and none came. */
   noConversation: string;
+  /** An error status from the server with no sentence of its own (a proxy's 502, say). */
+  serverAnswered: (status: number) => string;
+  /** The page gave the element neither a `tokenProvider` nor a `token-url`. */
+  noTokenSource: string;
+  /** In a failed bubble: the server could not be reached. The bubble does not retry by itself; its button does. */
+  failedUnreachable: string;
+  /** In a failed bubble: the browser had no network. */
+  failedOffline: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -65,6 +73,10 @@ export const defaultStrings: SupportChatStrings = {
   timeout: duration => `The server did not answer within ${duration}.`,
   tooLong: max => `A message can be at most ${max.toLocaleString('en')} characters.`,
   noConversation: 'There is no conversation to send to yet.',
+  serverAnswered: status => `The server answered ${status}.`,
+  noTokenSource: 'This chat cannot sign in: the page gives it no token provider or token URL.',
+  failedUnreachable: 'The support server could not be reached. Retry sends it again.',
+  failedOffline: 'You are offline. Retry sends it once the connection is back.',
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {

@@ -1,10 +1,10 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { ChatCore } from './chat-core.js';
 import { apiBaseOf, hasConversation } from './conversation-memory.js';
 import { SupportChatErrorEvent, SupportChatHideEvent, SupportChatShowEvent } from './events.js';
 import type { ConnectionFactory } from './hub-connection.js';
-import { mergeStrings, type SupportChatStringOverrides } from './strings.js';
+import { mergeStrings, type SupportChatStringOverrides, type SupportChatStrings } from './strings.js';
 import { styles } from './support-chat.styles.js';
 import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
 
@@ -107,7 +107,8 @@ export class SupportChat extends LitElement {
 
   @query('.launcher') private launcher?: HTMLButtonElement;
 
-  #text = mergeStrings(undefined);
+  #merged = mergeStrings(undefined);
+  #mergedFrom?: SupportChatStringOverrides;
   /** The connection, the conversation and the panel, once loaded. */
   #core?: ChatCore;
   #loading?: Promise<ChatCore>;
@@ -181,8 +182,16 @@ export class SupportChat extends LitElement {
     this.#idleCallback = undefined;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('strings')) this.#text = mergeStrings(this.strings);
+  /** Every text, the page's `strings` merged in once per new object: the one place they are merged. */
+  get #text(): SupportChatStrings {
+    if (this.strings !== this.#mergedFrom) {
+      this.#mergedFrom = this.strings;
+      this.#merged = mergeStrings(this.strings);
+    }
+    return this.#merged;
+  }
+
+  protected override willUpdate() {
     // Wanted now: the panel shows, or the page names a conversation, or this visitor has one (for its badge).
     const wanted = () =>
       this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl));
@@ -230,7 +239,7 @@ export class SupportChat extends LitElement {
         if (this.#idleCallback !== undefined) cancelIdle(this.#idleCallback);
         this.#idleCallback = undefined;
         // Its controllers take over the element's current settings at the update this asks for.
-        const core = new ChatCore(this);
+        const core = new ChatCore(this, () => this.#text);
         this.#core = core;
         this.requestUpdate();
         return core;

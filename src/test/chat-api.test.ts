@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { ChatApi, ChatApiError, ChatTimeoutError } from '../chat-api.js';
 
 /*
@@ -43,6 +43,29 @@ const hanging: Answer = request =>
     if (request.signal.aborted) reject(request.signal.reason);
     request.signal.addEventListener('abort', () => reject(request.signal.reason));
   });
+
+/**
+ * Headers at once, then a body that never ends. As Chromium's `fetch` does, reading it rejects with the
+ * reason of the request's signal when that aborts (a `Response` built on a stream that errors would reject
+ * with a `TypeError` instead, which no real fetch does).
+ */
+class StallingResponse extends Response {
+  /** How many bodies have begun to be read. */
+  static reads = 0;
+
+  constructor(private readonly signal: AbortSignal) {
+    super(null, { status: 200, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  override json(): Promise<never> {
+    StallingResponse.reads++;
+    return new Promise((_, reject) => {
+      if (this.signal.aborted) reject(this.signal.reason);
+      this.signal.addEventListener('abort', () => reject(this.signal.reason));
+    });
+  }
+}
+const stalling: Answer = request => new StallingResponse(request.signal);
 
 async function failure(work: Promise<unknown>): Promise<unknown> {
   try {
@@ -106,6 +129,39 @@ describe('ChatApi', () => {
     expect(error).to.be.instanceOf(ChatTimeoutError);
     expect((error as ChatTimeoutError).status).to.equal(undefined);
     expect((error as Error).message).to.equal('The server did not answer within 50 ms.');
+  });
+
+  it('a Retry-After given as an HTTP date is the seconds until then, and none once it has passed', async () => {
+    // HTTP dates have whole seconds: 30 s from now reads as 29 or 30 s.
+    const inThirty = new Date(Date.now() + 30_000).toUTCString();
+    restore = answering(() => problem(429, 'Too many.', { 'Retry-After': inThirty })).restore;
+    const error = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
+    expect(error.retryAfter).to.be.within(29, 30);
+
+    restore();
+    restore = answering(() => problem(429, 'Too many.', { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' })).restore;
+    const past = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
+    expect(past.retryAfter).to.equal(0);
+  });
+
+  it('a body that stops coming within the request timeout is a ChatTimeoutError too, not a raw DOMException', async () => {
+    restore = answering(stalling).restore;
+    const error = await failure(new ChatApi('https://chat.example', tokens(), () => 50).history('5'));
+    expect(error).to.be.instanceOf(ChatTimeoutError);
+    expect((error as Error).message).to.equal('The server did not answer within 50 ms.');
+  });
+
+  it('a body abandoned by its caller halfway rejects with the abort itself', async () => {
+    restore = answering(stalling).restore;
+    const cancel = new AbortController();
+    const pending = failure(new ChatApi('https://chat.example', tokens()).history('5', {}, cancel.signal));
+    // Aborted once the headers are in and the body is being read.
+    const reads = StallingResponse.reads;
+    await waitUntil(() => StallingResponse.reads > reads, 'the body was never read');
+    cancel.abort();
+    const error = await pending;
+    expect(error).to.not.be.instanceOf(ChatApiError);
+    expect((error as DOMException).name).to.equal('AbortError');
   });
 
   it('abandoned by its caller, rejects with the abort itself, not as a failure of the server', async () => {

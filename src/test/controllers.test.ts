@@ -68,13 +68,13 @@ describe('ComposerController', () => {
 
   it('Enter sends the trimmed draft and empties the box; a cancelled send event keeps it', async () => {
     const { host, controller, sent } = composer();
-    controller.draft = '  hello  ';
+    controller.edit('  hello  ');
     controller.onKeydown(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
     expect(sent).to.deep.equal(['hello']);
     expect(controller.draft).to.equal('');
 
     host.addEventListener('support-chat-send', event => event.preventDefault());
-    controller.draft = 'kept';
+    controller.edit('kept');
     controller.onKeydown(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
     expect(sent).to.deep.equal(['hello']);
     expect(controller.draft).to.equal('kept');

@@ -1,8 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { HttpError } from '@microsoft/signalr';
 import '../define.js';
-import { ChatApiError, ChatTimeoutError } from '../chat-api.js';
-import { errorText, MessageTooLongError, NoConversationError } from '../error-text.js';
+import { ChatApiError, ChatStatusError, ChatTimeoutError } from '../chat-api.js';
+import { errorText, failedSendText, MessageTooLongError, NoConversationError, NoTokenSourceError } from '../error-text.js';
 import { isUnreachable } from '../hub-connection-controller.js';
 import { defaultStrings, mergeStrings } from '../strings.js';
 import type { SupportChat } from '../support-chat.js';
@@ -20,13 +20,32 @@ describe('what the visitor reads about an error', () => {
     expect(errorText(new ChatTimeoutError(15_000), arabic)).to.equal('لم يرد الخادم خلال 15 s.');
   });
 
+  it('a status without a sentence of the server, and a missing token source, read in the strings given', () => {
+    const text = mergeStrings({
+      serverAnswered: status => `أجاب الخادم ${status}.`,
+      noTokenSource: 'لا يمكن لهذه المحادثة تسجيل الدخول.',
+    });
+    expect(errorText(new ChatStatusError(502), text)).to.equal('أجاب الخادم 502.');
+    expect(errorText(new NoTokenSourceError(), text)).to.equal('لا يمكن لهذه المحادثة تسجيل الدخول.');
+    expect(errorText(new ChatStatusError(502), defaultStrings)).to.equal('The server answered 502.');
+  });
+
+  it('a failed bubble says it was not sent and waits for its retry; only the banner says "trying again"', () => {
+    const text = defaultStrings;
+    const lost = new ChatApiError('Failed to fetch');
+    expect(errorText(lost, text)).to.equal(text.unreachable);
+    expect(failedSendText(lost, text)).to.equal(text.failedUnreachable);
+    expect(failedSendText(new ChatTimeoutError(15_000), text)).to.equal(text.timeout('15 s'));
+    expect(failedSendText(new ChatApiError('The store is down.', 503), text)).to.equal('The store is down.');
+  });
+
   it('a negotiate the server refused (401, 403) was reached: it does not read as "cannot reach"', () => {
     expect(isUnreachable(new HttpError('Unauthorized', 401))).to.equal(false);
     expect(isUnreachable(new HttpError('Forbidden', 403))).to.equal(false);
     expect(isUnreachable(new HttpError('Bad Gateway', 502))).to.equal(true);
   });
 
-  it('a send the network lost shows the "cannot reach" words in its bubble, not "Failed to fetch"', async () => {
+  it('a send the network lost says so in its bubble with its retry, not "Failed to fetch" nor "Trying again"', async () => {
     const original = window.fetch;
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       if (new Request(input, init).method === 'GET') return Response.json({ chats: [] });
@@ -45,9 +64,11 @@ describe('what the visitor reads about an error', () => {
       `);
       await element.send('hello');
       await waitUntil(() => element.shadowRoot?.querySelector('.message .state'), 'no failed bubble');
-      expect(element.shadowRoot!.querySelector('.message .state')!.textContent).to.equal(
-        `${defaultStrings.failed}: ${defaultStrings.unreachable}`,
-      );
+      const bubble = element.shadowRoot!.querySelector('.message')!;
+      // What is true of the bubble: not sent, and it goes again when the visitor presses Retry, not by itself.
+      expect(bubble.querySelector('.state')!.textContent).to.equal(`${defaultStrings.failed}: ${defaultStrings.failedUnreachable}`);
+      expect(bubble.textContent).to.not.contain('Trying again');
+      expect(bubble.querySelector('button.retry')?.textContent).to.equal(defaultStrings.retry);
     } finally {
       window.fetch = original;
     }
