@@ -43,6 +43,10 @@ export interface SupportChatStrings {
   failedUnreachable: string;
   /** In a failed bubble: the browser had no network. */
   failedOffline: string;
+  /** In a failed bubble: no answer within the timeout, though the server may have stored it. */
+  failedTimeout: (duration: string) => string;
+  /** The token endpoint refused, or answered without a token. */
+  signInFailed: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -77,6 +81,8 @@ export const defaultStrings: SupportChatStrings = {
   noTokenSource: 'This chat cannot sign in: the page gives it no token provider or token URL.',
   failedUnreachable: 'The support server could not be reached. Retry sends it again.',
   failedOffline: 'You are offline. Retry sends it once the connection is back.',
+  failedTimeout: duration => `The server did not answer within ${duration}; it may still arrive. Retry will not send it twice.`,
+  signInFailed: 'This chat cannot sign in right now.',
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {
