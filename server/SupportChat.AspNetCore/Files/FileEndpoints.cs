@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -33,6 +34,9 @@ public static class FileEndpoints
     {
         // Asked before the body is read: a stranger's upload is refused unread.
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
+        var uploaderId = user.UserId()!.Value;
+        // Asked before the body is read too, so a user at the cap is not made to send 10 MB to hear it.
+        if (await OverQuotaAsync(http, db, options, clock, uploaderId, groupId, 0, cancel) is { } full) return full;
 
         var upload = await ReadFileAsync(http.Request, options.MaxFileBytes, cancel);
         if (upload.Problem is { } problem) return problem;
@@ -41,19 +45,21 @@ public static class FileEndpoints
         {
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file was not accepted.");
         }
+        // Two uploads at once may both pass this; the overshoot is one file per upload in flight at most.
+        if (await OverQuotaAsync(http, db, options, clock, uploaderId, groupId, verdict.Content.Length, cancel) is { } over) return over;
 
         var file = new ChatFile
         {
             Id = FileIds.New(),
             GroupId = groupId,
-            UploaderId = user.UserId()!.Value,
+            UploaderId = uploaderId,
             Name = FileNames.ForDisplay(upload.Name, verdict.ContentType!),
             Size = verdict.Content.Length,
             ContentType = verdict.ContentType!,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         // Bytes first, row second: a row never names bytes that are not there. Bytes without a row (the save
-        // failed) are removed here, or by the sweep of unattached files if that fails too.
+        // failed) are removed here, or by the sweep (UnattachedFileSweep) if that fails too.
         await store.SaveAsync(file.Id, verdict.Content, file.ContentType, cancel);
         db.Files.Add(file);
         try
@@ -67,6 +73,35 @@ public static class FileEndpoints
         }
         var record = urls.Describe(http, file);
         return TypedResults.Created(record.Url, record);
+    }
+
+    /// <summary>
+    /// A 429 when the user's files not yet sent, with <paramref name="adding"/> more, pass
+    /// <see cref="SupportChatOptions.MaxPendingFileBytes"/> (Retry-After: when the oldest is swept); a 413 when
+    /// the conversation's files would pass <see cref="SupportChatOptions.MaxConversationFileBytes"/>; else null.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> OverQuotaAsync(
+        HttpContext http, ChatDb db, SupportChatOptions options, TimeProvider clock, int uploaderId, int groupId, long adding, CancellationToken cancel)
+    {
+        var pending = db.Files.Where(f => f.UploaderId == uploaderId && f.ChatId == null);
+        if (await pending.SumAsync(f => f.Size, cancel) + adding > options.MaxPendingFileBytes)
+        {
+            var oldest = await pending.MinAsync(f => (DateTime?)f.CreatedAt, cancel) ?? clock.GetUtcNow().UtcDateTime;
+            var wait = oldest + options.UnattachedFileLifetime - clock.GetUtcNow().UtcDateTime;
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(wait.TotalSeconds, 1))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                $"You have more than {Sizes.Describe(options.MaxPendingFileBytes)} of files uploaded but not sent. Send them in a message, or remove them and wait for them to expire, before uploading more.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many files waiting to be sent.");
+        }
+        if (await db.Files.Where(f => f.GroupId == groupId).SumAsync(f => f.Size, cancel) + adding > options.MaxConversationFileBytes)
+        {
+            return TypedResults.Problem(
+                $"This conversation holds {Sizes.Describe(options.MaxConversationFileBytes)} of files, the most it may: start a new conversation to send more.",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The conversation has no room for more files.");
+        }
+        return null;
     }
 
     private sealed record UploadedPart(string? Name, byte[] Content, ProblemHttpResult? Problem);
