@@ -123,3 +123,67 @@ public sealed class FileSweepTests(ClockServer server) : IClassFixture<ClockServ
         Assert.Equal(0, await check.ServiceProvider.GetRequiredService<ChatDb>().Files.CountAsync(f => f.UploaderId == visitor.UserId));
     }
 }
+
+/// <summary>Uploads read at once are bounded per instance (each holds a buffer of its file's size): one more is a 503 with Retry-After.</summary>
+public sealed class UploadConcurrencyTests(UploadConcurrencyTests.Server server) : IClassFixture<UploadConcurrencyTests.Server>
+{
+    public sealed class Server : ServerFactory
+    {
+        protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_MAX_CONCURRENT_UPLOADS", "1")];
+    }
+
+    /// <summary>A multipart body sent in two halves, the second only when the test opens the gate.</summary>
+    private sealed class HeldBody(byte[] body, string contentType, Task gate) : HttpContent
+    {
+        public TaskCompletionSource FirstHalfSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldBody Init()
+        {
+            Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            return this;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            FirstHalfSent.SetResult();
+            await gate;
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_instance_limit_is_answered_503_with_Retry_After_and_the_next_one_is_taken()
+    {
+        var visitor = await server.NewVisitor();
+        // The test server's own handler: the factory's client buffers a request body whole before sending it.
+        using var client = new HttpClient(server.Server.CreateHandler()) { BaseAddress = server.Server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", visitor.Token);
+        var form = FileSamples.Form(FileSamples.Png, "a.png", "image/png");
+        var gate = new TaskCompletionSource();
+        var held = new HeldBody(await form.ReadAsByteArrayAsync(), form.Headers.ContentType!.ToString(), gate.Task).Init();
+        var first = client.PostAsync($"/chats/{visitor.GroupId}/files", held);
+        var slots = server.Services.GetRequiredService<UploadSlots>();
+        // Until the first upload is being read: it holds the one slot.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (slots.Free > 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
+        Assert.Equal(0, slots.Free);
+
+        var busy = await client.PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(FileSamples.Png, "b.png", "image/png"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.True(busy.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Contains("Try again in a few seconds", JsonDocument.Parse(await busy.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+
+        gate.SetResult();
+        Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+        Assert.Equal(1, slots.Free);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(FileSamples.Png, "c.png", "image/png"))).StatusCode);
+    }
+}

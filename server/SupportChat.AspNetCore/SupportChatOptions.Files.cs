@@ -51,6 +51,12 @@ public sealed partial class SupportChatOptions
     /// <summary>Bytes one conversation may hold in files, sent and waiting together (250 MB). Over it: 413.</summary>
     public long MaxConversationFileBytes { get; set; } = 250L * 1024 * 1024;
 
+    /// <summary>
+    /// Uploads one instance reads at once (four per processor). Each holds a buffer as large as the file
+    /// while its content is checked, so this bounds the memory uploads take; one more is a 503 with Retry-After.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; } = Environment.ProcessorCount * 4;
+
     private void ApplyFilesEnvironment(IConfiguration configuration)
     {
         if (long.TryParse(configuration["SUPPORTCHAT_MAX_FILE_BYTES"], out var maxFile)) MaxFileBytes = maxFile;
@@ -63,6 +69,7 @@ public sealed partial class SupportChatOptions
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_UPLOAD_LIMIT"], out var agentUploads)) AgentUploadLimit = agentUploads;
         if (int.TryParse(configuration["SUPPORTCHAT_UPLOAD_LIMIT_PER_IP"], out var ipUploads)) UploadLimitPerIp = ipUploads;
         if (double.TryParse(configuration["SUPPORTCHAT_UNATTACHED_FILE_HOURS"], System.Globalization.CultureInfo.InvariantCulture, out var hours)) UnattachedFileLifetime = TimeSpan.FromHours(hours);
+        if (int.TryParse(configuration["SUPPORTCHAT_MAX_CONCURRENT_UPLOADS"], out var concurrent)) MaxConcurrentUploads = concurrent;
         if (long.TryParse(configuration["SUPPORTCHAT_MAX_PENDING_FILE_BYTES"], out var pending)) MaxPendingFileBytes = pending;
         if (long.TryParse(configuration["SUPPORTCHAT_MAX_CONVERSATION_FILE_BYTES"], out var conversation)) MaxConversationFileBytes = conversation;
     }

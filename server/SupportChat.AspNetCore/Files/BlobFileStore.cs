@@ -15,7 +15,7 @@ public sealed class BlobFileStore(string connectionString, string containerName)
 
     public BlobContainerClient Container => container;
 
-    public async Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel)
+    public async Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel)
     {
         if (!created)
         {

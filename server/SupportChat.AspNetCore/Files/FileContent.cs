@@ -4,11 +4,30 @@ using System.Text;
 namespace SupportChat.Server.Files;
 
 /// <summary>What an upload turned out to be: the bytes to keep and their type, or why it was refused.</summary>
-public sealed record FileVerdict(string? ContentType, byte[] Content, string? Refusal)
+public sealed record FileVerdict(string? ContentType, ReadOnlyMemory<byte> Content, string? Refusal)
 {
-    public static FileVerdict Accept(string contentType, byte[] content) => new(contentType, content, null);
+    public static FileVerdict Accept(string contentType, ReadOnlyMemory<byte> content) => new(contentType, content, null);
 
-    public static FileVerdict Refuse(string refusal) => new(null, [], refusal);
+    public static FileVerdict Refuse(string refusal) => new(null, ReadOnlyMemory<byte>.Empty, refusal);
+}
+
+/// <summary>
+/// The bytes a walker keeps, written over the front of the upload's own buffer: what is kept is never longer
+/// than what has been read, so the copy never overtakes the walk, and an upload needs one buffer, not three.
+/// </summary>
+internal sealed class KeptBytes(byte[] data)
+{
+    public int Length { get; private set; }
+
+    public void Write(int from, int count)
+    {
+        Buffer.BlockCopy(data, from, data, Length, count);
+        Length += count;
+    }
+
+    public void WriteByte(byte value) => data[Length++] = value;
+
+    public ReadOnlyMemory<byte> Memory => data.AsMemory(0, Length);
 }
 
 /// <summary>
@@ -48,16 +67,22 @@ public static class FileContent
 
     public const string Allowed = "PNG, JPEG, GIF, WebP, PDF or plain text (UTF-8)";
 
-    public static FileVerdict Inspect(byte[] data)
+    /// <summary>
+    /// What the first <paramref name="length"/> bytes of <paramref name="buffer"/> are. The kept bytes are
+    /// written over the buffer's front (the verdict's content is a slice of it), so the buffer is the
+    /// verdict's until it is stored.
+    /// </summary>
+    public static FileVerdict Inspect(byte[] buffer, int length)
     {
-        if (data.Length == 0) return FileVerdict.Refuse("The file is empty.");
-        var bytes = data.AsSpan();
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return PngFile(data);
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return JpegFile(data);
-        if (bytes.StartsWith("GIF87a"u8) || bytes.StartsWith("GIF89a"u8)) return GifFile(data);
-        if (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8)) return WebPFile(data);
-        if (bytes.StartsWith("%PDF-"u8)) return PdfFile(data);
-        return TextFile(data);
+        if (length == 0) return FileVerdict.Refuse("The file is empty.");
+        var data = buffer;
+        var bytes = buffer.AsSpan(0, length);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return PngFile(data, length);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return JpegFile(data, length);
+        if (bytes.StartsWith("GIF87a"u8) || bytes.StartsWith("GIF89a"u8)) return GifFile(data, length);
+        if (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8)) return WebPFile(data, length);
+        if (bytes.StartsWith("%PDF-"u8)) return PdfFile(data, length);
+        return TextFile(data, length);
     }
 
     private static FileVerdict Broken(string kind, string why) => FileVerdict.Refuse($"The file starts as a {kind} but is not a complete one: {why}.");
@@ -72,67 +97,67 @@ public static class FileContent
         "acTL", "fcTL", "fdAT", "cICP", "mDCv", "cLLi",
     ];
 
-    private static FileVerdict PngFile(byte[] data)
+    private static FileVerdict PngFile(byte[] data, int total)
     {
-        using var kept = new MemoryStream(data.Length);
-        kept.Write(data, 0, 8);
+        var kept = new KeptBytes(data);
+        kept.Write(0, 8);
         var pos = 8;
         var sawData = false;
-        while (pos + 12 <= data.Length)
+        while (pos + 12 <= total)
         {
-            var length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos));
+            var chunk = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos));
             var type = Encoding.ASCII.GetString(data, pos + 4, 4);
             if (!type.All(char.IsAsciiLetter)) return Broken("PNG", $"a chunk at byte {pos} has no valid type");
             if (pos == 8 && type != "IHDR") return Broken("PNG", "it does not begin with its header chunk");
-            var end = pos + 12L + length;
-            if (end > data.Length) return Broken("PNG", $"the {type} chunk runs past the end of the file");
+            var end = pos + 12L + chunk;
+            if (end > total) return Broken("PNG", $"the {type} chunk runs past the end of the file");
             if (type == "IDAT") sawData = true;
-            if (PngKept.Contains(type)) kept.Write(data, pos, (int)(end - pos));
+            if (PngKept.Contains(type)) kept.Write(pos, (int)(end - pos));
             // An unknown critical chunk (capital first letter) would make the picture undrawable.
             else if (char.IsAsciiLetterUpper(type[0])) return Broken("PNG", $"it has a critical chunk {type} no browser draws");
             pos = (int)end;
             if (type == "IEND")
             {
-                if (pos != data.Length) return Trailing("PNG");
-                return sawData ? FileVerdict.Accept(Png, kept.ToArray()) : Broken("PNG", "it has no image data");
+                if (pos != total) return Trailing("PNG");
+                return sawData ? FileVerdict.Accept(Png, kept.Memory) : Broken("PNG", "it has no image data");
             }
         }
         return Broken("PNG", "it ends before its IEND chunk");
     }
 
-    private static FileVerdict JpegFile(byte[] data)
+    private static FileVerdict JpegFile(byte[] data, int total)
     {
-        using var kept = new MemoryStream(data.Length);
-        kept.Write(data, 0, 2);
+        var kept = new KeptBytes(data);
+        kept.Write(0, 2);
         var pos = 2;
         var sawScan = false;
-        while (pos + 1 < data.Length)
+        while (pos + 1 < total)
         {
             if (data[pos] != 0xFF) return Broken("JPEG", $"byte {pos} is not a segment marker");
             // Any number of 0xFF fill bytes may come before a marker.
-            while (pos + 1 < data.Length && data[pos + 1] == 0xFF) pos++;
-            if (pos + 1 >= data.Length) break;
+            while (pos + 1 < total && data[pos + 1] == 0xFF) pos++;
+            if (pos + 1 >= total) break;
             var marker = data[pos + 1];
             if (marker == 0xD9)
             {
                 // Phones append further pictures after the first (a depth map, an HDR gain map, named by an
                 // APP2 "MPF" segment, dropped above): those go, and only the picture itself is kept. Anything
                 // else after the end is the second half of a polyglot.
-                if (pos + 2 != data.Length && !data.AsSpan(pos + 2).StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return Trailing("JPEG");
-                kept.Write(data, pos, 2);
-                return sawScan ? FileVerdict.Accept(Jpeg, kept.ToArray()) : Broken("JPEG", "it has no image data");
+                if (pos + 2 != total && !data.AsSpan(pos + 2, total - pos - 2).StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return Trailing("JPEG");
+                kept.Write(pos, 2);
+                return sawScan ? FileVerdict.Accept(Jpeg, kept.Memory) : Broken("JPEG", "it has no image data");
             }
             if (marker is >= 0xD0 and <= 0xD7 or 0x01)
             {
-                kept.Write(data, pos, 2);
+                kept.Write(pos, 2);
                 pos += 2;
                 continue;
             }
-            if (pos + 4 > data.Length) break;
-            var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(pos + 2));
-            var end = pos + 2 + length;
-            if (length < 2 || end > data.Length) return Broken("JPEG", $"a segment at byte {pos} runs past the end of the file");
-            if (KeepJpegSegment(marker, data.AsSpan(pos + 4, length - 2))) kept.Write(data, pos, end - pos);
+            if (pos + 4 > total) break;
+            var segment = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(pos + 2));
+            var end = pos + 2 + segment;
+            if (segment < 2 || end > total) return Broken("JPEG", $"a segment at byte {pos} runs past the end of the file");
+            if (KeepJpegSegment(marker, data.AsSpan(pos + 4, segment - 2))) kept.Write(pos, end - pos);
             pos = end;
             if (marker != 0xDA) continue;
 
@@ -140,8 +165,8 @@ public static class FileContent
             // 0xFF00 nor a restart marker.
             sawScan = true;
             var scan = pos;
-            while (pos + 1 < data.Length && !(data[pos] == 0xFF && data[pos + 1] is not 0x00 and not (>= 0xD0 and <= 0xD7) and not 0xFF)) pos++;
-            kept.Write(data, scan, pos - scan);
+            while (pos + 1 < total && !(data[pos] == 0xFF && data[pos + 1] is not 0x00 and not (>= 0xD0 and <= 0xD7) and not 0xFF)) pos++;
+            kept.Write(scan, pos - scan);
         }
         return Broken("JPEG", "it ends before its end-of-image marker");
     }
@@ -157,40 +182,40 @@ public static class FileContent
         _ => true,
     };
 
-    private static FileVerdict GifFile(byte[] data)
+    private static FileVerdict GifFile(byte[] data, int total)
     {
-        if (data.Length < 13) return Broken("GIF", "it is shorter than its header");
-        using var kept = new MemoryStream(data.Length);
+        if (total < 13) return Broken("GIF", "it is shorter than its header");
+        var kept = new KeptBytes(data);
         var pos = 13 + ColourTable(data[10]);
-        if (pos > data.Length) return Broken("GIF", "its colour table runs past the end of the file");
-        kept.Write(data, 0, pos);
+        if (pos > total) return Broken("GIF", "its colour table runs past the end of the file");
+        kept.Write(0, pos);
         var sawImage = false;
-        while (pos < data.Length)
+        while (pos < total)
         {
             var start = pos;
             switch (data[pos])
             {
                 case 0x3B:
-                    if (pos + 1 != data.Length) return Trailing("GIF");
+                    if (pos + 1 != total) return Trailing("GIF");
                     kept.WriteByte(0x3B);
-                    return sawImage ? FileVerdict.Accept(Gif, kept.ToArray()) : Broken("GIF", "it has no image");
+                    return sawImage ? FileVerdict.Accept(Gif, kept.Memory) : Broken("GIF", "it has no image");
                 case 0x2C:
-                    if (pos + 11 > data.Length) return Broken("GIF", "an image header runs past the end of the file");
+                    if (pos + 11 > total) return Broken("GIF", "an image header runs past the end of the file");
                     pos += 10 + ColourTable(data[pos + 9]) + 1;
                     sawImage = true;
                     break;
-                case 0x21 when pos + 2 <= data.Length:
+                case 0x21 when pos + 2 <= total:
                     pos += 2;
                     break;
                 default:
                     return Broken("GIF", $"byte {pos} starts no block");
             }
-            pos = SkipSubBlocks(data, pos);
+            pos = SkipSubBlocks(data, total, pos);
             if (pos < 0) return Broken("GIF", "a block runs past the end of the file");
             // Comment extensions and XMP (an application extension) are text about the picture, not the picture.
             var dropped = data[start] == 0x21 && (data[start + 1] == 0xFE
-                || (data[start + 1] == 0xFF && data.AsSpan(start + 2).StartsWith("\u000bXMP DataXMP"u8)));
-            if (!dropped) kept.Write(data, start, pos - start);
+                || (data[start + 1] == 0xFF && data.AsSpan(start + 2, total - start - 2).StartsWith("\u000bXMP DataXMP"u8)));
+            if (!dropped) kept.Write(start, pos - start);
         }
         return Broken("GIF", "it ends before its trailer");
     }
@@ -198,9 +223,9 @@ public static class FileContent
     private static int ColourTable(byte packed) => (packed & 0x80) != 0 ? 3 * (1 << ((packed & 7) + 1)) : 0;
 
     /// <summary>The position after a run of GIF sub-blocks ending in an empty one, or -1 if it runs past the end.</summary>
-    private static int SkipSubBlocks(byte[] data, int pos)
+    private static int SkipSubBlocks(byte[] data, int total, int pos)
     {
-        while (pos < data.Length)
+        while (pos < total)
         {
             var size = data[pos];
             pos += 1 + size;
@@ -209,47 +234,46 @@ public static class FileContent
         return -1;
     }
 
-    private static FileVerdict WebPFile(byte[] data)
+    private static FileVerdict WebPFile(byte[] data, int total)
     {
         var declared = 8L + BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(4));
-        if (declared > data.Length) return Broken("WebP", "it is shorter than its header says");
-        if (declared < data.Length) return Trailing("WebP");
-        using var kept = new MemoryStream(data.Length);
-        kept.Write(data, 0, 12);
+        if (declared > total) return Broken("WebP", "it is shorter than its header says");
+        if (declared < total) return Trailing("WebP");
+        var kept = new KeptBytes(data);
+        kept.Write(0, 12);
         var pos = 12;
         var vp8x = -1;
         var sawImage = false;
-        while (pos < data.Length)
+        while (pos < total)
         {
-            if (pos + 8 > data.Length) return Broken("WebP", "a chunk header runs past the end of the file");
+            if (pos + 8 > total) return Broken("WebP", "a chunk header runs past the end of the file");
             var type = Encoding.ASCII.GetString(data, pos, 4);
             var size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 4));
             var end = pos + 8L + size + (size & 1);
-            if (end > data.Length) return Broken("WebP", $"the {type.Trim()} chunk runs past the end of the file");
+            if (end > total) return Broken("WebP", $"the {type.Trim()} chunk runs past the end of the file");
             if (pos == 12 && type is not ("VP8 " or "VP8L" or "VP8X")) return Broken("WebP", "it does not begin with an image chunk");
             if (type is "VP8 " or "VP8L" or "ANMF") sawImage = true;
             if (type is not ("EXIF" or "XMP "))
             {
-                if (type == "VP8X") vp8x = (int)kept.Position;
-                kept.Write(data, pos, (int)(end - pos));
+                if (type == "VP8X") vp8x = kept.Length;
+                kept.Write(pos, (int)(end - pos));
             }
             pos = (int)end;
         }
         if (!sawImage) return Broken("WebP", "it has no image data");
-        var result = kept.ToArray();
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(4), (uint)(result.Length - 8));
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), (uint)(kept.Length - 8));
         // The extended header says which metadata chunks follow: none do now.
-        if (vp8x >= 0 && vp8x + 8 < result.Length) result[vp8x + 8] &= unchecked((byte)~(0x08 | 0x04));
-        return FileVerdict.Accept(WebP, result);
+        if (vp8x >= 0 && vp8x + 8 < kept.Length) data[vp8x + 8] &= unchecked((byte)~(0x08 | 0x04));
+        return FileVerdict.Accept(WebP, kept.Memory);
     }
 
-    private static FileVerdict PdfFile(byte[] data)
+    private static FileVerdict PdfFile(byte[] data, int total)
     {
-        var end = data.Length;
+        var end = total;
         // Writers pad after the last %%EOF with line ends, spaces and sometimes NULs; nothing else may follow.
         while (end > 0 && data[end - 1] is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t' or 0) end--;
-        if (data.AsSpan(0, end).EndsWith("%%EOF"u8)) return FileVerdict.Accept(Pdf, data);
-        return data.AsSpan().IndexOf("%%EOF"u8) >= 0 ? Trailing("PDF") : Broken("PDF", "it has no %%EOF at its end");
+        if (data.AsSpan(0, end).EndsWith("%%EOF"u8)) return FileVerdict.Accept(Pdf, data.AsMemory(0, total));
+        return data.AsSpan(0, total).IndexOf("%%EOF"u8) >= 0 ? Trailing("PDF") : Broken("PDF", "it has no %%EOF at its end");
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -257,12 +281,12 @@ public static class FileContent
     // Markup a browser would take for a page, anywhere in a text file: such a file is refused, not renamed.
     private static readonly string[] Markup = ["<script", "<svg", "<html", "<iframe", "<object", "<embed", "<!doctype", "<?xml", "<body", "<img", "<meta"];
 
-    private static FileVerdict TextFile(byte[] data)
+    private static FileVerdict TextFile(byte[] data, int total)
     {
         string text;
         try
         {
-            text = StrictUtf8.GetString(data);
+            text = StrictUtf8.GetString(data, 0, total);
         }
         catch (DecoderFallbackException)
         {
@@ -280,6 +304,6 @@ public static class FileContent
         {
             return FileVerdict.Refuse("The file is HTML, SVG or XML markup, which this chat never stores: send a screenshot or a PDF instead.");
         }
-        return FileVerdict.Accept(Text, data);
+        return FileVerdict.Accept(Text, data.AsMemory(0, total));
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,7 +31,7 @@ public static class FileEndpoints
 
     private static async Task<Results<Created<FileDto>, ForbidHttpResult, ProblemHttpResult>> Upload(
         int groupId, HttpContext http, ClaimsPrincipal user, ConversationAccess access, ChatDb db, IFileStore store, FileUrls urls,
-        SupportChatOptions options, TimeProvider clock, CancellationToken cancel)
+        SupportChatOptions options, TimeProvider clock, UploadSlots slots, CancellationToken cancel)
     {
         // Asked before the body is read: a stranger's upload is refused unread.
         if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
@@ -38,43 +39,58 @@ public static class FileEndpoints
         // Asked before the body is read too, so a user at the cap is not made to send 10 MB to hear it.
         if (await OverQuotaAsync(http, db, options, clock, uploaderId, groupId, 0, cancel) is { } full) return full;
 
-        var upload = await ReadFileAsync(http.Request, options.MaxFileBytes, cancel);
-        if (upload.Problem is { } problem) return problem;
-        var verdict = FileContent.Inspect(upload.Content);
-        if (verdict.Refusal is { } refusal)
+        using var slot = slots.TryTake();
+        if (slot is null)
         {
-            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file was not accepted.");
+            http.Response.Headers.RetryAfter = "2";
+            return TypedResults.Problem(
+                "The server is taking in as many files as it can right now. Try again in a few seconds.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The server is busy.");
         }
-        // Two uploads at once may both pass this; the overshoot is one file per upload in flight at most.
-        if (await OverQuotaAsync(http, db, options, clock, uploaderId, groupId, verdict.Content.Length, cancel) is { } over) return over;
-
-        var file = new ChatFile
-        {
-            Id = FileIds.New(),
-            GroupId = groupId,
-            UploaderId = uploaderId,
-            Name = FileNames.ForDisplay(upload.Name, verdict.ContentType!),
-            Size = verdict.Content.Length,
-            ContentType = verdict.ContentType!,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
-        // Bytes first, row second: a row never names bytes that are not there. Bytes without a row (the save
-        // failed) are removed here, or by the sweep (UnattachedFileSweep) if that fails too.
-        await store.SaveAsync(file.Id, verdict.Content, file.ContentType, cancel);
-        db.Files.Add(file);
+        var upload = await ReadFileAsync(http.Request, options.MaxFileBytes, cancel);
         try
         {
-            await db.SaveChangesAsync(cancel);
-        }
-        catch
-        {
-            await store.DeleteAsync(file.Id, CancellationToken.None);
-            throw;
-        }
-        var record = urls.Describe(http, file);
-        return TypedResults.Created(record.Url, record);
-    }
+            if (upload.Problem is { } problem) return problem;
+            var verdict = FileContent.Inspect(upload.Buffer, upload.Length);
+            if (verdict.Refusal is { } refusal)
+            {
+                return TypedResults.Problem(refusal, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file was not accepted.");
+            }
+            // Two uploads at once may both pass this; the overshoot is one file per upload in flight at most.
+            if (await OverQuotaAsync(http, db, options, clock, uploaderId, groupId, verdict.Content.Length, cancel) is { } over) return over;
 
+            var file = new ChatFile
+            {
+                Id = FileIds.New(),
+                GroupId = groupId,
+                UploaderId = uploaderId,
+                Name = FileNames.ForDisplay(upload.Name, verdict.ContentType!),
+                Size = verdict.Content.Length,
+                ContentType = verdict.ContentType!,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            // Bytes first, row second: a row never names bytes that are not there. Bytes without a row (the save
+            // failed) are removed here, or by the sweep (UnattachedFileSweep) if that fails too.
+            await store.SaveAsync(file.Id, verdict.Content, file.ContentType, cancel);
+            db.Files.Add(file);
+            try
+            {
+                await db.SaveChangesAsync(cancel);
+            }
+            catch
+            {
+                await store.DeleteAsync(file.Id, CancellationToken.None);
+                throw;
+            }
+            var record = urls.Describe(http, file);
+            return TypedResults.Created(record.Url, record);
+        }
+        finally
+        {
+            if (upload.Buffer.Length > 0) ArrayPool<byte>.Shared.Return(upload.Buffer);
+        }
+    }
     /// <summary>
     /// A 429 when the user's files not yet sent, with <paramref name="adding"/> more, pass
     /// <see cref="SupportChatOptions.MaxPendingFileBytes"/> (Retry-After: when the oldest is swept); a 413 when
@@ -104,7 +120,8 @@ public static class FileEndpoints
         return null;
     }
 
-    private sealed record UploadedPart(string? Name, byte[] Content, ProblemHttpResult? Problem);
+    /// <summary>The file's first <c>Length</c> bytes in <c>Buffer</c>, rented from the shared pool (returned by the caller).</summary>
+    private sealed record UploadedPart(string? Name, byte[] Buffer, int Length, ProblemHttpResult? Problem);
 
     /// <summary>
     /// The part named <c>file</c> of a multipart body, read while counting: one byte over the limit is a 413
@@ -113,7 +130,7 @@ public static class FileEndpoints
     private static async Task<UploadedPart> ReadFileAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
     {
         static UploadedPart Refused(int status, string detail) =>
-            new(null, [], TypedResults.Problem(detail, statusCode: status, title: "The file was not accepted."));
+            new(null, [], 0, TypedResults.Problem(detail, statusCode: status, title: "The file was not accepted."));
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -133,16 +150,32 @@ public static class FileEndpoints
                 {
                     continue;
                 }
-                using var content = new MemoryStream();
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await section.Body.ReadAsync(buffer, cancel)) > 0)
+                // One buffer, read into directly and checked in place: room for one byte over the limit, or for
+                // the whole declared body when that is smaller (the part is never longer than its body).
+                var room = (int)Math.Min(maxBytes + 1, request.ContentLength ?? long.MaxValue);
+                var buffer = ArrayPool<byte>.Shared.Rent(room);
+                var length = 0;
+                try
                 {
-                    if (content.Length + read > maxBytes) return tooLarge;
-                    content.Write(buffer, 0, read);
+                    int read;
+                    while ((read = await section.Body.ReadAsync(buffer.AsMemory(length, room - length), cancel)) > 0)
+                    {
+                        length += read;
+                        if (length > maxBytes) break;
+                    }
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                if (length > maxBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return tooLarge;
                 }
                 var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                return new UploadedPart(name, content.ToArray(), null);
+                return new UploadedPart(name, buffer, length, null);
             }
         }
         catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -6,7 +6,7 @@ namespace SupportChat.Server.Files;
 /// </summary>
 public interface IFileStore
 {
-    Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel);
+    Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel);
 
     /// <summary>The file's bytes, or null when there is no such file.</summary>
     Task<Stream?> OpenReadAsync(string id, CancellationToken cancel);
@@ -43,11 +43,14 @@ public sealed class DiskFileStore(string folder) : IFileStore
 {
     public string Folder => folder;
 
-    public async Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel)
+    public async Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel)
     {
         Directory.CreateDirectory(folder);
         var temporary = PathOf(id) + Partial;
-        await File.WriteAllBytesAsync(temporary, content, cancel);
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        {
+            await file.WriteAsync(content, cancel);
+        }
         File.Move(temporary, PathOf(id), overwrite: true);
     }
 
