@@ -187,3 +187,21 @@ public sealed class UploadConcurrencyTests(UploadConcurrencyTests.Server server)
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(FileSamples.Png, "c.png", "image/png"))).StatusCode);
     }
 }
+
+/// <summary>What a message's attachments may name, answered with a 400 and a sentence, never a 500.</summary>
+public sealed class AttachmentInputTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[\"c_Mjk60X1pHCqzbznRBgwA\", null]")]
+    public async Task A_null_entry_in_attachments_is_a_400_with_a_sentence(string attachments)
+    {
+        var visitor = await server.NewVisitor();
+        var answer = await server.ClientWith(visitor.Token).PostAsync(
+            $"/chats/{visitor.GroupId}",
+            new StringContent($"{{\"message\":\"hi\",\"attachments\":{attachments}}}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("not a file id", JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+    }
+}

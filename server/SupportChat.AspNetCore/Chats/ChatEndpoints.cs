@@ -116,7 +116,8 @@ public static class ChatEndpoints
         if (TextInput.IsBlank(text) && attachments.Count == 0) return Invalid("The message is empty.");
         if (TextInput.IsBlank(text)) text = "";
         if (attachments.Count > MaxAttachments) return Invalid($"A message may carry at most {MaxAttachments} files.");
-        if (attachments.Any(id => !FileIds.IsValid(id))) return Invalid("An entry of attachments is not a file id: name files by the id their upload answered.");
+        // The list's type says string, but JSON may hold null in it (no file id either, and no 500).
+        if (attachments.Any(id => id is null || !FileIds.IsValid(id))) return Invalid("An entry of attachments is not a file id: name files by the id their upload answered.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
         if (body.Format is not (null or MessageFormats.Text or MessageFormats.Markdown))
