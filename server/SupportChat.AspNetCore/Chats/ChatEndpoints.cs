@@ -139,19 +139,25 @@ public static class ChatEndpoints
             // Checked here, after the retry above: a retry names files its first attempt attached already.
             if (await UnusableFileAsync(db, attachments, userId, groupId, cancel) is { } unusable)
             {
-                return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
+                // A send with the same clientMessageId, racing this one, may have claimed them a moment ago:
+                // its message is this one's answer too.
+                chat = body.ClientMessageId is { } again ? await StoredAsync(db, userId, again, cancel) : null;
+                if (chat is null) return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
             }
-            chat = new Chat
+            else
             {
-                GroupId = groupId,
-                UserId = userId,
-                Message = text,
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
-                ClientMessageId = body.ClientMessageId,
-                Format = format,
-            };
-            chat = await StoreAsync(db, chat, attachments, metrics, cancel);
-            if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
+                chat = new Chat
+                {
+                    GroupId = groupId,
+                    UserId = userId,
+                    Message = text,
+                    CreatedAt = clock.GetUtcNow().UtcDateTime,
+                    ClientMessageId = body.ClientMessageId,
+                    Format = format,
+                };
+                chat = await StoreAsync(db, chat, attachments, metrics, cancel);
+                if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
+            }
         }
 
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
