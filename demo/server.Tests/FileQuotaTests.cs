@@ -205,3 +205,27 @@ public sealed class AttachmentInputTests(ServerFactory server) : IClassFixture<S
         Assert.Contains("not a file id", JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
     }
 }
+
+/// <summary>A clientMessageId is one message's key: reused in another conversation it is a 409, never the other conversation's message.</summary>
+public sealed class ClientMessageIdTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    [Fact]
+    public async Task The_same_clientMessageId_in_another_conversation_is_a_409_and_stores_nothing()
+    {
+        var first = await server.NewVisitor();
+        var second = await server.NewVisitor();
+        var agent = server.ClientWith(await server.AgentToken());
+        var stored = await agent.PostAsync($"/chats/{first.GroupId}", FileLinkExpiryTests.JsonContent(new { message = "to the first", clientMessageId = "m-1" }));
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+
+        var reused = await agent.PostAsync($"/chats/{second.GroupId}", FileLinkExpiryTests.JsonContent(new { message = "to the second", clientMessageId = "m-1" }));
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        Assert.Contains("new clientMessageId", JsonDocument.Parse(await reused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        var history = JsonDocument.Parse(await agent.GetStringAsync($"/chats/{second.GroupId}")).RootElement.GetProperty("chats");
+        Assert.DoesNotContain(history.EnumerateArray(), c => c.GetProperty("message").GetString() == "to the first");
+        Assert.DoesNotContain(history.EnumerateArray(), c => c.GetProperty("message").GetString() == "to the second");
+
+        var retried = await agent.PostAsync($"/chats/{first.GroupId}", FileLinkExpiryTests.JsonContent(new { message = "to the first", clientMessageId = "m-1" }));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+    }
+}

@@ -67,7 +67,8 @@ public static class ChatEndpoints
         chats.MapPost("", Send)
             .RequireSendRateLimit()
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
-            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. format is \"text\" (the default) or \"markdown\", which only agents may send. 400 for an empty message, one over 4,000 characters, or a visitor's markdown; 429 with Retry-After when sending too fast.")
+            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing; the same clientMessageId in another conversation is a 409. format is \"text\" (the default) or \"markdown\", which only agents may send. 400 for an empty message, one over 4,000 characters, or a visitor's markdown; 429 with Retry-After when sending too fast.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
@@ -158,6 +159,19 @@ public static class ChatEndpoints
                 chat = await StoreAsync(db, chat, attachments, metrics, cancel);
                 if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
             }
+        }
+
+        // The id is the sender's key for one message, and a retry goes where the first attempt went: the same
+        // key in another conversation is a client's mistake, not a retry. Answered 409 rather than matched per
+        // conversation, which would change the unique index (and migrate both databases) for a case no client
+        // that makes a fresh id per message produces; answering the other conversation's message, as before,
+        // told the sender it was stored where it was not.
+        if (chat.GroupId != groupId)
+        {
+            return TypedResults.Problem(
+                $"The clientMessageId \"{chat.ClientMessageId}\" is taken by your message in another conversation. Send this message with a new clientMessageId.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The message was not accepted.");
         }
 
         // Saved first, pushed second: a widget that misses the push still finds the message in history.
