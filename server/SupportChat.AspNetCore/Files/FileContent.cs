@@ -451,8 +451,13 @@ public static class FileContent
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Markup a browser would take for a page, anywhere in a text file: such a file is refused, not renamed.
-    private static readonly string[] Markup = ["<script", "<svg", "<html", "<iframe", "<object", "<embed", "<!doctype", "<?xml", "<body", "<img", "<meta"];
+    /// <summary>
+    /// How a web page, an SVG or an XML document begins. A text file that begins so is refused: it is a page
+    /// sent as something else (HTML renamed .png, SVG declared image/png), not text. Markup further in (a log
+    /// that quotes a tag, a snippet pasted to ask about it) is text: a text file is only ever served as a
+    /// download under a .txt name, as text/plain with nosniff and a sandbox, so no browser runs it as a page.
+    /// </summary>
+    private static readonly string[] DocumentStarts = ["<!doctype", "<html", "<head", "<body", "<script", "<svg", "<?xml", "<iframe", "<!--"];
 
     private static FileVerdict TextFile(byte[] data, int total)
     {
@@ -473,7 +478,7 @@ public static class FileContent
             }
         }
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n', '\f');
-        if (trimmed.StartsWith('<') || Markup.Any(tag => text.Contains(tag, StringComparison.OrdinalIgnoreCase)))
+        if (DocumentStarts.Any(start => trimmed.StartsWith(start, StringComparison.OrdinalIgnoreCase)))
         {
             return FileVerdict.Refuse("The file is HTML, SVG or XML markup, which this chat never stores: send a screenshot or a PDF instead.");
         }

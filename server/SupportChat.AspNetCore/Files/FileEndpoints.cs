@@ -19,14 +19,15 @@ public static class FileEndpoints
             .RequireRateLimit<UploadRateLimit>()
             .WithMetadata(new RequestLimits.FileUpload())
             .WithSummary("Uploads a file to a conversation; a message then names it in attachments.")
-            .WithDescription("multipart/form-data with the file in the field \"file\". The type is found from the content: PNG, JPEG, GIF, WebP, PDF or UTF-8 text; anything else is a 415. Image metadata is dropped. 413 over the size limit (10 MB by default); 429 with Retry-After when uploading too fast. Answers the file record with a short-lived signed url.")
+            .WithDescription("multipart/form-data with the file in the field \"file\". The type is found from the content: PNG, JPEG, GIF, WebP, PDF or UTF-8 text; anything else is a 415. Image metadata is dropped. 400 for a second file part; 413 over the size limit (10 MB by default) or when the conversation holds its most; 429 with Retry-After when uploading too fast or holding too many unsent files; 503 with Retry-After when the server reads as many uploads as it may. Answers the file record with a short-lived signed url.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        app.MapGet("/files/{id}", Download)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapMethods("/files/{id}", [HttpMethods.Get, HttpMethods.Head], Download)
             .WithName(FileUrls.RouteName)
             .WithSummary("A file, by the signed link a message or an upload carries.")
-            .WithDescription("No token: the link's signature and expiry are the permission. 403 when the link is expired or not this server's.");
+            .WithDescription("No token: the link's signature and expiry are the permission. 403 when the link is expired or not this server's. HEAD answers the headers alone.");
     }
 
     private static async Task<Results<Created<FileDto>, ForbidHttpResult, ProblemHttpResult>> Upload(
@@ -124,8 +125,9 @@ public static class FileEndpoints
     private sealed record UploadedPart(string? Name, byte[] Buffer, int Length, ProblemHttpResult? Problem);
 
     /// <summary>
-    /// The part named <c>file</c> of a multipart body, read while counting: one byte over the limit is a 413
-    /// with a sentence, however the body was framed (declared length or chunked).
+    /// The one part named <c>file</c> of a multipart body, read while counting: one byte over the limit is a
+    /// 413 with a sentence, however the body was framed (declared length or chunked). Other parts are read
+    /// past and counted too; a second <c>file</c> part is a 400, as the answer names one file.
     /// </summary>
     private static async Task<UploadedPart> ReadFileAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
     {
@@ -138,55 +140,79 @@ public static class FileEndpoints
         {
             return Refused(StatusCodes.Status415UnsupportedMediaType, "Send the file as multipart/form-data, in a field named \"file\".");
         }
-        var tooLarge = Refused(StatusCodes.Status413PayloadTooLarge, $"The file is larger than {Sizes.Describe(maxBytes)}.");
+        var fileTooLarge = Refused(StatusCodes.Status413PayloadTooLarge, $"The file is larger than {Sizes.Describe(maxBytes)}.");
+        var uploadTooLarge = Refused(StatusCodes.Status413PayloadTooLarge, $"The upload is larger than {Sizes.Describe(maxBytes)}.");
+        UploadedPart? found = null;
+        UploadedPart Fail(UploadedPart refusal)
+        {
+            if (found is not null) ArrayPool<byte>.Shared.Return(found.Buffer);
+            return refusal;
+        }
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            long other = 0;
             while (await reader.ReadNextSectionAsync(cancel) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.Name.Equals("file", StringComparison.Ordinal)
                     || !disposition.IsFileDisposition())
                 {
+                    // Read past, but counted: a field of any size is still bytes this request sends.
+                    other += await LengthOfAsync(section.Body, maxBytes - other + 1, cancel);
+                    if (other > maxBytes) return Fail(uploadTooLarge);
                     continue;
                 }
+                if (found is not null) return Fail(Refused(StatusCodes.Status400BadRequest, "Send one file per upload: the body has more than one part named \"file\"."));
                 // One buffer, read into directly and checked in place: room for one byte over the limit, or for
                 // the whole declared body when that is smaller (the part is never longer than its body).
                 var room = (int)Math.Min(maxBytes + 1, request.ContentLength ?? long.MaxValue);
                 var buffer = ArrayPool<byte>.Shared.Rent(room);
-                var length = 0;
-                try
-                {
-                    int read;
-                    while ((read = await section.Body.ReadAsync(buffer.AsMemory(length, room - length), cancel)) > 0)
-                    {
-                        length += read;
-                        if (length > maxBytes) break;
-                    }
-                }
-                catch
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
-                }
-                if (length > maxBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return tooLarge;
-                }
                 var name = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                return new UploadedPart(name, buffer, length, null);
+                found = new UploadedPart(name, buffer, 0, null);
+                var length = 0;
+                int read;
+                while ((read = await section.Body.ReadAsync(buffer.AsMemory(length, room - length), cancel)) > 0)
+                {
+                    length += read;
+                    if (length > maxBytes) return Fail(fileTooLarge);
+                }
+                found = found with { Length = length };
             }
         }
         catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return tooLarge;
+            // The server's own limit on the body (the file's and room for the form): what overflowed it was
+            // not the file part, which is refused above before it gets there.
+            return Fail(uploadTooLarge);
         }
         catch (InvalidDataException)
         {
-            return Refused(StatusCodes.Status400BadRequest, "The multipart body is malformed.");
+            return Fail(Refused(StatusCodes.Status400BadRequest, "The multipart body is malformed."));
         }
-        return Refused(StatusCodes.Status400BadRequest, "The body has no file in a field named \"file\".");
+        catch
+        {
+            Fail(uploadTooLarge);
+            throw;
+        }
+        return found ?? Refused(StatusCodes.Status400BadRequest, "The body has no file in a field named \"file\".");
+    }
+
+    /// <summary>How many bytes a part holds, read and thrown away, up to <paramref name="enough"/>.</summary>
+    private static async Task<long> LengthOfAsync(Stream part, long enough, CancellationToken cancel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            long total = 0;
+            int read;
+            while (total < enough && (read = await part.ReadAsync(buffer, cancel)) > 0) total += read;
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task<IResult> Download(
@@ -220,6 +246,13 @@ public static class FileEndpoints
         headers["Cross-Origin-Resource-Policy"] = "cross-origin";
         http.Response.ContentLength = file.Size;
         var contentType = file.ContentType == FileContent.Text ? "text/plain; charset=utf-8" : file.ContentType;
+        if (HttpMethods.IsHead(http.Request.Method))
+        {
+            // The headers a GET would have, without the bytes.
+            await content.DisposeAsync();
+            http.Response.ContentType = contentType;
+            return TypedResults.Empty;
+        }
         return TypedResults.Stream(content, contentType);
     }
 }
