@@ -440,7 +440,7 @@ public static class FileContent
     private static bool ContainsIgnoringCase(ReadOnlySpan<byte> haystack, byte[] needle)
     {
         // Every needle starts with '<': only the places a '<' stands are compared.
-        for (var i = haystack.IndexOf((byte)'<'); i >= 0; )
+        for (var i = haystack.IndexOf((byte)'<'); i >= 0;)
         {
             if (haystack.Length - i >= needle.Length && System.Text.Ascii.EqualsIgnoreCase(haystack.Slice(i, needle.Length), needle)) return true;
             var next = haystack[(i + 1)..].IndexOf((byte)'<');
