@@ -99,7 +99,7 @@ public sealed class FileLinkExpiryTests(ClockServer server) : IClassFixture<Cloc
 public sealed class UnattachedFileSweepTests(ClockServer server) : IClassFixture<ClockServer>
 {
     [Fact]
-    public async Task Files_never_attached_are_swept_after_a_day_and_attached_ones_stay()
+    public async Task Files_never_attached_are_swept_after_an_hour_and_attached_ones_stay()
     {
         var visitor = await server.NewVisitor();
         var client = server.ClientWith(visitor.Token);
@@ -115,7 +115,7 @@ public sealed class UnattachedFileSweepTests(ClockServer server) : IClassFixture
         var folder = server.Services.GetRequiredService<SupportChatOptions>().FilesPath;
 
         Assert.Equal(0, await sweep.SweepAsync(CancellationToken.None));
-        server.Clock.Advance(TimeSpan.FromHours(25));
+        server.Clock.Advance(TimeSpan.FromHours(2));
         Assert.Equal(1, await sweep.SweepAsync(CancellationToken.None));
 
         Assert.True(File.Exists(Path.Combine(folder, kept)));

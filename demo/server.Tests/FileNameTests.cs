@@ -16,6 +16,8 @@ public sealed class FileNameTests
     [InlineData("", "image/gif", "file.gif")]
     [InlineData(null, "image/webp", "file.webp")]
     [InlineData("...", "text/plain", "file.txt")]
+    [InlineData("order-export.csv", "text/plain", "order-export.csv.txt")]
+    [InlineData("notes.md", "text/plain", "notes.md.txt")]
     public void A_name_loses_its_path_and_invisible_characters_and_ends_as_what_the_file_is(string? uploaded, string type, string shown) =>
         Assert.Equal(shown, FileNames.ForDisplay(uploaded, type));
 

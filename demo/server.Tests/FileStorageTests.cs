@@ -198,4 +198,43 @@ public sealed class BlobStoreTests : IAsyncLifetime
         Assert.Equal("image/jpeg", served.Content.Headers.ContentType!.MediaType);
         Assert.Equal(FileSamples.Jpeg, await served.Content.ReadAsByteArrayAsync());
     }
+
+    /// <summary>An instance on the blob store and a clock the test moves.</summary>
+    private sealed class ClockInstance(string database, string blob) : ServerFactory
+    {
+        public MovableClock Clock { get; } = new();
+
+        protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_DB", database), ("SUPPORTCHAT_BLOB", blob)];
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services => services.AddSingleton<TimeProvider>(Clock));
+        }
+    }
+
+    [Fact]
+    public async Task The_sweep_removes_an_old_blob_no_row_names_and_leaves_attached_files_and_blobs_not_named_as_files()
+    {
+        await using var server = new ClockInstance(Path.Combine(folder, "sweep.db"), connection);
+        var visitor = await server.NewVisitor();
+        var client = server.ClientWith(visitor.Token);
+        var uploaded = await client.PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(FileSamples.Png, "a.png", "image/png"));
+        var kept = JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "kept", attachments = new[] { kept } });
+        // Bytes an upload saved before it failed to save its row, and a blob someone else put in the container.
+        var orphan = FileIds.New();
+        await server.Services.GetRequiredService<IFileStore>().SaveAsync(orphan, FileSamples.Png, FileContent.Png, CancellationToken.None);
+        var container = new BlobContainerClient(connection, "support-chat-files");
+        await container.GetBlobClient("exports/readme.txt").UploadAsync(new BinaryData("not a chat file"u8.ToArray()));
+        var sweep = server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<UnattachedFileSweep>().Single();
+
+        Assert.Equal(0, await sweep.SweepAsync(CancellationToken.None));
+        server.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await sweep.SweepAsync(CancellationToken.None));
+
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync()) blobs.Add(blob.Name);
+        Assert.Equal(new[] { kept, "exports/readme.txt" }.Order(), blobs.Order());
+    }
 }

@@ -73,7 +73,7 @@ public sealed class FileTests(ServerFactory server) : IClassFixture<ServerFactor
         { "GIF with a zip behind it", "anim.gif", "image/gif", "after its end" },
         { "PDF with a page after %%EOF", "doc.pdf", "application/pdf", "after its end" },
         { "zero bytes", "empty.png", "image/png", "empty" },
-        { "text holding a script tag", "notes.txt", "text/plain", "markup" },
+        { "a page sent as text", "notes.txt", "text/plain", "markup" },
         { "an executable", "setup.exe", "application/octet-stream", "not one of the types" },
         { "a truncated PNG", "cut.png", "image/png", "not a complete one" },
     };
@@ -87,7 +87,7 @@ public sealed class FileTests(ServerFactory server) : IClassFixture<ServerFactor
         "GIF with a zip behind it" => FileSamples.Concat(FileSamples.Gif, [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0]),
         "PDF with a page after %%EOF" => FileSamples.Concat(FileSamples.Pdf, FileSamples.Html),
         "zero bytes" => [],
-        "text holding a script tag" => Encoding.UTF8.GetBytes("hello\n<script>alert(1)</script>\n"),
+        "a page sent as text" => Encoding.UTF8.GetBytes("\n  <script>alert(1)</script>\n"),
         "an executable" => [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00],
         _ => FileSamples.Png[..40],
     };

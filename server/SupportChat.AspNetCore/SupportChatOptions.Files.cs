@@ -36,8 +36,26 @@ public sealed partial class SupportChatOptions
     /// <summary>Files from one client IP per <see cref="SendWindow"/>, whoever uploads them.</summary>
     public int UploadLimitPerIp { get; set; } = 30;
 
-    /// <summary>A file uploaded but never attached to a message is deleted after this long.</summary>
-    public TimeSpan UnattachedFileLifetime { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// A file uploaded but never attached to a message is deleted after this long (an hour: a chip waits for
+    /// its message minutes, not days, and what waits counts against <see cref="MaxPendingFileBytes"/>).
+    /// </summary>
+    public TimeSpan UnattachedFileLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Bytes one user may hold in files uploaded but not yet sent (50 MB): without it, one visitor could fill
+    /// the disk with files no message ever names, faster than the sweep removes them. Over it: 429.
+    /// </summary>
+    public long MaxPendingFileBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Bytes one conversation may hold in files, sent and waiting together (250 MB). Over it: 413.</summary>
+    public long MaxConversationFileBytes { get; set; } = 250L * 1024 * 1024;
+
+    /// <summary>
+    /// Uploads one instance reads at once (four per processor). Each holds a buffer as large as the file
+    /// while its content is checked, so this bounds the memory uploads take; one more is a 503 with Retry-After.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; } = Environment.ProcessorCount * 4;
 
     private void ApplyFilesEnvironment(IConfiguration configuration)
     {
@@ -50,7 +68,10 @@ public sealed partial class SupportChatOptions
         if (int.TryParse(configuration["SUPPORTCHAT_UPLOAD_LIMIT"], out var uploads)) UploadLimit = uploads;
         if (int.TryParse(configuration["SUPPORTCHAT_AGENT_UPLOAD_LIMIT"], out var agentUploads)) AgentUploadLimit = agentUploads;
         if (int.TryParse(configuration["SUPPORTCHAT_UPLOAD_LIMIT_PER_IP"], out var ipUploads)) UploadLimitPerIp = ipUploads;
-        if (int.TryParse(configuration["SUPPORTCHAT_UNATTACHED_FILE_HOURS"], out var hours)) UnattachedFileLifetime = TimeSpan.FromHours(hours);
+        if (double.TryParse(configuration["SUPPORTCHAT_UNATTACHED_FILE_HOURS"], System.Globalization.CultureInfo.InvariantCulture, out var hours)) UnattachedFileLifetime = TimeSpan.FromHours(hours);
+        if (int.TryParse(configuration["SUPPORTCHAT_MAX_CONCURRENT_UPLOADS"], out var concurrent)) MaxConcurrentUploads = concurrent;
+        if (long.TryParse(configuration["SUPPORTCHAT_MAX_PENDING_FILE_BYTES"], out var pending)) MaxPendingFileBytes = pending;
+        if (long.TryParse(configuration["SUPPORTCHAT_MAX_CONVERSATION_FILE_BYTES"], out var conversation)) MaxConversationFileBytes = conversation;
     }
 
     /// <summary>The files folder, absolute: the configured one, or <c>files</c> beside the database.</summary>

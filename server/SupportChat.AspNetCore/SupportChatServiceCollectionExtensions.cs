@@ -82,6 +82,7 @@ public static class SupportChatServiceCollectionExtensions
         services.AddTextInputChecks();
         services.AddSingleton<SendRateLimit>();
         services.AddSingleton<UploadRateLimit>();
+        services.AddSingleton<UploadSlots>();
         services.AddFileStore();
         services.TryAddSingleton<FileUrls>();
         services.AddHostedService<UnattachedFileSweep>();

@@ -100,6 +100,15 @@ public static class StartupChecks
         {
             return "Refusing to start: SupportChat:MaxFileBytes (SUPPORTCHAT_MAX_FILE_BYTES) must be a number of bytes above 0.";
         }
+        // An upload is checked in one buffer of the file's size.
+        if (options.MaxFileBytes > 1024L * 1024 * 1024)
+        {
+            return "Refusing to start: SupportChat:MaxFileBytes (SUPPORTCHAT_MAX_FILE_BYTES) may be at most 1 GB (1073741824).";
+        }
+        if (options.MaxConcurrentUploads <= 0)
+        {
+            return "Refusing to start: SupportChat:MaxConcurrentUploads (SUPPORTCHAT_MAX_CONCURRENT_UPLOADS) must be a number above 0.";
+        }
         if (options.FileUrlKey.Length > 0)
         {
             var key = new byte[options.FileUrlKey.Length];

@@ -67,7 +67,8 @@ public static class ChatEndpoints
         chats.MapPost("", Send)
             .RequireSendRateLimit()
             .WithSummary("Saves a message, then pushes ReceiveMessage to the conversation's group.")
-            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing. format is \"text\" (the default) or \"markdown\", which only agents may send. 400 for an empty message, one over 4,000 characters, or a visitor's markdown; 429 with Retry-After when sending too fast.")
+            .WithDescription("A repeat of the same clientMessageId by the same user answers the stored message and stores nothing; the same clientMessageId in another conversation is a 409. format is \"text\" (the default) or \"markdown\", which only agents may send. 400 for an empty message, one over 4,000 characters, or a visitor's markdown; 429 with Retry-After when sending too fast.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
@@ -116,7 +117,8 @@ public static class ChatEndpoints
         if (TextInput.IsBlank(text) && attachments.Count == 0) return Invalid("The message is empty.");
         if (TextInput.IsBlank(text)) text = "";
         if (attachments.Count > MaxAttachments) return Invalid($"A message may carry at most {MaxAttachments} files.");
-        if (attachments.Any(id => !FileIds.IsValid(id))) return Invalid("An entry of attachments is not a file id: name files by the id their upload answered.");
+        // The list's type says string, but JSON may hold null in it (no file id either, and no 500).
+        if (attachments.Any(id => id is null || !FileIds.IsValid(id))) return Invalid("An entry of attachments is not a file id: name files by the id their upload answered.");
         if (text.Length > options.MaxMessageLength) return Invalid($"The message is longer than {options.MaxMessageLength} characters.");
         if (body.ClientMessageId is { Length: > MaxClientMessageIdLength }) return Invalid("The clientMessageId is too long.");
         if (body.Format is not (null or MessageFormats.Text or MessageFormats.Markdown))
@@ -138,19 +140,38 @@ public static class ChatEndpoints
             // Checked here, after the retry above: a retry names files its first attempt attached already.
             if (await UnusableFileAsync(db, attachments, userId, groupId, cancel) is { } unusable)
             {
-                return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
+                // A send with the same clientMessageId, racing this one, may have claimed them a moment ago:
+                // its message is this one's answer too.
+                chat = body.ClientMessageId is { } again ? await StoredAsync(db, userId, again, cancel) : null;
+                if (chat is null) return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
             }
-            chat = new Chat
+            else
             {
-                GroupId = groupId,
-                UserId = userId,
-                Message = text,
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
-                ClientMessageId = body.ClientMessageId,
-                Format = format,
-            };
-            chat = await StoreAsync(db, chat, attachments, metrics, cancel);
-            if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
+                chat = new Chat
+                {
+                    GroupId = groupId,
+                    UserId = userId,
+                    Message = text,
+                    CreatedAt = clock.GetUtcNow().UtcDateTime,
+                    ClientMessageId = body.ClientMessageId,
+                    Format = format,
+                };
+                chat = await StoreAsync(db, chat, attachments, metrics, cancel);
+                if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
+            }
+        }
+
+        // The id is the sender's key for one message, and a retry goes where the first attempt went: the same
+        // key in another conversation is a client's mistake, not a retry. Answered 409 rather than matched per
+        // conversation, which would change the unique index (and migrate both databases) for a case no client
+        // that makes a fresh id per message produces; answering the other conversation's message, as before,
+        // told the sender it was stored where it was not.
+        if (chat.GroupId != groupId)
+        {
+            return TypedResults.Problem(
+                $"The clientMessageId \"{chat.ClientMessageId}\" is taken by your message in another conversation. Send this message with a new clientMessageId.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The message was not accepted.");
         }
 
         // Saved first, pushed second: a widget that misses the push still finds the message in history.

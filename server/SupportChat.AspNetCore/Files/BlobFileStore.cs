@@ -15,7 +15,7 @@ public sealed class BlobFileStore(string connectionString, string containerName)
 
     public BlobContainerClient Container => container;
 
-    public async Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel)
+    public async Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel)
     {
         if (!created)
         {
@@ -43,4 +43,15 @@ public sealed class BlobFileStore(string connectionString, string containerName)
 
     public async Task DeleteAsync(string id, CancellationToken cancel) =>
         await container.GetBlobClient(id).DeleteIfExistsAsync(cancellationToken: cancel);
+
+    public async IAsyncEnumerable<StoredFile> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    {
+        if (!await container.ExistsAsync(cancel)) yield break;
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancel))
+        {
+            // A blob not named like a file id was put there by someone else: left alone.
+            if (!FileIds.IsValid(blob.Name)) continue;
+            yield return new StoredFile(blob.Name, blob.Properties.LastModified ?? DateTimeOffset.MaxValue);
+        }
+    }
 }

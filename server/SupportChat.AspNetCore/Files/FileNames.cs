@@ -7,8 +7,11 @@ namespace SupportChat.Server.Files;
 /// The name an uploader gave a file, made fit to show: never used on disk or in storage, where a file is
 /// known by its random id only.
 /// </summary>
-public static class FileNames
+public static partial class FileNames
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex Spaces();
+
     public const int MaxLength = 120;
 
     /// <summary>
@@ -32,7 +35,9 @@ public static class FileNames
             }
             clean.Append(rune.ToString());
         }
-        var display = clean.ToString().Trim().Trim('.').Trim();
+        // Runs of spaces (of any kind) read as one; dots and spaces at either end are dropped, all of them, as
+        // Windows drops them at the end anyway ("a.png. . " would be saved as "a.png", yet shown otherwise).
+        var display = Spaces().Replace(clean.ToString(), " ").Trim('.', ' ');
         var extensions = FileContent.Extensions(contentType);
         if (!extensions.Any(e => display.EndsWith(e, StringComparison.OrdinalIgnoreCase))) display += extensions[0];
         if (display.Length > MaxLength)

@@ -6,13 +6,23 @@ namespace SupportChat.Server.Files;
 /// </summary>
 public interface IFileStore
 {
-    Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel);
+    Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel);
 
     /// <summary>The file's bytes, or null when there is no such file.</summary>
     Task<Stream?> OpenReadAsync(string id, CancellationToken cancel);
 
+    /// <summary>The file's bytes, and on disk a half-written temporary file of it, if any.</summary>
     Task DeleteAsync(string id, CancellationToken cancel);
+
+    /// <summary>
+    /// Every file id in the store, with when it was last written; a half-written temporary file counts as
+    /// its id. For the sweep, which removes bytes no row names (an upload that failed between the two).
+    /// </summary>
+    IAsyncEnumerable<StoredFile> ListAsync(CancellationToken cancel);
 }
+
+/// <summary>A file id the store holds bytes for, and when they were written.</summary>
+public sealed record StoredFile(string Id, DateTimeOffset Written);
 
 public static class FileStoreRegistration
 {
@@ -33,11 +43,14 @@ public sealed class DiskFileStore(string folder) : IFileStore
 {
     public string Folder => folder;
 
-    public async Task SaveAsync(string id, byte[] content, string contentType, CancellationToken cancel)
+    public async Task SaveAsync(string id, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancel)
     {
         Directory.CreateDirectory(folder);
-        var temporary = PathOf(id) + ".partial";
-        await File.WriteAllBytesAsync(temporary, content, cancel);
+        var temporary = PathOf(id) + Partial;
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        {
+            await file.WriteAsync(content, cancel);
+        }
         File.Move(temporary, PathOf(id), overwrite: true);
     }
 
@@ -50,8 +63,26 @@ public sealed class DiskFileStore(string folder) : IFileStore
     public Task DeleteAsync(string id, CancellationToken cancel)
     {
         File.Delete(PathOf(id));
+        File.Delete(PathOf(id) + Partial);
         return Task.CompletedTask;
     }
+
+    public async IAsyncEnumerable<StoredFile> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    {
+        if (!Directory.Exists(folder)) yield break;
+        foreach (var path in Directory.EnumerateFiles(folder))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(path);
+            var id = name.EndsWith(Partial, StringComparison.Ordinal) ? name[..^Partial.Length] : name;
+            // Anything else in the folder is not ours to judge.
+            if (!FileIds.IsValid(id)) continue;
+            yield return new StoredFile(id, File.GetLastWriteTimeUtc(path));
+        }
+        await Task.CompletedTask;
+    }
+
+    private const string Partial = ".partial";
 
     // Ids are made by the server (FileIds), so never a path; checked anyway, as the one place a path is built.
     private string PathOf(string id) => FileIds.IsValid(id) ? Path.Combine(folder, id) : throw new ArgumentException("Not a file id.", nameof(id));
