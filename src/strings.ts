@@ -43,6 +43,33 @@ export interface SupportChatStrings {
   failedUnreachable: string;
   /** In a failed bubble: the browser had no network. */
   failedOffline: string;
+  /** The attach button's accessible name. */
+  attach: string;
+  /** Said once when the server takes no files (the seed's contract); the attach button goes. */
+  noFiles: string;
+}
+
+/** The texts of the file chips: their defaults load with the chips (`attachment-tray.ts`). */
+export interface FileStrings {
+  /** The list of chips. */
+  attachments: string;
+  /** A chip's progress bar. */
+  uploading: (name: string) => string;
+  removeFile: (name: string) => string;
+  /** Announced: a file finished uploading. */
+  fileUploaded: (name: string) => string;
+  fileRemoved: (name: string) => string;
+  /** Announced: a file was refused, and why (one of the texts below). */
+  fileRefused: (name: string, reason: string) => string;
+  /** 413 from the server. */
+  fileTooBig: string;
+  /** 415 from the server: the content is not an allowed type. */
+  fileType: string;
+  tooManyFiles: (max: number) => string;
+  /** 429 from the server, with its Retry-After. */
+  fileRateLimited: (seconds: number) => string;
+  /** The upload got no answer. */
+  fileNetwork: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -77,9 +104,11 @@ export const defaultStrings: SupportChatStrings = {
   noTokenSource: 'This chat cannot sign in: the page gives it no token provider or token URL.',
   failedUnreachable: 'The support server could not be reached. Retry sends it again.',
   failedOffline: 'You are offline. Retry sends it once the connection is back.',
+  attach: 'Attach files',
+  noFiles: "This conversation can't take files.",
 };
 
-export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {
+export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'> & FileStrings> & {
   status?: Partial<Record<ChatStatus, string>>;
 };
 
