@@ -63,6 +63,7 @@ export const listStyles = css`
     width: 160px;
     height: 120px;
     object-fit: cover;
+    border: 1px solid color-mix(in srgb, var(--_text) 15%, transparent);
     border-radius: 8px;
     background: var(--_bubble);
   }

@@ -164,7 +164,7 @@ export class AttachmentTray {
         ${this.#chips.map(
           chip =>
             html`<li class="chip" data-state=${chip.error ? 'refused' : chip.record ? 'done' : 'uploading'}>
-              ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<span class="icon" aria-hidden="true">📄</span>`}
+              ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h9l5 5v15H6zM14 2v6h6" /></svg>`}
               <span class="about"
                 ><bdi class="file">${chip.file.name}</bdi>
                 <span class="size">${fileSize(chip.file.size, locale)}</span>
@@ -211,8 +211,11 @@ export const trayStyles = css`
     height: 32px;
     object-fit: cover;
     flex: none;
-    text-align: center;
-    line-height: 32px;
+  }
+  .chip .icon {
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.5;
   }
   .chip .about {
     display: grid;
