@@ -60,6 +60,7 @@ export const listStyles = css`
 
   .files img {
     display: block;
+    box-sizing: border-box;
     width: 160px;
     height: 120px;
     object-fit: cover;

@@ -112,12 +112,6 @@ export class AttachmentTray {
     this.#say(this.host.strings().fileRemoved(chip.file.name));
   }
 
-  /** The element left for good: uploads stop, previews are released. */
-  dispose() {
-    this.#chips.forEach(forget);
-    this.#chips = [];
-  }
-
   async #upload(chip: Chip) {
     const text = this.host.strings();
     const target = this.host.target();

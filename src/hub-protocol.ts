@@ -40,6 +40,8 @@ export interface WireMessage {
   clientMessageId?: string;
   /** `"text"` (the default) or `"markdown"`; any other value is shown as plain text. */
   format?: string;
+  /** The files the message carries: `{ id, name, size, contentType, url }` each. */
+  attachments?: Attachment[];
 }
 
 /** Longer than any server should send (the reference server allows 4,000); past it a message is dropped. */

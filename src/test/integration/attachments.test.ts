@@ -185,10 +185,12 @@ describe('attachments in the widget, against the real reference server', () => {
         await postOk(env.server, env.agent, visitor.groupId, '**Thanks**, one moment:\n\n- checking', 'markdown');
         await until(
           () =>
+            // Mine sent (a pending bubble is drawn faded), the answer formatted, the picture decoded, the chip done.
+            element.messages.every(m => m.state === 'sent') &&
             $(element, '.message .formatted strong') &&
             $<HTMLImageElement>(element, '.message .files img')?.naturalWidth &&
-            chipStates(element).length,
-          'the answer, the thumbnail and the chip never all showed',
+            chipStates(element)[0] === 'done',
+          'the answer, the thumbnail and the chip never all showed, settled',
           30_000,
         );
         await element.updateComplete;
