@@ -126,36 +126,96 @@ describe('an agent’s formatted answer on the strict demo pages', () => {
     }
   });
 
-  it('a page whose CSP names its Trusted Types policies needs lit-html, support-chat and dompurify, and no more', async () => {
+  /** The shop with the demo's own policy plus a `trusted-types` list: what a careful host page would send. */
+  async function namedPoliciesShop(context, names, beforeScripts) {
+    const { page: shop, seen } = await watchedPage(context);
+    if (beforeScripts) await shop.addInitScript(beforeScripts);
+    await shop.route(`${server.url}/`, async route => {
+      const response = await route.fetch();
+      const headers = response.headers();
+      headers['content-security-policy'] += `; trusted-types ${names}`;
+      await route.fulfill({ response, headers });
+    });
+    await shop.goto(`${server.url}/`);
+    return { shop, seen };
+  }
+
+  /** Opens the shop's widget and sends the visitor's first message: the conversation an agent answers. */
+  async function visitorConversation(shop, text) {
+    await shop.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+    await shop.locator('support-chat').locator('.launcher').click();
+    await shop.locator('support-chat textarea').fill(text);
+    await shop.keyboard.press('Enter');
+    await shop.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+    return shop.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
+  }
+
+  // A document answered through route.fulfill loses Chromium's local-network standing, so its WebSocket to
+  // 127.0.0.1 is refused and SignalR falls back to another transport: the interception's doing, not the
+  // policy's, and the only error allowed here.
+  const interception = /WebSocket connection to .* failed: .*ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS/;
+
+  for (const [page, names, beforeScripts] of [
+    ['a page whose CSP names lit-html and support-chat only', 'lit-html support-chat'],
+    [
+      'a page that made its own dompurify policy first, with no duplicates allowed',
+      'lit-html support-chat dompurify',
+      () => trustedTypes.createPolicy('dompurify', { createHTML: html => html }),
+    ],
+  ]) {
+    it(`${page} shows it formatted, with no violation`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const { shop, seen } = await namedPoliciesShop(context, names, beforeScripts);
+        const groupId = await visitorConversation(shop, 'Names, please');
+        await agentPost(groupId, ANSWER, 'markdown');
+        await assertFormattedAnswer(shop.locator('support-chat'), page);
+        assert.deepEqual(await shop.evaluate(() => window.__violations), []);
+        assert.deepEqual(
+          seen.problems.filter(problem => !interception.test(problem)),
+          [],
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('answers that came while the formatting code would not load are drawn once it does, with one warning', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const { page: shop, seen } = await watchedPage(context);
-      // The demo's own policy, with the names listed: what a careful host page would send.
-      await shop.route(`${server.url}/`, async route => {
-        const response = await route.fetch();
-        const headers = response.headers();
-        headers['content-security-policy'] += '; trusted-types lit-html support-chat dompurify';
-        await route.fulfill({ response, headers });
-      });
-      await shop.goto(`${server.url}/`);
-      await shop.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
-      await shop.locator('support-chat').locator('.launcher').click();
-      await shop.locator('support-chat textarea').fill('Names, please');
-      await shop.keyboard.press('Enter');
-      await shop.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
-      const groupId = await shop.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
-
-      await agentPost(groupId, ANSWER, 'markdown');
-      await assertFormattedAnswer(shop.locator('support-chat'), 'the shop with named policies');
-      assert.deepEqual(await shop.evaluate(() => window.__violations), []);
-      // A document answered through route.fulfill loses Chromium's local-network standing, so its WebSocket
-      // to 127.0.0.1 is refused and SignalR falls back to another transport: the interception's doing, not
-      // the policy's, and the only error allowed here.
-      const interception = /WebSocket connection to .* failed: .*ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS/;
-      assert.deepEqual(
-        seen.problems.filter(problem => !interception.test(problem)),
-        [],
+      const { page: shop } = await watchedPage(context);
+      const ourWarning = message => message.type() === 'warning' && /^support-chat:/.test(message.text());
+      const warnings = [];
+      shop.on('console', message => ourWarning(message) && warnings.push(message.text()));
+      let offline = true;
+      await shop.route(formattingChunk, route => (offline ? route.abort() : route.continue()));
+      let refusedLoads = 0;
+      const refusedTwice = new Promise(resolve =>
+        shop.on('requestfailed', request => formattingChunk(request.url()) && ++refusedLoads === 2 && resolve()),
       );
+      await shop.goto(`${server.url}/`);
+      const groupId = await visitorConversation(shop, 'Three answers, please');
+      const texts = () => shop.locator('support-chat .message .formatted').allTextContents();
+
+      // The first answer asks for the formatting code and is refused: the page says so, once.
+      const warned = shop.waitForEvent('console', { predicate: ourWarning });
+      await agentPost(groupId, 'one **a**', 'markdown');
+      await warned;
+      // The next asks again and is refused again, quietly.
+      await agentPost(groupId, 'two **b**', 'markdown');
+      await shop.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted').length === 2);
+      await refusedTwice;
+      assert.deepEqual(await texts(), ['one **a**', 'two **b**']);
+
+      // The third gets it, and every answer still showing its text is drawn with it.
+      offline = false;
+      await agentPost(groupId, 'three **c**', 'markdown');
+      await shop.waitForFunction(
+        () => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted strong').length === 3,
+      );
+      assert.deepEqual(await texts(), ['one a', 'two b', 'three c']);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
     } finally {
       await context.close();
     }

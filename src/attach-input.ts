@@ -1,4 +1,4 @@
-import { adoptStyles, nothing, type CSSResult, type LitElement } from 'lit';
+import { adoptStyles, nothing, type LitElement } from 'lit';
 import type { TrayHost } from './attachment-tray.js';
 import type { SupportChatStrings } from './strings.js';
 import type { Attachment } from './types.js';
@@ -11,64 +11,64 @@ export type AttachHost = Omit<TrayHost, 'unsupported' | 'strings'> & {
   apiBase(): string | undefined;
 };
 
-type Tray = import('./attachment-tray.js').AttachmentTray;
-type List = typeof import('./attachment-list.js');
+type Chunk = typeof import('./attachment-tray.js');
 
 /**
  * Files for the next message, by the attach button (and its picker), a drop on the panel or a paste into
  * the text box; and the files of messages shown. Only this is in the main chunk: the chips with their
- * uploads (`attachment-tray.ts`) load with the first file, a message's files (`attachment-list.ts`) with the
- * first message that has some. A chunk that fails to download is fetched again at the next occasion.
+ * uploads and the drawing of a message's files are the attachments chunk (`attachment-tray.ts`), loaded with
+ * the first file picked or the first message that has some. If it fails to download, the next occasion
+ * fetches it again.
  */
 export class AttachInput {
   /** Files are being dragged over the panel: it shows where to drop them. */
   dropping = false;
-  /** The server has no upload endpoint: the button is gone and the composer says so. */
-  unsupported = false;
-  tray?: Tray;
-  #tray?: Promise<Tray>;
-  #list?: List;
-  #listing?: Promise<unknown>;
+  /** The server has no upload endpoint: the button is gone, and the composer says this instead. */
+  unsupported?: string;
+  tray?: import('./attachment-tray.js').AttachmentTray;
+  #chunk?: Chunk;
+  #loading?: Promise<Chunk>;
 
   constructor(private readonly host: AttachHost) {}
 
   add(files: readonly File[]) {
     if (files.length === 0 || this.unsupported) return;
-    this.#tray ??= import('./attachment-tray.js').then(({ AttachmentTray, fileStrings, trayStyles }) => {
-      this.#adopt(trayStyles);
-      return (this.tray = new AttachmentTray({
-        ...this.host,
-        strings: () => ({ ...fileStrings, ...this.host.strings() }),
-        unsupported: () => {
-          this.unsupported = true;
-          this.host.requestUpdate();
-        },
-      }));
-    });
-    this.#tray.then(
-      tray => tray.add(files),
-      () => (this.#tray = undefined),
+    this.#load().then(
+      ({ AttachmentTray, fileStrings }) =>
+        (this.tray ??= new AttachmentTray({
+          ...this.host,
+          strings: () => ({ ...fileStrings, ...this.host.strings() }),
+          unsupported: words => {
+            this.unsupported = words;
+            this.host.requestUpdate();
+          },
+        })).add(files),
+      () => undefined,
     );
   }
 
-  /** A message's files; nothing until their chunk is here, then the panel draws again. */
+  /** A message's files; nothing until the chunk is here, then the panel draws again. */
   readonly list = (files: readonly Attachment[]) => {
-    if (this.#list) return this.#list.renderFiles(files, this.host.apiBase(), this.host.locale());
-    if (!this.#listing)
-      this.#listing = import('./attachment-list.js').then(
-        list => {
-          this.#adopt(list.listStyles);
-          this.#list = list;
-          this.host.requestUpdate();
-        },
-        () => (this.#listing = undefined),
-      );
+    if (this.#chunk) return this.#chunk.renderFiles(files, this.host.apiBase(), this.host.locale());
+    this.#load().catch(() => undefined);
     return nothing;
   };
 
-  #adopt(styles: CSSResult) {
-    const root = this.host.element.renderRoot as ShadowRoot;
-    adoptStyles(root, [...root.adoptedStyleSheets, styles]);
+  #load(): Promise<Chunk> {
+    this.#loading ??= import('./attachment-tray.js').then(
+      chunk => {
+        const root = this.host.element.renderRoot as ShadowRoot;
+        adoptStyles(root, [...root.adoptedStyleSheets, ...chunk.trayStyles]);
+        this.#chunk = chunk;
+        this.host.requestUpdate();
+        return chunk;
+      },
+      (error: unknown) => {
+        this.#loading = undefined;
+        throw error;
+      },
+    );
+    return this.#loading;
   }
 
   /** The button opens the file input's picker, from the keyboard as from a pointer. */

@@ -2,8 +2,8 @@ import { css, html, nothing } from 'lit';
 import { isWebUrl } from './linkify.js';
 import type { Attachment } from './types.js';
 
-// The files in a message: in the attachments chunk with the chips, loaded with the first message that has
-// files (see `message-files.ts`), so conversations without files never download it.
+// The files in a message: in the attachments chunk with the chips (`attachment-tray.ts`), loaded with the
+// first message that has files or the first file picked, so conversations without files never download it.
 
 /** The types a browser draws as a picture: shown as a thumbnail; anything else is a link with name and size. */
 const PICTURE = /^image\/(png|jpeg|gif|webp)$/;
@@ -47,7 +47,6 @@ export function fileSize(bytes: number, locale: string | undefined): string {
   return new Intl.NumberFormat(locale || undefined, { style: 'unit', unit, maximumFractionDigits: 1 }).format(bytes / 1024 ** power);
 }
 
-/** Adopted beside the panel's styles when this chunk loads. */
 export const listStyles = css`
   .files {
     display: flex;

@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import { fileSize } from './attachment-list.js';
+import { fileSize, listStyles } from './attachment-list.js';
 import { parseAttachment } from './hub-protocol.js';
 import type { FileStrings, SupportChatStrings } from './strings.js';
 import type { TokenSource } from './token-source.js';
@@ -26,6 +26,7 @@ export const fileStrings: FileStrings = {
   tooManyFiles: max => `A message can carry at most ${max} files.`,
   fileRateLimited: seconds => `Too many files at once. Try again in ${seconds} s.`,
   fileNetwork: 'The file could not be uploaded: the support server did not answer.',
+  noFiles: "This conversation can't take files.",
 };
 
 /** What the tray needs of the composer around it. */
@@ -34,8 +35,8 @@ export interface TrayHost {
   strings(): TrayStrings;
   /** The conversation's upload address; undefined while no conversation is known. */
   target(): UploadTarget | undefined;
-  /** The server has no upload endpoint (a 404 or 405: the seed's contract). */
-  unsupported(): void;
+  /** The server has no upload endpoint (a 404 or 405: the seed's contract): what to say instead. */
+  unsupported(words: string): void;
   locale(): string;
 }
 
@@ -126,7 +127,7 @@ export class AttachmentTray {
         // No upload endpoint: this server speaks only the seed's contract. Said once; the button goes.
         this.#chips = this.#chips.filter(c => c !== chip);
         forget(chip);
-        this.host.unsupported();
+        this.host.unsupported(text.noFiles);
         return;
       }
       const record = status >= 200 && status < 300 ? parseAttachment(answer.response) : undefined;
@@ -179,72 +180,77 @@ export class AttachmentTray {
   }
 }
 
-/** Adopted beside the panel's styles when the tray first loads. */
-export const trayStyles = css`
-  .chips {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-    margin: 0;
-    padding: 6px 10px 0;
-    list-style: none;
-  }
-  .chip {
-    display: flex;
-    gap: 6px;
-    align-items: center;
-    max-width: 100%;
-    padding: 4px 6px;
-    border: 1px solid color-mix(in srgb, var(--_text) 25%, transparent);
-    border-radius: 8px;
-    font-size: 0.8em;
-  }
-  .chip img,
-  .chip .icon {
-    width: 32px;
-    height: 32px;
-    object-fit: cover;
-    flex: none;
-  }
-  .chip .icon {
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 1.5;
-  }
-  .chip .about {
-    display: grid;
-    min-width: 0;
-  }
-  .chip .file {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .chip .refused {
-    color: var(--_danger);
-  }
-  .chip progress {
-    width: 100%;
-    accent-color: var(--_accent);
-  }
-  .chip .remove {
-    min-width: 24px;
-    min-height: 24px;
-    border: 0;
-    background: none;
-    color: inherit;
-    cursor: pointer;
-    font: inherit;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-`;
+export { renderFiles } from './attachment-list.js';
+
+/** Adopted beside the panel's styles when this chunk loads: the chips', and a message's files'. */
+export const trayStyles = [
+  listStyles,
+  css`
+    .chips {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+      margin: 0;
+      padding: 6px 10px 0;
+      list-style: none;
+    }
+    .chip {
+      display: flex;
+      gap: 6px;
+      align-items: center;
+      max-width: 100%;
+      padding: 4px 6px;
+      border: 1px solid color-mix(in srgb, var(--_text) 25%, transparent);
+      border-radius: 8px;
+      font-size: 0.8em;
+    }
+    .chip img,
+    .chip .icon {
+      width: 32px;
+      height: 32px;
+      object-fit: cover;
+      flex: none;
+    }
+    .chip .icon {
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.5;
+    }
+    .chip .about {
+      display: grid;
+      min-width: 0;
+    }
+    .chip .file {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .chip .refused {
+      color: var(--_danger);
+    }
+    .chip progress {
+      width: 100%;
+      accent-color: var(--_accent);
+    }
+    .chip .remove {
+      min-width: 24px;
+      min-height: 24px;
+      border: 0;
+      background: none;
+      color: inherit;
+      cursor: pointer;
+      font: inherit;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+  `,
+];
 
 /** The XMLHttpRequest that goes with a chip is aborted, its preview released. */
 function forget(chip: Chip) {

@@ -103,7 +103,7 @@ export class ChatApi implements ChatRest {
     let response = await this.#fetch(url, init, await this.tokens.current(), timeout);
     if (response.status === 401) response = await this.#fetch(url, init, await this.tokens.fresh(), timeout);
     if (!response.ok) {
-      const detail = await problemText(response);
+      const detail = await problemText(response, init.signal, timeout);
       const wait = retryAfter(response);
       throw detail === undefined ? new ChatStatusError(response.status, wait) : new ChatApiError(detail, response.status, wait);
     }
@@ -112,7 +112,8 @@ export class ChatApi implements ChatRest {
       // The body comes under the same signal as the headers: a server that stalls halfway has not answered.
       return await response.json();
     } catch (error) {
-      throw stopped(error, init.signal, timeout) ?? error;
+      // Not JSON (a proxy's page, say): the status is all the visitor can be told.
+      throw stopped(error, init.signal, timeout) ?? new ChatStatusError(response.status);
     }
   }
 
@@ -145,19 +146,25 @@ function stopped(error: unknown, cancel: AbortSignal | null | undefined, timeout
 function retryAfter(response: Response): number | undefined {
   const value = response.headers.get('Retry-After')?.trim();
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  // Only the HTTP date form: `Date.parse` alone takes junk such as "later 5" for a date in 2001.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-/** The `detail` of a problem-details answer, else its `title`; undefined when the body has neither. */
-async function problemText(response: Response): Promise<string | undefined> {
+/**
+ * The `detail` of a problem-details answer, else its `title`; undefined when the body has neither. Stopped
+ * while reading, it is stopped as any read is: an abort stays an abort, a deadline is a timeout.
+ */
+async function problemText(response: Response, cancel: AbortSignal | null | undefined, timeoutMs: number): Promise<string | undefined> {
   try {
     const problem = (await response.json()) as { detail?: unknown; title?: unknown };
     if (typeof problem.detail === 'string') return problem.detail;
     if (typeof problem.title === 'string') return problem.title;
-  } catch {
+  } catch (error) {
+    const stop = stopped(error, cancel, timeoutMs);
+    if (stop !== undefined) throw stop;
     // Not JSON: the status says enough.
   }
   return undefined;

@@ -49,7 +49,7 @@ export class ChatCore implements ReactiveController {
     this.#conversation = new ConversationController(host, {
       onArrived: (messages, live) => this.#arrived(messages, live),
       onOpened: () => {
-        this.#scroll.reset();
+        this.#scroll.scrollToEnd();
         this.#unread.reset();
       },
       onSending: () => this.#scroll.follow(),

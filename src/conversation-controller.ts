@@ -284,5 +284,5 @@ async function grantFrom(host: ConversationHost): Promise<TokenGrant> {
 function connectionProblem(error: Error, tokenError: Error | undefined, strings: SupportChatStrings): string {
   if (!navigator.onLine) return strings.offline;
   if (tokenError) return errorText(tokenError, strings);
-  return isUnreachable(error) ? strings.unreachable : error.message;
+  return isUnreachable(error) ? strings.unreachable : errorText(error, strings);
 }

@@ -1,6 +1,6 @@
 import { ChatApiError, ChatStatusError, ChatTimeoutError } from './chat-api.js';
 import type { SupportChatStrings } from './strings.js';
-import { duration } from './token-source.js';
+import { duration, NoAnswerError, SignInError } from './token-source.js';
 
 /** A message longer than the server takes: refused before it is posted. */
 export class MessageTooLongError extends Error {
@@ -31,7 +31,8 @@ export class NoTokenSourceError extends Error {
  * The browser's "Failed to fetch" means nothing to a shopper; a server's problem detail says what is wrong.
  */
 export function errorText(error: Error, text: SupportChatStrings): string {
-  if (error instanceof ChatTimeoutError) return text.timeout(duration(error.timeoutMs));
+  if (error instanceof ChatTimeoutError || error instanceof NoAnswerError) return text.timeout(duration(error.timeoutMs));
+  if (error instanceof SignInError) return text.signInFailed;
   if (error instanceof ChatApiError && error.status === undefined) return navigator.onLine ? text.unreachable : text.offline;
   if (error instanceof MessageTooLongError) return text.tooLong(error.max);
   if (error instanceof NoConversationError) return text.noConversation;
@@ -45,6 +46,8 @@ export function errorText(error: Error, text: SupportChatStrings): string {
  * itself, a bubble does not; it waits for its retry button.
  */
 export function failedSendText(error: Error, text: SupportChatStrings): string {
+  // A post that timed out may still have been stored; its retry carries the same id, so it is kept once.
+  if (error instanceof ChatTimeoutError) return text.failedTimeout(duration(error.timeoutMs));
   if (error instanceof ChatApiError && error.status === undefined && !(error instanceof ChatTimeoutError)) {
     return navigator.onLine ? text.failedUnreachable : text.failedOffline;
   }

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { ChatRest } from './chat-api.js';
 import { HistoryMarks, highestId } from './history-marks.js';
 import type { MessageStore } from './message-store.js';
+import { NoConversationError } from './error-text.js';
 import type { ChatMessage } from './types.js';
 
 /** How many messages the first history page holds, and how many each catch-up page asks for. */
@@ -184,6 +185,6 @@ export class HistoryReader {
     await (this.#catchingUp ?? this.catchUp());
     // A catch-up queued behind the one that failed may still read it: wait for it before failing.
     while (!this.#read && this.#catchingUp) await this.#catchingUp;
-    if (!this.#read) throw this.#error ?? new Error('The conversation could not be loaded.');
+    if (!this.#read) throw this.#error ?? new NoConversationError();
   }
 }

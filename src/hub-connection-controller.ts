@@ -13,7 +13,7 @@ import { GroupMembership, leaveBriefly } from './group-membership.js';
 import { listen } from './hub-listeners.js';
 import { PageWakeController } from './page-wake-controller.js';
 import { TypingSignal } from './typing-signal.js';
-import { duration } from './token-source.js';
+import { NoAnswerError } from './token-source.js';
 import type { ChatStatus } from './types.js';
 
 // Moved to hub-connection.ts with the connection they describe; still exported here, where the tests import them.
@@ -50,9 +50,6 @@ export interface HubConnectionOptions {
    */
   connectTimeout?: number;
 }
-
-// Moved with the Typing call; still exported here, where it was.
-export { TYPING_INTERVAL_MS } from './typing-signal.js';
 
 /**
  * Owns one hub connection for one element: starts it when the element is connected, joins the group,
@@ -184,7 +181,7 @@ export class HubConnectionController implements ReactiveController {
     this.#setStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
     try {
       if (!(await answered(connection.start(), this.#connectTimeout))) {
-        throw new Error(`The hub did not answer within ${duration(this.#connectTimeout)}.`);
+        throw new NoAnswerError('The hub', this.#connectTimeout);
       }
     } catch (error) {
       if (!this.#live(connection, generation)) return;

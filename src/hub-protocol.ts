@@ -89,8 +89,13 @@ export function parseMessage(value: unknown): ChatMessage | undefined {
 export function parseAttachment(value: unknown): Attachment | undefined {
   if (!isRecord(value)) return undefined;
   const { id, name, size, contentType, url } = value;
-  if (typeof id !== 'string' || typeof url !== 'string' || typeof size !== 'number') return undefined;
-  return { id, name: typeof name === 'string' ? name : id, size, contentType: typeof contentType === 'string' ? contentType : '', url };
+  return typeof id === 'string' &&
+    typeof name === 'string' &&
+    typeof size === 'number' &&
+    typeof contentType === 'string' &&
+    typeof url === 'string'
+    ? { id, name, size, contentType, url }
+    : undefined;
 }
 
 /** A history answer `{ chats: [...] }`: every entry parsed, the malformed ones dropped. */

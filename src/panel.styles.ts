@@ -393,6 +393,5 @@ export const panelStyles = css`
   .panel[data-dropping='true'] {
     outline: 3px dashed var(--_accent);
     outline-offset: -6px;
-    background: color-mix(in srgb, var(--_accent) 8%, var(--_background));
   }
 `;

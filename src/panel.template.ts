@@ -38,7 +38,7 @@ export interface PanelView {
 /** The chat panel: header, banners, the message list, who is typing, and the composer. */
 export function renderPanel(view: PanelView) {
   const { text, status, on, files } = view;
-  const note = view.cannotSend ?? (files.unsupported ? text.noFiles : undefined);
+  const note = view.cannotSend ?? files.unsupported;
   return html`
     <section
       part="panel"

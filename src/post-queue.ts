@@ -97,13 +97,8 @@ export class PostQueue {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = tokens.identity;
       store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await api.send(
-        groupId,
-        text,
-        clientMessageId,
-        undefined,
-        extras && { format: extras.format, attachments: extras.attachments },
-      );
+      // A retry hands the failed message itself: the API reads only its format and files.
+      const stored = await api.send(groupId, text, clientMessageId, undefined, extras);
       if (stored) this.host.added(store.add([{ ...stored, clientMessageId }]), true);
       else {
         store.accept(clientMessageId);

@@ -83,15 +83,6 @@ export class ScrollWindowController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /**
-   * Another conversation: it opens at its newest message, following what comes. Nothing of the one left
-   * carries over: not where the reader was, not its pill, not the message the view was held on.
-   */
-  reset() {
-    this.#newBelow = false;
-    this.follow();
-  }
-
   /** Back to the newest message, and staying there as more come. */
   follow() {
     this.#atEnd = true;
@@ -100,6 +91,10 @@ export class ScrollWindowController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /**
+   * Back to the newest message, without the pill. Also how another conversation opens: nothing of the one
+   * left carries over, not where the reader was, not its pill, not the message the view was held on.
+   */
   readonly scrollToEnd = () => {
     this.follow();
     this.#newBelow = false;

@@ -45,8 +45,10 @@ export interface SupportChatStrings {
   failedOffline: string;
   /** The attach button's accessible name. */
   attach: string;
-  /** Said once when the server takes no files (the seed's contract); the attach button goes. */
-  noFiles: string;
+  /** In a failed bubble: no answer within the timeout, though the server may have stored it. */
+  failedTimeout: (duration: string) => string;
+  /** The token endpoint refused, or answered without a token. */
+  signInFailed: string;
 }
 
 /** The texts of the file chips: their defaults load with the chips (`attachment-tray.ts`). */
@@ -70,6 +72,8 @@ export interface FileStrings {
   fileRateLimited: (seconds: number) => string;
   /** The upload got no answer. */
   fileNetwork: string;
+  /** Said once when the server takes no files (the seed's contract); the attach button goes. */
+  noFiles: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -104,8 +108,9 @@ export const defaultStrings: SupportChatStrings = {
   noTokenSource: 'This chat cannot sign in: the page gives it no token provider or token URL.',
   failedUnreachable: 'The support server could not be reached. Retry sends it again.',
   failedOffline: 'You are offline. Retry sends it once the connection is back.',
+  failedTimeout: duration => `The server did not answer within ${duration}; it may still arrive. Retry will not send it twice.`,
+  signInFailed: 'This chat cannot sign in right now.',
   attach: 'Attach files',
-  noFiles: "This conversation can't take files.",
 };
 
 export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'> & FileStrings> & {

@@ -35,9 +35,9 @@ export function readIdentity(token: string): TokenIdentity {
 export function tokenUrlProvider(url: string): () => Promise<TokenGrant> {
   return async () => {
     const response = await fetch(url, { method: 'POST', credentials: 'include' });
-    if (!response.ok) throw new Error(`The token endpoint answered ${response.status}.`);
+    if (!response.ok) throw new SignInError(`The token endpoint answered ${response.status}.`);
     const body = (await response.json()) as { token?: unknown; groupId?: unknown };
-    if (typeof body.token !== 'string') throw new Error('The token endpoint answered without a token.');
+    if (typeof body.token !== 'string') throw new SignInError('The token endpoint answered without a token.');
     const groupId = typeof body.groupId === 'number' || typeof body.groupId === 'string' ? String(body.groupId) : undefined;
     return { token: body.token, groupId };
   };
@@ -93,11 +93,30 @@ export class TokenSource {
   }
 }
 
-/** Rejects with a plain explanation when `work` takes longer than `ms`. */
+/** The token endpoint refused or gave no token: the visitor cannot be signed in. */
+export class SignInError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SignInError';
+  }
+}
+
+/** Something the widget waits for (a token provider, the hub) did not answer in time. */
+export class NoAnswerError extends Error {
+  constructor(
+    what: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${what} did not answer within ${duration(timeoutMs)}.`);
+    this.name = 'NoAnswerError';
+  }
+}
+
+/** Rejects with a `NoAnswerError` naming `what` when `work` takes longer than `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${duration(ms)}.`)), ms);
+    timer = setTimeout(() => reject(new NoAnswerError(what, ms)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { ChatApi, ChatApiError, ChatTimeoutError } from '../chat-api.js';
+import { ChatApi, ChatApiError, ChatStatusError, ChatTimeoutError } from '../chat-api.js';
 
 /*
  * ChatApi with `fetch` answered by the test: what it asks, with which token, and what it makes of the
@@ -53,8 +53,11 @@ class StallingResponse extends Response {
   /** How many bodies have begun to be read. */
   static reads = 0;
 
-  constructor(private readonly signal: AbortSignal) {
-    super(null, { status: 200, headers: { 'Content-Type': 'application/json' } });
+  constructor(
+    private readonly signal: AbortSignal,
+    status = 200,
+  ) {
+    super(null, { status, headers: { 'Content-Type': 'application/json' } });
   }
 
   override json(): Promise<never> {
@@ -132,16 +135,48 @@ describe('ChatApi', () => {
   });
 
   it('a Retry-After given as an HTTP date is the seconds until then, and none once it has passed', async () => {
-    // HTTP dates have whole seconds: 30 s from now reads as 29 or 30 s.
+    // HTTP dates have whole seconds, and a loaded machine may take a while between making the date and reading it.
     const inThirty = new Date(Date.now() + 30_000).toUTCString();
     restore = answering(() => problem(429, 'Too many.', { 'Retry-After': inThirty })).restore;
     const error = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
-    expect(error.retryAfter).to.be.within(29, 30);
+    expect(error.retryAfter).to.be.within(25, 30);
 
     restore();
     restore = answering(() => problem(429, 'Too many.', { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' })).restore;
     const past = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
     expect(past.retryAfter).to.equal(0);
+  });
+
+  it('a Retry-After that is neither whole seconds nor an HTTP date is ignored, not read as "now"', async () => {
+    // `Date.parse` alone takes "later 5" for a day in 2001, which would have ended the wait at once.
+    for (const junk of ['later 5', 'Friday 3', '-3', '0x10', '1e3', '2.5']) {
+      restore();
+      restore = answering(() => problem(429, 'Too many.', { 'Retry-After': junk })).restore;
+      const error = (await failure(new ChatApi('https://chat.example', tokens()).send('5', 'hi', 'id-1'))) as ChatApiError;
+      expect(error.retryAfter, junk).to.equal(undefined);
+    }
+  });
+
+  it("a 200 whose body is not JSON (a proxy page) is a ChatStatusError, not the parser's SyntaxError", async () => {
+    restore = answering(() => new Response('<html>Welcome to the hotel wifi</html>', { status: 200 })).restore;
+    const error = await failure(new ChatApi('https://chat.example', tokens()).history('5'));
+    expect(error).to.be.instanceOf(ChatStatusError);
+    expect((error as ChatStatusError).status).to.equal(200);
+  });
+
+  it('an error body that stalls is stopped as any body is: by the deadline a timeout, by its caller an abort', async () => {
+    restore = answering(request => new StallingResponse(request.signal, 503)).restore;
+    const late = await failure(new ChatApi('https://chat.example', tokens(), () => 50).history('5'));
+    expect(late).to.be.instanceOf(ChatTimeoutError);
+
+    const cancel = new AbortController();
+    const pending = failure(new ChatApi('https://chat.example', tokens()).history('5', {}, cancel.signal));
+    const reads = StallingResponse.reads;
+    await waitUntil(() => StallingResponse.reads > reads, 'the error body was never read');
+    cancel.abort();
+    const error = await pending;
+    expect(error).to.not.be.instanceOf(ChatApiError);
+    expect((error as DOMException).name).to.equal('AbortError');
   });
 
   it('a body that stops coming within the request timeout is a ChatTimeoutError too, not a raw DOMException', async () => {

@@ -234,9 +234,11 @@ describe('ChatSession', () => {
 
     const retrying = chat.retry(chat.store.messages[0].clientMessageId!);
     await settle();
-    expect(rest.sends.map(call => call.args.slice(1))).to.deep.equal([
-      ['', rest.sends[0].args[2], { format: 'markdown', attachments: [file] }],
-      ['', rest.sends[0].args[2], { format: 'markdown', attachments: [file] }],
+    expect(
+      rest.sends.map(({ args: [, text, id, extras] }) => [text, id, (extras as Extras).format, (extras as Extras).attachments]),
+    ).to.deep.equal([
+      ['', rest.sends[0].args[2], 'markdown', [file]],
+      ['', rest.sends[0].args[2], 'markdown', [file]],
     ]);
     rest.sends[1].resolve(parseMessage({ ...wire(1, '', ME), clientMessageId: rest.sends[1].args[2], attachments: [file] }));
     await retrying;

@@ -3,7 +3,7 @@ import '../define.js';
 import type { SupportChatErrorEvent } from '../events.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
-import { FakeConnection, settle } from './fake-connection.js';
+import { FakeConnection, loadConversationCode, settle } from './fake-connection.js';
 
 /** A `POST /chats/{group}` the test answers when it chooses. */
 interface HeldPost {
@@ -61,6 +61,7 @@ async function widget() {
 const bubbles = (element: SupportChat) => element.messages.map(m => `${m.text}:${m.state}`);
 
 describe('switching conversations', () => {
+  before(loadConversationCode);
   let rest: ReturnType<typeof handRest>;
   beforeEach(() => (rest = handRest()));
   afterEach(() => rest.undo());

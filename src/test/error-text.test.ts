@@ -5,6 +5,7 @@ import { ChatApiError, ChatStatusError, ChatTimeoutError } from '../chat-api.js'
 import { errorText, failedSendText, MessageTooLongError, NoConversationError, NoTokenSourceError } from '../error-text.js';
 import { isUnreachable } from '../hub-connection-controller.js';
 import { defaultStrings, mergeStrings } from '../strings.js';
+import { NoAnswerError, SignInError } from '../token-source.js';
 import type { SupportChat } from '../support-chat.js';
 import { FakeConnection } from './fake-connection.js';
 
@@ -30,12 +31,29 @@ describe('what the visitor reads about an error', () => {
     expect(errorText(new ChatStatusError(502), defaultStrings)).to.equal('The server answered 502.');
   });
 
+  it('a hub or token provider that does not answer, and a token endpoint that refuses, read in the strings given', () => {
+    const text = mergeStrings({ timeout: duration => `لم يرد الخادم خلال ${duration}.`, signInFailed: 'تعذّر تسجيل الدخول.' });
+    expect(errorText(new NoAnswerError('The hub', 15_000), text)).to.equal('لم يرد الخادم خلال 15 s.');
+    expect(errorText(new SignInError('The token endpoint answered 500.'), text)).to.equal('تعذّر تسجيل الدخول.');
+  });
+
+  it('a bubble that failed offline says so', () => {
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      expect(failedSendText(new ChatApiError('Failed to fetch'), defaultStrings)).to.equal(defaultStrings.failedOffline);
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine;
+    }
+    expect(navigator.onLine).to.equal(true);
+  });
+
   it('a failed bubble says it was not sent and waits for its retry; only the banner says "trying again"', () => {
     const text = defaultStrings;
     const lost = new ChatApiError('Failed to fetch');
     expect(errorText(lost, text)).to.equal(text.unreachable);
     expect(failedSendText(lost, text)).to.equal(text.failedUnreachable);
-    expect(failedSendText(new ChatTimeoutError(15_000), text)).to.equal(text.timeout('15 s'));
+    // Timed out is not lost: the server may have stored it, and its retry will not store it twice.
+    expect(failedSendText(new ChatTimeoutError(15_000), text)).to.equal(text.failedTimeout('15 s'));
     expect(failedSendText(new ChatApiError('The store is down.', 503), text)).to.equal('The store is down.');
   });
 

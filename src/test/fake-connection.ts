@@ -114,3 +114,9 @@ export class FakeHost implements ReactiveControllerHost {
 
 /** Lets every pending promise callback run. */
 export const settle = () => new Promise(resolve => setTimeout(resolve, 0));
+
+/**
+ * The element loads its conversation code on first use, and the test server compiles those modules on first
+ * request: on a loaded machine that takes longer than a test's short waits are about. Call it in `before`.
+ */
+export const loadConversationCode = () => import('../chat-core.js');

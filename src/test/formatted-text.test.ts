@@ -64,4 +64,14 @@ describe('formatted messages in the list', () => {
     const { root } = await list([message(1, AGENT, 'a *b*', 'markdown')]);
     expect(bodies(root)[0].querySelector('em')!.textContent).to.equal('b');
   });
+
+  it('shows markdown nested too deep as its text, and draws the next answer formatted', async () => {
+    const deep = ['1. '.repeat(1332) + 'x', '>'.repeat(2972), '- '.repeat(2000)];
+    const { root } = await list([
+      ...deep.map((text, i) => message(i + 1, AGENT, text, 'markdown')),
+      message(4, AGENT, 'then **this**', 'markdown'),
+    ]);
+    expect(bodies(root).map(body => body.textContent)).to.deep.equal([...deep, 'then this']);
+    expect(bodies(root)[3].querySelector('strong')!.textContent).to.equal('this');
+  });
 });

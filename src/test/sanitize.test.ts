@@ -4,7 +4,7 @@ import { isAllowedLink, renderMarkdown } from '../sanitize.js';
 /** An agent's markdown as it appears in a bubble. */
 function shown(markdown: string): HTMLElement {
   const bubble = document.createElement('div');
-  bubble.append(renderMarkdown(markdown));
+  bubble.append(renderMarkdown(markdown)!);
   // In the document, so innerText lays out line breaks as a person sees them.
   document.body.replaceChildren(bubble);
   return bubble;
@@ -93,6 +93,27 @@ describe('sanitize: an agent’s markdown', () => {
       expect(bubble.querySelector('a'), markdown).to.equal(null);
       expect(bubble.textContent, markdown).to.equal('x');
     }
+  });
+
+  it('shows an image inside a link as its alt text, so the link is not left empty', () => {
+    const bubble = shown('[![the receipt](https://x.example/a.png)](https://y.example/)');
+    expect([...bubble.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent])).to.deep.equal([
+      ['https://y.example/', 'the receipt'],
+    ]);
+  });
+
+  it('shows an alt text’s entities as the characters they stand for, once', () => {
+    expect(shown('![a &lt;b&gt; & c](https://x.example/a.png)').textContent).to.equal('a <b> & c');
+  });
+
+  it('declines what would show nothing, or is nested too deep to parse: the bubble shows the text', () => {
+    for (const source of ['[](https://y.example/)', '1. '.repeat(1332) + 'x', '>'.repeat(2972), '- '.repeat(2000)]) {
+      expect(renderMarkdown(source), source.slice(0, 12)).to.equal(undefined);
+    }
+    // Nesting a person writes is drawn.
+    const nested = shown('> quoted\n> - one\n>   - two\n>     1. three');
+    expect(nested.querySelector('blockquote ul li ul li ol li')!.textContent).to.equal('three');
+    expect(renderMarkdown('')!.childNodes).to.have.length(0);
   });
 
   it('allows absolute https, http, mailto and tel only', () => {

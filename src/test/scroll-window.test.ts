@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
-import { FakeConnection } from './fake-connection.js';
+import { FakeConnection, loadConversationCode } from './fake-connection.js';
 
 /*
  * The window over the message list across a switch of conversations, in real Chromium layout. The REST API
@@ -40,6 +40,7 @@ function handRest() {
 }
 
 describe('the message window across conversations', () => {
+  before(loadConversationCode);
   let undo = () => {};
   beforeEach(() => (undo = handRest()));
   afterEach(() => undo());

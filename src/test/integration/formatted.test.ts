@@ -20,7 +20,7 @@ describe('an agent’s formatted answer from the real reference server', () => {
 
   async function drawn(host: HTMLElement) {
     const element = host.localName === 'support-chat' ? (host as SupportChat) : host.querySelector('support-chat')!;
-    await until(() => formatted(element)?.querySelector('strong'), 'the answer was never drawn formatted', 30_000);
+    await until(() => formatted(element)?.querySelector('strong'), 'the answer was never drawn formatted');
     await element.updateComplete;
     // Colours are only themselves once the panel has finished fading in.
     await Promise.all(element.shadowRoot!.getAnimations().map(animation => animation.finished));

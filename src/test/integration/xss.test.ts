@@ -147,6 +147,9 @@ const markdownVectors: [string, string | typeof same][] = [
   [`- item <img src=x onerror=${V(271)}>\n- [x](javascript:${V(271)})`, `item <img src=x onerror=${V(271)}>x`],
   [`> quote <svg onload=${V(272)}>`, `quote <svg onload=${V(272)}>`],
   [`[a](https://example.com) [b](tel:+15550100) [c](mailto:help@example.com)`, 'a b c'],
+  [`[![x](https://x.example/a.png)](https://y.example/)`, 'x'],
+  [`[](https://y.example/)`, same],
+  [`![a &lt;b&gt;](https://x.example/a.png)`, 'a <b>'],
 ];
 
 /** Names are at most 100 characters on the server: the short vectors, and the bidi and zero-width tricks. */
@@ -241,6 +244,7 @@ describe('an XSS table sent through the real reference server', () => {
         expect(link.getAttribute('target')).to.equal('_blank');
         expect(link.getAttribute('rel')).to.equal('noopener noreferrer nofollow');
         expect(link.firstElementChild?.localName, 'link text is isolated').to.equal('bdi');
+        expect(link.textContent!.trim(), 'a link says what it is').to.not.equal('');
       }
     }
     return bodies.length;
