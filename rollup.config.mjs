@@ -9,8 +9,8 @@ import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
  * link it. npm users get the unbundled modules in dist/lib (built by tsc), where their own bundler
  * shakes the tree and splits at the same dynamic import. The markdown parser and DOMPurify are a third
  * file, `support-chat-formatting-*.js`, that `formatted-text.ts` loads when the first formatted message
- * arrives; a message's files are `support-chat-attachment-list-*.js` (loaded with the first message that has
- * files), and the file chips `support-chat-attachment-tray-*.js` (with the first file picked, dropped or pasted).
+ * arrives; the file chips, their uploads and the drawing of a message's files are a fourth,
+ * `support-chat-attachment-tray-*.js`, loaded with the first file picked, dropped, pasted or shown.
  */
 // Lit's html and css templates lose their indentation and comments, and terser takes a second pass: the room
 // the attachments took in the 40 KB budget.

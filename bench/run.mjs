@@ -119,7 +119,7 @@ function sizeRows(build) {
       allFiles(build.dist).filter(isFormattingChunk),
     ),
     attachments: totalRow(
-      '**attachments chunks** (file chips and uploads, with the first file; files in messages, with the first message that has some)',
+      '**attachments chunk** (file chips, uploads and files in messages, with the first file picked or shown)',
       allFiles(build.dist).filter(isAttachmentsChunk),
     ),
   };

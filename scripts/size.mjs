@@ -34,7 +34,7 @@ const total = files => files.reduce((sum, file) => sum + gzipBytes(file), 0);
 /** The markdown parser and DOMPurify: loaded only when the first formatted message arrives. */
 export const isFormattingChunk = file => file.startsWith('support-chat-formatting-');
 
-/** The file chips and uploads, and a message's files: loaded with the first file picked or shown. */
+/** The file chips and uploads, and the drawing of a message's files: loaded with the first file picked or shown. */
 export const isAttachmentsChunk = file => file.startsWith('support-chat-attachment-');
 
 const budgets = [
@@ -47,7 +47,7 @@ const budgets = [
   },
   { name: 'formatting chunk (markdown + DOMPurify)', files: allFiles().filter(isFormattingChunk), maxGzipBytes: 28 * KB },
   {
-    name: 'attachments chunks (file chips and uploads, files in messages)',
+    name: 'attachments chunk (file chips and uploads, files in messages)',
     files: allFiles().filter(isAttachmentsChunk),
     maxGzipBytes: 4 * KB,
   },
