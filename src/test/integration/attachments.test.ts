@@ -10,6 +10,20 @@ const PNG =
 const png = (name: string) => new File([Uint8Array.from(atob(PNG), c => c.charCodeAt(0))], name, { type: 'image/png' });
 const textFile = (name: string, text = 'Order #1042, shipped twice.') => new File([text], name, { type: 'text/plain' });
 
+const $ = <T extends Element = HTMLElement>(element: SupportChat, selector: string) => element.shadowRoot!.querySelector<T>(selector);
+const $$ = (element: SupportChat, selector: string) => [...element.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+const chipStates = (element: SupportChat) => $$(element, '.chip').map(chip => chip.dataset.state);
+
+function withFiles(...files: File[]) {
+  const data = new DataTransfer();
+  for (const file of files) data.items.add(file);
+  return data;
+}
+
+/** Drops files on the panel, as a person dragging them from their desktop does. */
+const drop = (element: SupportChat, ...files: File[]) =>
+  $(element, '.panel')!.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: withFiles(...files) }));
+
 describe('attachments in the widget, against the real reference server', () => {
   const env = useReferenceServer();
 
@@ -23,16 +37,6 @@ describe('attachments in the widget, against the real reference server', () => {
 
   const inline = (v: Visitor) =>
     html`<support-chat mode="inline" hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`;
-
-  const $ = <T extends Element = HTMLElement>(element: SupportChat, selector: string) => element.shadowRoot!.querySelector<T>(selector);
-  const $$ = (element: SupportChat, selector: string) => [...element.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-  const chipStates = (element: SupportChat) => $$(element, '.chip').map(chip => chip.dataset.state);
-
-  function withFiles(...files: File[]) {
-    const data = new DataTransfer();
-    for (const file of files) data.items.add(file);
-    return data;
-  }
 
   /** What the server stored for the conversation: `GET /chats/{groupId}` as the visitor. */
   async function stored(visitor: Visitor) {
@@ -198,5 +202,54 @@ describe('attachments in the widget, against the real reference server', () => {
         await expect(element).to.be.accessible();
       });
     }
+  });
+});
+
+describe('files refused by a server with small limits: 2 uploads per window, 1,000 bytes a file', () => {
+  const env = useReferenceServer({ SUPPORTCHAT_UPLOAD_LIMIT: '2', SUPPORTCHAT_MAX_FILE_BYTES: '1000' });
+
+  async function widget(visitor: Visitor) {
+    const element = await fixture<SupportChat>(
+      html`<support-chat
+        mode="inline"
+        hub-url=${hubUrl(env.server)}
+        group=${visitor.groupId}
+        .tokenProvider=${() => visitor.token}
+      ></support-chat>`,
+    );
+    await whenConnected(element);
+    await until(() => $(element, '.attach'), 'no attach button');
+    return element;
+  }
+
+  const refusals = (element: SupportChat) => $$(element, '.chip .refused').map(node => node.textContent);
+
+  it('a file over the limit is refused as too big, on its chip and aloud', async () => {
+    const element = await widget(await newVisitor(env.server, 'Big'));
+    drop(element, textFile('big.txt', 'x'.repeat(1001)));
+    await until(() => chipStates(element)[0] === 'refused', 'the big file was never refused', 30_000);
+    const reason = 'The file is larger than this chat takes (10 MB unless the server says otherwise).';
+    expect(refusals(element)).to.deep.equal([reason]);
+    expect($(element, '.chips + .visually-hidden')!.textContent).to.equal(`big.txt was not accepted: ${reason}`);
+  });
+
+  it('uploads past the rate limit are refused with the wait, and an 11th file for one message is refused before any upload', async () => {
+    const element = await widget(await newVisitor(env.server, 'Many'));
+    const uploads = () => performance.getEntriesByType('resource').filter(entry => entry.name.endsWith('/files')).length;
+    const before = uploads();
+    drop(element, ...Array.from({ length: 11 }, (_, i) => textFile(`note-${i + 1}.txt`)));
+    await until(() => chipStates(element).length === 11 && !chipStates(element).includes('uploading'), 'the uploads never settled', 30_000);
+    expect(
+      chipStates(element).filter(state => state === 'done'),
+      refusals(element).join(' | '),
+    ).to.have.length(2);
+    const refused = refusals(element);
+    expect(refused).to.have.length(9);
+    expect(
+      refused.slice(0, 8).every(reason => /^Too many files at once\. Try again in \d+ s\.$/.test(reason!)),
+      refused.join(' | '),
+    ).to.equal(true);
+    expect(refused[8]).to.equal('A message can carry at most 10 files.');
+    expect(uploads() - before, 'requests made').to.equal(10);
   });
 });
