@@ -21,7 +21,7 @@ import { fanOut } from './fanout.mjs';
 import { latency } from './latency.mjs';
 import { renderRuns } from './render.mjs';
 import { keptBlocks } from './sections.mjs';
-import { allFiles, firstPayload, gzipBytes, isFormattingChunk, minifiedBytes } from '../scripts/size.mjs';
+import { allFiles, firstPayload, gzipBytes, isAttachmentsChunk, isFormattingChunk, minifiedBytes } from '../scripts/size.mjs';
 
 const loadAtStart = loadavg();
 const LATENCY_MESSAGES = 500;
@@ -111,12 +111,16 @@ function sizeRows(build) {
     })),
     first: totalRow('**first payload** (script tag, launcher drawn)', firstPayload('support-chat.js', build.dist)),
     all: totalRow(
-      '**everything** without formatting',
-      allFiles(build.dist).filter(file => !isFormattingChunk(file)),
+      '**everything** without formatting and attachments',
+      allFiles(build.dist).filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file)),
     ),
     formatting: totalRow(
       '**formatting chunk** (markdown + DOMPurify, with the first formatted message)',
       allFiles(build.dist).filter(isFormattingChunk),
+    ),
+    attachments: totalRow(
+      '**attachments chunk** (file chips, uploads and files in messages, with the first file picked or shown)',
+      allFiles(build.dist).filter(isAttachmentsChunk),
     ),
   };
 }
@@ -134,6 +138,7 @@ const sizes = await part('Size', async () => {
     ...rows.map(r => r.all),
     floor,
     ...rows.map(r => r.formatting),
+    ...rows.map(r => r.attachments),
   ];
 });
 

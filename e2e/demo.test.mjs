@@ -210,7 +210,7 @@ describe('the demo in Arabic and in three themes', () => {
           launcher: box('.launcher'),
           panel: box('.panel'),
           mine: box('.message.mine .text'),
-          send: box('form button'),
+          send: box('form button[type=submit]'),
           log: box('.log'),
         };
       });
@@ -294,7 +294,7 @@ describe('the network goes away and comes back', () => {
       await composer.fill('Still there?');
       await page.keyboard.press('Enter');
       assert.equal(await composer.inputValue(), 'Still there?');
-      assert.equal(await page.locator('support-chat form button').isDisabled(), true);
+      assert.equal(await page.locator('support-chat form button[type=submit]').isDisabled(), true);
       assert.equal(
         await page.locator('support-chat #composer-note').textContent(),
         'You are offline. Your text stays here; you can send it when the connection is back.',

@@ -462,6 +462,35 @@ describe("the widget against a server with only the seed's contract", () => {
     }
   });
 
+  it("says once that the conversation can't take files, and hides the attach button, when an upload finds no endpoint", async () => {
+    const group = nextGroup++;
+    const visitor = await newUser('Fay');
+    const { page, problems, close } = await openWidget(visitor, group);
+    try {
+      const widget = page.locator('support-chat');
+      const uploads = [];
+      page.on('response', response => response.url().endsWith(`/chats/${group}/files`) && uploads.push(response.status()));
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), widget.locator('.attach').click()]);
+      await chooser.setFiles({ name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      await widget.locator('.composer-note').waitFor();
+      assert.equal(await widget.locator('.composer-note').textContent(), "This conversation can't take files.");
+      assert.equal(await widget.locator('.attach').count(), 0);
+      assert.equal(await widget.locator('.chip').count(), 0);
+      assert.equal(uploads.length, 1);
+      assert.ok([404, 405].includes(uploads[0]), `the seed answered ${uploads[0]}`);
+      // Words still go out as ever.
+      await typeAndSend(page, 'Words still work');
+      await whenShowing(page, 1);
+      // The browser itself logs the refused request; the widget adds nothing.
+      assert.deepEqual(
+        problems.filter(problem => !/Failed to load resource: the server responded with a status of 40[45]/.test(problem)),
+        [],
+      );
+    } finally {
+      await close();
+    }
+  });
+
   it('keeps everything over a reload: the same messages, in the same order, once each', async () => {
     const group = nextGroup++;
     const [visitor, agent] = await Promise.all([newUser('Cem'), newUser('Support')]);

@@ -1,5 +1,6 @@
 // `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
-// and dark, left-to-right and the Arabic page right-to-left, the agent console, and the three-theme page) and writes PNGs to screenshots/.
+// and dark, left-to-right and the Arabic page right-to-left, with a sent picture and a file chip, the agent console, and
+// the three-theme page) and writes PNGs to screenshots/.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -56,6 +57,30 @@ async function shopWithConversation(context, { rtl }) {
   return page;
 }
 
+// A real 16×12 picture: a parcel-brown square on white.
+const PICTURE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAMCAIAAADkharWAAAAG0lEQVR42mP4TyJgIF/DgiwbPGhUA7000CqmAZxHtKBQbet4AAAAAElFTkSuQmCC',
+  'base64',
+);
+
+/** Picks a file with the attach button and waits for its chip to finish uploading. */
+async function attach(page, file) {
+  const widget = page.locator('support-chat');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), widget.locator('.attach').click()]);
+  await chooser.setFiles(file);
+  await widget.locator('.chip[data-state="done"]').waitFor();
+}
+
+/** The visitor sends a picture (a thumbnail in the conversation) and has a text file waiting as a chip. */
+async function withFiles(page) {
+  await attach(page, { name: 'parcel.png', mimeType: 'image/png', buffer: PICTURE });
+  await page.locator('support-chat form button[type=submit]').click();
+  await page.waitForFunction(
+    () => document.querySelector('support-chat').shadowRoot.querySelector('.message .files img')?.naturalWidth > 0,
+  );
+  await attach(page, { name: 'order-NW-1042.txt', mimeType: 'text/plain', buffer: Buffer.from('Order NW-1042, Tuesday') });
+}
+
 async function shot(page, name) {
   // Screenshots of the settled page: no panel caught mid-animation.
   await page.evaluate(() =>
@@ -78,6 +103,8 @@ try {
         const page = await shopWithConversation(context, { rtl });
         const name = `${size}-${colorScheme}${rtl ? '-rtl' : ''}`;
         await shot(page, `${name}-open`);
+        await withFiles(page);
+        await shot(page, `${name}-files`);
         await page.evaluate(() => document.querySelector('support-chat').hide());
         await shot(page, `${name}-closed`);
         await context.close();

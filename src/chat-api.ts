@@ -1,6 +1,6 @@
 import { parseHistory, parseMessage } from './hub-protocol.js';
 import { duration, type TokenSource } from './token-source.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, Extras } from './types.js';
 
 /** A REST call that did not succeed; `status` is absent when no answer came at all. */
 export class ChatApiError extends Error {
@@ -47,7 +47,7 @@ export interface ChatRest {
   /** `signal` abandons the request: the conversation was closed. */
   history(groupId: string, query?: HistoryQuery, signal?: AbortSignal): Promise<ChatMessage[]>;
   /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
-  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined>;
+  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal, extras?: Extras): Promise<ChatMessage | undefined>;
 }
 
 /** `GET` and `POST /chats/{groupId}` with the bearer token; a 401 gets one fresh token and one retry. */
@@ -68,11 +68,30 @@ export class ChatApi implements ChatRest {
   }
 
   /** Returns the stored message when the server says which it is (an extension), else `undefined`. */
-  async send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined> {
+  async send(
+    groupId: string,
+    text: string,
+    clientMessageId: string,
+    signal?: AbortSignal,
+    extras?: Extras,
+  ): Promise<ChatMessage | undefined> {
     const url = new URL(`chats/${encodeURIComponent(groupId)}`, this.#base());
-    const body = JSON.stringify({ groupId, message: text, clientMessageId });
+    // The extensions only when used: the seed's server never sees a field it does not know.
+    const files = extras?.attachments?.map(file => file.id);
+    const body = JSON.stringify({
+      groupId,
+      message: text,
+      clientMessageId,
+      format: extras?.format,
+      attachments: files?.length ? files : undefined,
+    });
     const answer = (await this.#request(url, { method: 'POST', body, signal })) as { chat?: unknown } | null;
     return answer?.chat === undefined ? undefined : parseMessage(answer.chat);
+  }
+
+  /** Where a file for this conversation is uploaded, and the tokens to do it with (the upload chunk posts it). */
+  uploadTo(groupId: string) {
+    return { url: new URL(`chats/${encodeURIComponent(groupId)}/files`, new URL(this.#base(), document.baseURI)), tokens: this.tokens };
   }
 
   #base() {

@@ -1,4 +1,5 @@
 import { adoptStyles, type LitElement, type ReactiveController } from 'lit';
+import { AttachInput } from './attach-input.js';
 import { ComposerController } from './composer-controller.js';
 import { ChatApiError } from './chat-api.js';
 import { ConversationController, type ConversationHost } from './conversation-controller.js';
@@ -10,7 +11,7 @@ import { ScrollWindowController } from './scroll-window-controller.js';
 import { SmallScreenController } from './small-screen-controller.js';
 import type { SupportChatStrings } from './strings.js';
 import { TypingController } from './typing-controller.js';
-import type { ChatMessage, ChatStatus } from './types.js';
+import type { Attachment, ChatMessage, ChatStatus } from './types.js';
 import { UnreadController, type UnreadHost } from './unread-controller.js';
 
 export { WINDOW_SIZE } from './scroll-window-controller.js';
@@ -21,6 +22,8 @@ export type ChatHost = LitElement &
   UnreadHost & {
     readonly heading?: string;
     readonly placeholder?: string;
+    /** `markdown`: what the composer sends is markdown (agents only; the server refuses it from visitors). */
+    readonly composeFormat?: string;
     hide(): void;
   };
 
@@ -36,6 +39,7 @@ export class ChatCore implements ReactiveController {
   readonly #typing: TypingController;
   readonly #composer: ComposerController;
   readonly #scroll: ScrollWindowController;
+  readonly #files: AttachInput;
 
   constructor(
     private readonly host: ChatHost,
@@ -58,8 +62,17 @@ export class ChatCore implements ReactiveController {
     const conversation = this.#conversation;
     this.#unread = new UnreadController(host, () => conversation.key);
     this.#typing = new TypingController(host, { me: () => conversation.me, groupId: () => conversation.groupId });
+    this.#files = new AttachInput({
+      element: host,
+      requestUpdate: () => host.requestUpdate(),
+      strings,
+      target: () => conversation.uploadTarget(),
+      apiBase: () => conversation.apiBase,
+      locale: () => this.#locale,
+    });
     this.#composer = new ComposerController(host, {
-      send: text => this.send(text),
+      send: (text, attachments) => this.send(text, attachments),
+      files: this.#files,
       typing: () => conversation.typing(),
       strings,
     });
@@ -102,8 +115,13 @@ export class ChatCore implements ReactiveController {
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
-  send(message: string): Promise<boolean> {
-    return this.#conversation.send(message);
+  send(message: string, attachments?: Attachment[]): Promise<boolean> {
+    return this.#conversation.send(message, { format: this.host.composeFormat === 'markdown' ? 'markdown' : undefined, attachments });
+  }
+
+  /** The element's `lang`, else the page's; empty for the browser's own. */
+  get #locale() {
+    return this.host.lang || document.documentElement.lang || '';
   }
 
   reconnect() {
@@ -126,13 +144,15 @@ export class ChatCore implements ReactiveController {
       newBelow: this.#scroll.newBelow,
       typists: [...this.#typing.typists.values()],
       draft: this.#composer.draft,
+      sendable: this.#composer.sendable,
       cannotSend: this.#composer.cannotSend,
+      files: this.#files,
       counterpart: renderCounterpart(messages, conversation.me),
       list: renderList({
         messages,
         range: this.#scroll.range(messages.length),
-        // The element's `lang`, else the page's; empty for the browser's own.
-        locale: host.lang || document.documentElement.lang || '',
+        locale: this.#locale,
+        files: this.#files.list,
         me: conversation.me,
         text,
         retry: this.#retry,

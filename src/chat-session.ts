@@ -5,7 +5,7 @@ import { HistoryReader, PAGES, type PageSizes } from './history-reader.js';
 import { MessageStore } from './message-store.js';
 import { PostQueue } from './post-queue.js';
 import type { TokenSource } from './token-source.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, Extras } from './types.js';
 
 export interface ChatSessionCallbacks {
   /** Messages that were new to the store, from a push or a catch-up. */
@@ -173,8 +173,8 @@ export class ChatSession {
   }
 
   /** Shows the message at once as pending, then posts it. */
-  send(text: string): Promise<void> {
-    return this.#posts.send(text);
+  send(text: string, extras?: Extras): Promise<void> {
+    return this.#posts.send(text, extras);
   }
 
   /** Posts a failed message again with the same `clientMessageId`, so the server keeps it once. */

@@ -1,10 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AttachInput } from './attach-input.js';
 import { SupportChatSendEvent } from './events.js';
 import type { SupportChatStrings } from './strings.js';
+import type { Attachment } from './types.js';
 
 export interface ComposerOptions {
   /** Sends; false when it never went out (no conversation came in time): the words go back into the box. */
-  send: (text: string) => Promise<boolean>;
+  send: (text: string, attachments?: Attachment[]) => Promise<boolean>;
+  /** The files for the next message. */
+  files: Pick<AttachInput, 'tray'>;
   /** The visitor typed something: the conversation may hear that they are typing. */
   typing: () => void;
   strings: () => SupportChatStrings;
@@ -68,6 +72,15 @@ export class ComposerController implements ReactiveController {
     }, this.#cooldownUntil - Date.now());
   }
 
+  /**
+   * Whether Send may go: words or an uploaded file, and no file still uploading (Send waits for them: it is
+   * disabled until every upload has finished; a refused file stays behind, removable).
+   */
+  get sendable(): boolean {
+    const tray = this.options.files.tray;
+    return (!!this.#draft.trim() || !!tray?.ready) && !tray?.busy && !this.cannotSend;
+  }
+
   /** What the text box holds. */
   get draft(): string {
     return this.#draft;
@@ -97,11 +110,11 @@ export class ComposerController implements ReactiveController {
   #submit() {
     const text = this.#draft.trim();
     // Enter as much as the button: the note under the text box says why not, and the text stays.
-    if (!text || this.cannotSend) return;
+    if (!this.sendable) return;
     if (!this.host.dispatchEvent(new SupportChatSendEvent(text))) return;
     this.#draft = '';
     this.host.requestUpdate();
-    void this.options.send(text).then(sent => {
+    void this.options.send(text, this.options.files.tray?.take()).then(sent => {
       // Never sent: the words go back into the text box, unless the visitor has started anew.
       if (sent || this.#draft) return;
       this.#draft = text;

@@ -11,7 +11,7 @@ import { KeptSessions } from './kept-sessions.js';
 import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
 import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
-import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
+import type { ChatMessage, ChatStatus, Extras, TokenProvider } from './types.js';
 
 /** What the conversation needs of the element: where to connect, as whom, and how patiently. */
 export interface ConversationHost extends ReactiveControllerHost, EventTarget {
@@ -120,6 +120,17 @@ export class ConversationController implements ReactiveController {
     return this.#sessionKey;
   }
 
+  /** The REST base of the conversation shown: file URLs are resolved against it. */
+  get apiBase(): string | undefined {
+    return this.#apiBase;
+  }
+
+  /** Where this conversation's files are uploaded; undefined while no conversation is known. */
+  uploadTarget() {
+    const group = this.#session?.groupId;
+    return group && this.#apiBase ? new ChatApi(this.#apiBase, this.#tokens).uploadTo(group) : undefined;
+  }
+
   get hasOlder(): boolean {
     return this.#session?.hasOlder ?? false;
   }
@@ -156,7 +167,7 @@ export class ConversationController implements ReactiveController {
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
-  async send(message: string): Promise<boolean> {
+  async send(message: string, extras?: Extras): Promise<boolean> {
     // Typed the moment the panel opened: the token URL may not have named the conversation yet.
     const session = this.#session ?? (await this.#sessionArrival.wait(this.host.requestTimeout));
     if (!session) {
@@ -165,7 +176,7 @@ export class ConversationController implements ReactiveController {
       return false;
     }
     this.options.onSending();
-    await session.send(message);
+    await session.send(message, extras);
     return true;
   }
 

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './types.js';
+import type { Attachment, ChatMessage } from './types.js';
 
 /** Method names of the seed's `GroupChatHub`. */
 export const HubMethods = {
@@ -40,6 +40,8 @@ export interface WireMessage {
   clientMessageId?: string;
   /** `"text"` (the default) or `"markdown"`; any other value is shown as plain text. */
   format?: string;
+  /** The files the message carries: `{ id, name, size, contentType, url }` each. */
+  attachments?: Attachment[];
 }
 
 /** Longer than any server should send (the reference server allows 4,000); past it a message is dropped. */
@@ -59,7 +61,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function parseMessage(value: unknown): ChatMessage | undefined {
   if (!isRecord(value)) return drop('not an object', value);
-  const { id, name, message, userId, userAvatarUrl, groupId, createdAt, clientMessageId, format } = value;
+  const { id, name, message, userId, userAvatarUrl, groupId, createdAt, clientMessageId, format, attachments } = value;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return drop('id', value);
   if (typeof message !== 'string') return drop('message', value);
   if (message.length > MAX_TEXT_LENGTH) return drop('message too long', id);
@@ -78,8 +80,22 @@ export function parseMessage(value: unknown): ChatMessage | undefined {
     createdAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
     clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : undefined,
     ...(format === 'markdown' ? { format } : {}),
+    ...(Array.isArray(attachments) && attachments.length ? { attachments: attachments.map(parseAttachment).filter(a => !!a) } : {}),
     state: 'sent',
   };
+}
+
+/** A file record (an upload's answer, or an entry of a message's `attachments`); anything else is left out. */
+export function parseAttachment(value: unknown): Attachment | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, name, size, contentType, url } = value;
+  return typeof id === 'string' &&
+    typeof name === 'string' &&
+    typeof size === 'number' &&
+    typeof contentType === 'string' &&
+    typeof url === 'string'
+    ? { id, name, size, contentType, url }
+    : undefined;
 }
 
 /** A history answer `{ chats: [...] }`: every entry parsed, the malformed ones dropped. */

@@ -1,5 +1,5 @@
 import { Outbox } from './outbox.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, Extras } from './types.js';
 
 type StoredMessage = ChatMessage & { readonly id: number };
 
@@ -52,9 +52,9 @@ export class MessageStore {
   }
 
   /** Shows a message of mine before the server has it. */
-  addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
+  addPending(clientMessageId: string, text: string, userId: number, name: string, extras?: Extras): ChatMessage {
     this.#joined = undefined;
-    return this.#outbox.addPending(clientMessageId, text, userId, name);
+    return this.#outbox.addPending(clientMessageId, text, userId, name, extras);
   }
 
   /** The message is being posted, as `userId`: a copy numbered at or below the highest id held now cannot be it. */

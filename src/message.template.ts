@@ -5,7 +5,7 @@ import { formattedText } from './formatted-text.js';
 import { timeFormat } from './formatters.js';
 import { isWebUrl, linkify, type TextPart } from './linkify.js';
 import type { SupportChatStrings } from './strings.js';
-import type { ChatMessage } from './types.js';
+import type { Attachment, ChatMessage } from './types.js';
 
 export interface ListView {
   messages: readonly ChatMessage[];
@@ -15,6 +15,8 @@ export interface ListView {
   locale: string;
   /** My user id, once known. */
   me: number | undefined;
+  /** A message's files. */
+  files?: (files: readonly Attachment[]) => unknown;
   text: SupportChatStrings;
   retry: (message: ChatMessage) => void;
 }
@@ -69,7 +71,8 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      ${renderBody(message)} ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
+      ${renderBody(message)} ${message.attachments?.length ? view.files?.(message.attachments) : nothing}
+      ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
           ? html`<span class="state">${text.failed}${message.error ? `: ${message.error}` : ''}</span>
@@ -86,6 +89,8 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
  * agent's console shows the agent's own answers as the visitor sees them.
  */
 function renderBody(message: ChatMessage) {
+  // A message of files alone has no empty paragraph above them.
+  if (!message.text) return nothing;
   return message.format === 'markdown'
     ? html`<div class="text formatted">${formattedText(message.text)}</div>`
     : html`<p class="text">${renderText(message)}</p>`;

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, Extras } from './types.js';
 
 /** A message of mine that has no server copy in the list yet. */
 interface Outgoing {
@@ -47,8 +47,9 @@ export class Outbox {
   }
 
   /** Shows a message of mine before the server has it. */
-  addPending(clientMessageId: string, text: string, userId: number, name: string): ChatMessage {
-    const message = { key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' } as const;
+  addPending(clientMessageId: string, text: string, userId: number, name: string, extras?: Extras): ChatMessage {
+    // It keeps its files' ids and its format: a retry sends the same message again.
+    const message = { ...extras, key: clientMessageId, clientMessageId, text, userId, name, avatarUrl: null, state: 'pending' } as const;
     this.#entries.set(clientMessageId, { message, accepted: false });
     return message;
   }

@@ -374,4 +374,24 @@ export const panelStyles = css`
     opacity: 0.5;
     cursor: default;
   }
+
+  form .attach {
+    padding: 0 6px;
+    background: none;
+    color: inherit;
+  }
+
+  .attach svg {
+    width: 20px;
+    height: 20px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+  }
+
+  /* Files dragged over the panel: it shows it takes them. */
+  .panel[data-dropping='true'] {
+    outline: 3px dashed var(--_accent);
+    outline-offset: -6px;
+  }
 `;

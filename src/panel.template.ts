@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { AttachInput } from './attach-input.js';
 import type { SupportChatStrings } from './strings.js';
 import type { ChatStatus } from './types.js';
 
@@ -16,6 +17,9 @@ export interface PanelView {
   /** Names of the others typing now. */
   typists: string[];
   draft: string;
+  /** Words or an uploaded file, and no upload on its way. */
+  sendable: boolean;
+  files: AttachInput;
   /** Why sending rests now, under the text box. */
   cannotSend?: string;
   counterpart: TemplateResult | typeof nothing;
@@ -33,7 +37,8 @@ export interface PanelView {
 
 /** The chat panel: header, banners, the message list, who is typing, and the composer. */
 export function renderPanel(view: PanelView) {
-  const { text, status, on } = view;
+  const { text, status, on, files } = view;
+  const note = view.cannotSend ?? files.unsupported;
   return html`
     <section
       part="panel"
@@ -41,7 +46,11 @@ export function renderPanel(view: PanelView) {
       aria-label=${view.heading}
       .popover=${view.inline ? null : 'manual'}
       ?hidden=${!view.inline && !view.open}
+      data-dropping=${files.dropping}
       @keydown=${on.panelKeydown}
+      @dragover=${files.dragover}
+      @dragleave=${files.dragleave}
+      @drop=${files.drop}
     >
       <header part="header">
         <div class="title">
@@ -56,7 +65,17 @@ export function renderPanel(view: PanelView) {
       ${view.newBelow ? html`<button class="pill" @click=${on.scrollToEnd}>${text.newMessages}</button>` : nothing}
       <div part="messages" class="log" role="log" aria-label=${view.heading} @scroll=${on.scroll}>${view.list}</div>
       ${view.typists.length > 0 ? html`<p class="typing" role="status">${text.typing(view.typists)}</p>` : nothing}
+      ${files.tray?.render() ?? nothing}
       <form part="composer" @submit=${on.submit}>
+        ${
+          files.unsupported
+            ? nothing
+            : html`<button type="button" class="attach" aria-label=${text.attach} @click=${files.pick}>
+                  <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M16 6v10a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10a1 1 0 0 1-2 0V6" />
+                  </svg></button
+                ><input type="file" multiple hidden @change=${files.picked} />`
+        }
         <textarea
           rows="1"
           aria-label=${view.placeholder}
@@ -64,16 +83,11 @@ export function renderPanel(view: PanelView) {
           .value=${view.draft}
           @input=${on.input}
           @keydown=${on.composerKeydown}
+          @paste=${files.drop}
         ></textarea>
-        <button
-          type="submit"
-          ?disabled=${!view.draft.trim() || !!view.cannotSend}
-          aria-describedby=${view.cannotSend ? 'composer-note' : nothing}
-        >
-          ${text.send}
-        </button>
+        <button type="submit" ?disabled=${!view.sendable} aria-describedby=${note ? 'composer-note' : nothing}>${text.send}</button>
       </form>
-      ${view.cannotSend ? html`<p id="composer-note" class="composer-note" role="status">${view.cannotSend}</p>` : nothing}
+      ${note ? html`<p id="composer-note" class="composer-note" role="status">${note}</p>` : nothing}
     </section>
   `;
 }

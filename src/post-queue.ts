@@ -3,7 +3,7 @@ import { MAX_TEXT_LENGTH } from './hub-protocol.js';
 import { MessageTooLongError } from './error-text.js';
 import type { MessageStore } from './message-store.js';
 import type { TokenSource } from './token-source.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, Extras } from './types.js';
 
 /** How long a send answered without its message waits for its echo before asking the history for its copy. */
 export const ECHO_GRACE_MS = 1_500;
@@ -45,11 +45,11 @@ export class PostQueue {
   }
 
   /** Shows the message at once as pending, then posts it. */
-  async send(text: string): Promise<void> {
+  async send(text: string, extras?: Extras): Promise<void> {
     const { store, tokens } = this.host;
     const identity = tokens.identity;
     const clientMessageId = newClientMessageId();
-    store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '');
+    store.addPending(clientMessageId, text, identity.userId ?? -1, identity.name ?? '', extras);
     this.host.onChange();
     if (text.length > MAX_TEXT_LENGTH) {
       // Its copy could never be shown (the parser drops longer messages), so it would never settle. The
@@ -60,7 +60,7 @@ export class PostQueue {
       this.host.onChange();
       return;
     }
-    await this.#inTurn(clientMessageId, text);
+    await this.#inTurn(clientMessageId, text, extras);
   }
 
   /** Posts a failed message again with the same `clientMessageId`, so the server keeps it once. */
@@ -68,17 +68,18 @@ export class PostQueue {
     const message = this.host.store.markPending(clientMessageId);
     if (!message) return;
     this.host.onChange();
-    await this.#inTurn(clientMessageId, message.text);
+    await this.#inTurn(clientMessageId, message.text, message);
   }
 
   /**
    * One post at a time, in the order they were made. Posted together, two messages typed one after the
    * other race to the server, which may store (and number, and show everyone) the second first.
    */
-  #inTurn(clientMessageId: string, text: string): Promise<void> {
+  #inTurn(clientMessageId: string, text: string, extras?: Extras): Promise<void> {
     // `#deliver` settles every failure itself, so the line never rejects. With none ahead, at once.
     const ahead = this.#posting;
-    const turn = ahead ? ahead.then(() => this.#deliver(clientMessageId, text)) : this.#deliver(clientMessageId, text);
+    const deliver = () => this.#deliver(clientMessageId, text, extras);
+    const turn = ahead ? ahead.then(deliver) : deliver();
     const last = turn.then(() => {
       if (this.#posting === last) this.#posting = undefined;
     });
@@ -86,7 +87,7 @@ export class PostQueue {
     return turn;
   }
 
-  async #deliver(clientMessageId: string, text: string) {
+  async #deliver(clientMessageId: string, text: string, extras?: Extras) {
     const { store, tokens, api, groupId } = this.host;
     try {
       // A copy of this message is numbered above every id the history shows; before the history has
@@ -96,7 +97,8 @@ export class PostQueue {
       // The history has been read, so the token is known: who I am is known now, if not at Enter.
       const identity = tokens.identity;
       store.posting(clientMessageId, identity.userId ?? -1, identity.name ?? '');
-      const stored = await api.send(groupId, text, clientMessageId);
+      // A retry hands the failed message itself: the API reads only its format and files.
+      const stored = await api.send(groupId, text, clientMessageId, undefined, extras);
       if (stored) this.host.added(store.add([{ ...stored, clientMessageId }]), true);
       else {
         store.accept(clientMessageId);

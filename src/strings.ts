@@ -43,10 +43,37 @@ export interface SupportChatStrings {
   failedUnreachable: string;
   /** In a failed bubble: the browser had no network. */
   failedOffline: string;
+  /** The attach button's accessible name. */
+  attach: string;
   /** In a failed bubble: no answer within the timeout, though the server may have stored it. */
   failedTimeout: (duration: string) => string;
   /** The token endpoint refused, or answered without a token. */
   signInFailed: string;
+}
+
+/** The texts of the file chips: their defaults load with the chips (`attachment-tray.ts`). */
+export interface FileStrings {
+  /** The list of chips. */
+  attachments: string;
+  /** A chip's progress bar. */
+  uploading: (name: string) => string;
+  removeFile: (name: string) => string;
+  /** Announced: a file finished uploading. */
+  fileUploaded: (name: string) => string;
+  fileRemoved: (name: string) => string;
+  /** Announced: a file was refused, and why (one of the texts below). */
+  fileRefused: (name: string, reason: string) => string;
+  /** 413 from the server. */
+  fileTooBig: string;
+  /** 415 from the server: the content is not an allowed type. */
+  fileType: string;
+  tooManyFiles: (max: number) => string;
+  /** 429 from the server, with its Retry-After. */
+  fileRateLimited: (seconds: number) => string;
+  /** The upload got no answer. */
+  fileNetwork: string;
+  /** Said once when the server takes no files (the seed's contract); the attach button goes. */
+  noFiles: string;
 }
 
 export const defaultStrings: SupportChatStrings = {
@@ -83,9 +110,10 @@ export const defaultStrings: SupportChatStrings = {
   failedOffline: 'You are offline. Retry sends it once the connection is back.',
   failedTimeout: duration => `The server did not answer within ${duration}; it may still arrive. Retry will not send it twice.`,
   signInFailed: 'This chat cannot sign in right now.',
+  attach: 'Attach files',
 };
 
-export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'>> & {
+export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'> & FileStrings> & {
   status?: Partial<Record<ChatStatus, string>>;
 };
 

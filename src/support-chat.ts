@@ -66,6 +66,12 @@ export class SupportChat extends LitElement {
   /** The text box's placeholder and accessible name. Defaults to the `placeholder` string. */
   @property() placeholder?: string;
 
+  /**
+   * What the composer writes: `text` (the default) or `markdown`, for an agent's console (the server takes
+   * markdown from agents only and refuses it from visitors).
+   */
+  @property({ attribute: 'compose-format' }) composeFormat: 'text' | 'markdown' = 'text';
+
   /** Whether the panel is open (launcher mode). */
   @property({ type: Boolean, reflect: true }) open = false;
 

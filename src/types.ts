@@ -19,9 +19,26 @@ export interface ChatMessage {
   readonly clientMessageId?: string;
   /** Extension: `markdown` for an agent's formatted message; absent means plain text. */
   readonly format?: 'markdown';
+  /** Extension: the files the message carries (the server's records, or mine while on its way). */
+  readonly attachments?: readonly Attachment[];
   readonly state: DeliveryState;
   /** Why the last send of a failed message did not go through. */
   readonly error?: string;
+}
+
+/** A file in a message, as the server recorded it. `url` is short-lived and signed; often a path on the API's origin. */
+export interface Attachment {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly url: string;
+}
+
+/** What goes with a message's text: how to read it, and the files it names. */
+export interface Extras {
+  readonly format?: 'markdown';
+  readonly attachments?: readonly Attachment[];
 }
 
 /** What `tokenProvider` returns: a JWT for the hub and the REST API. */

@@ -4,7 +4,7 @@ import { COMMIT_MARGIN_MS, ECHO_GRACE_MS, ChatSession, type ChatSessionCallbacks
 import type { WireMessage } from '../hub-protocol.js';
 import { MAX_TEXT_LENGTH, parseMessage } from '../hub-protocol.js';
 import type { TokenIdentity } from '../token-source.js';
-import type { ChatMessage } from '../types.js';
+import type { ChatMessage, Extras } from '../types.js';
 
 const ME = 7;
 
@@ -37,9 +37,9 @@ class ManualRest implements ChatRest {
     return new Promise((resolve, reject) => this.histories.push({ args: [groupId, query], resolve, reject }));
   }
 
-  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal): Promise<ChatMessage | undefined> {
+  send(groupId: string, text: string, clientMessageId: string, signal?: AbortSignal, extras?: Extras): Promise<ChatMessage | undefined> {
     this.signals.push(signal);
-    return new Promise((resolve, reject) => this.sends.push({ args: [groupId, text, clientMessageId], resolve, reject }));
+    return new Promise((resolve, reject) => this.sends.push({ args: [groupId, text, clientMessageId, extras], resolve, reject }));
   }
 
   /** Answers the oldest open history call with these messages, and says what it asked. */
@@ -218,6 +218,31 @@ describe('ChatSession', () => {
     rest.sends[0].resolve(parseMessage({ ...wire(1, 'hello', ME), clientMessageId: rest.sends[0].args[2] }));
     await retrying;
     expect(shown(chat)).to.deep.equal(['1:hello:sent']);
+  });
+
+  it('a failed send with files and markdown shows its files at once and is retried with the same id, files and format', async () => {
+    const { rest, chat } = session();
+    void chat.catchUp();
+    await rest.page();
+    const file = { id: 'f1', name: 'invoice.pdf', size: 1200, contentType: 'application/pdf', url: '/files/f1?sig=x' };
+    const sending = chat.send('', { format: 'markdown', attachments: [file] });
+    expect(chat.store.messages[0].attachments).to.deep.equal([file]);
+    await settle();
+    rest.sends[0].reject(new Error('The server did not answer within 15 s.'));
+    await sending;
+    expect(shown(chat)).to.deep.equal(['-::failed']);
+
+    const retrying = chat.retry(chat.store.messages[0].clientMessageId!);
+    await settle();
+    expect(
+      rest.sends.map(({ args: [, text, id, extras] }) => [text, id, (extras as Extras).format, (extras as Extras).attachments]),
+    ).to.deep.equal([
+      ['', rest.sends[0].args[2], 'markdown', [file]],
+      ['', rest.sends[0].args[2], 'markdown', [file]],
+    ]);
+    rest.sends[1].resolve(parseMessage({ ...wire(1, '', ME), clientMessageId: rest.sends[1].args[2], attachments: [file] }));
+    await retrying;
+    expect(chat.store.messages.map(m => [m.id, m.state, m.attachments?.map(a => a.id)])).to.deep.equal([[1, 'sent', ['f1']]]);
   });
 
   it('pushes out of id order around a reconnect: the catch-up resumes below the lost one', async () => {

@@ -49,6 +49,7 @@ describe('ComposerController', () => {
       send: async text => (sent.push(text), true),
       typing: () => undefined,
       strings: () => defaultStrings,
+      files: {},
     });
     host.connect();
     return { host, controller, sent };

@@ -218,7 +218,7 @@ describe('the visitor experience, against the real reference server', () => {
     expect(mine.left).to.be.lessThan(theirs.left);
     const form = element.shadowRoot!.querySelector('form')!;
     const box = form.querySelector('textarea')!.getBoundingClientRect();
-    const button = form.querySelector('button')!.getBoundingClientRect();
+    const button = form.querySelector('button[type=submit]')!.getBoundingClientRect();
     expect(box.left).to.be.greaterThan(button.left);
   });
 

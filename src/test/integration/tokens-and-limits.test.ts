@@ -151,7 +151,7 @@ describe('sending too fast, against a real reference server that allows 3 messag
 
     element.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: 'five' });
-    const sendButton = element.shadowRoot!.querySelector<HTMLButtonElement>('form button')!;
+    const sendButton = element.shadowRoot!.querySelector<HTMLButtonElement>('form button[type=submit]')!;
     expect(sendButton.disabled).to.equal(true);
     expect(sendButton.getAttribute('aria-describedby')).to.equal('composer-note');
     // Enter rests too: the text stays in the box, nothing is sent to be refused again.
@@ -192,6 +192,6 @@ describe('sending too fast, against a real reference server that allows 3 messag
     element.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: 'five' });
     await until(() => !element.shadowRoot!.querySelector('#composer-note'), 'the cooldown never ended', 5000);
-    expect(element.shadowRoot!.querySelector<HTMLButtonElement>('form button')!.disabled).to.equal(false);
+    expect(element.shadowRoot!.querySelector<HTMLButtonElement>('form button[type=submit]')!.disabled).to.equal(false);
   });
 });
