@@ -5,6 +5,7 @@ import { ChatApiError } from './chat-api.js';
 import { ConversationController, type ConversationHost } from './conversation-controller.js';
 import { SupportChatMessageEvent } from './events.js';
 import { renderCounterpart, renderList } from './message.template.js';
+import { messageStyles } from './message.styles.js';
 import { panelStyles } from './panel.styles.js';
 import { renderPanel } from './panel.template.js';
 import { ScrollWindowController } from './scroll-window-controller.js';
@@ -86,7 +87,7 @@ export class ChatCore implements ReactiveController {
       hasOlder: () => conversation.hasOlder,
       loadOlder: () => conversation.loadOlder(),
     });
-    adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof LitElement).elementStyles, panelStyles]);
+    adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof LitElement).elementStyles, panelStyles, messageStyles]);
   }
 
   get status(): ChatStatus {
