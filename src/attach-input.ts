@@ -1,10 +1,10 @@
-import { adoptStyles, nothing, type LitElement } from 'lit';
+import { adoptStyles, nothing, type LitElement, type ReactiveController } from 'lit';
 import type { TrayHost } from './attachment-tray.js';
 import type { SupportChatStrings } from './strings.js';
 import type { Attachment } from './types.js';
 
 /** What the attach input needs: the tray's host, and the element whose shadow root takes the chunks' styles. */
-export type AttachHost = Omit<TrayHost, 'unsupported' | 'strings'> & {
+export type AttachHost = Omit<TrayHost, 'unsupported' | 'strings' | 'element'> & {
   readonly element: LitElement;
   strings(): SupportChatStrings;
   /** The REST base file URLs are resolved against. */
@@ -18,9 +18,10 @@ type Chunk = typeof import('./attachment-tray.js');
  * the text box; and the files of messages shown. Only this is in the main chunk: the chips with their
  * uploads and the drawing of a message's files are the attachments chunk (`attachment-tray.ts`), loaded with
  * the first file picked or the first message that has some. If it fails to download, the next occasion
- * fetches it again.
+ * fetches it again. The chips belong to one conversation and one stay in the page: another conversation, or
+ * the element leaving the page, aborts their uploads and releases their previews.
  */
-export class AttachInput {
+export class AttachInput implements ReactiveController {
   /** Files are being dragged over the panel: it shows where to drop them. */
   dropping = false;
   /** The server has no upload endpoint: the button is gone, and the composer says this instead. */
@@ -28,8 +29,22 @@ export class AttachInput {
   tray?: import('./attachment-tray.js').AttachmentTray;
   #chunk?: Chunk;
   #loading?: Promise<Chunk>;
+  #groupId?: string;
 
-  constructor(private readonly host: AttachHost) {}
+  constructor(private readonly host: AttachHost) {
+    host.element.addController(this);
+  }
+
+  hostUpdate() {
+    const group = this.host.target().groupId;
+    if (group === this.#groupId) return;
+    this.#groupId = group;
+    this.tray?.clear();
+  }
+
+  hostDisconnected() {
+    this.tray?.clear();
+  }
 
   add(files: readonly File[]) {
     if (files.length === 0 || this.unsupported) return;

@@ -5,9 +5,10 @@ import type { FileStrings, SupportChatStrings } from './strings.js';
 import type { TokenSource } from './token-source.js';
 import type { Attachment } from './types.js';
 
-/** Where the conversation's files are uploaded (`POST {apiUrl}/chats/{groupId}/files`), and as whom. */
+/** The conversation the files go to (`POST {apiBase}/chats/{groupId}/files`), and as whom. */
 export interface UploadTarget {
-  readonly url: URL;
+  readonly apiBase?: string;
+  readonly groupId?: string;
   readonly tokens: Pick<TokenSource, 'current' | 'fresh'>;
 }
 
@@ -27,14 +28,19 @@ export const fileStrings: FileStrings = {
   fileRateLimited: seconds => `Too many files at once. Try again in ${seconds} s.`,
   fileNetwork: 'The file could not be uploaded: the support server did not answer.',
   noFiles: "This conversation can't take files.",
+  sendWaits: 'Send waits until the files have uploaded.',
 };
 
 /** What the tray needs of the composer around it. */
 export interface TrayHost {
+  /** The element: files chosen just before it left the page are not uploaded. */
+  readonly element: { readonly isConnected: boolean };
   requestUpdate(): void;
   strings(): TrayStrings;
-  /** The conversation's upload address; undefined while no conversation is known. */
-  target(): UploadTarget | undefined;
+  /** The conversation shown; its group is undefined while none is known. */
+  target(): UploadTarget;
+  /** The element's request timeout (ms): an upload that has not answered by then is refused. */
+  timeout(): number;
   /** The server has no upload endpoint (a 404 or 405: the seed's contract): what to say instead. */
   unsupported(words: string): void;
   locale(): string;
@@ -71,9 +77,14 @@ export class AttachmentTray {
 
   constructor(private readonly host: TrayHost) {}
 
-  /** Whether a file is still on its way up: Send waits for it. */
-  get busy(): boolean {
-    return this.#chips.some(chip => !chip.record && !chip.error);
+  /** Why Send waits (a file is still on its way up), for the composer's note; undefined when it need not. */
+  get waiting(): string | undefined {
+    return this.#chips.some(chip => !chip.record && !chip.error) ? this.host.strings().sendWaits : undefined;
+  }
+
+  /** The latest thing said about a file, for the live region (which the panel draws from the start). */
+  get said(): string {
+    return this.#said;
   }
 
   /** Whether a file is uploaded and can go with a message. */
@@ -90,7 +101,18 @@ export class AttachmentTray {
     return done.flatMap(chip => chip.record ?? []);
   }
 
+  /** Every chip goes, its upload aborted and its preview released: another conversation, or the element left the page. */
+  clear() {
+    this.#chips.forEach(forget);
+    this.#chips = [];
+    this.#said = '';
+    this.host.requestUpdate();
+  }
+
   add(files: readonly File[]) {
+    // The chunk or the previous step was still on its way when the element left: it has nothing to upload for.
+    if (!this.host.element.isConnected) return;
+    const said: string[] = [];
     for (const file of files) {
       const chip: Chip = {
         key: nextKey++,
@@ -99,10 +121,16 @@ export class AttachmentTray {
         preview: PREVIEWABLE.test(file.type) ? URL.createObjectURL(file) : undefined,
       };
       this.#chips.push(chip);
-      if (this.#chips.length > MAX_FILES) this.#refuse(chip, this.host.strings().tooManyFiles(MAX_FILES));
-      else void this.#upload(chip);
+      if (this.#chips.length > MAX_FILES) {
+        this.#refuse(chip, this.host.strings().tooManyFiles(MAX_FILES));
+        said.push(this.#said);
+      } else {
+        said.push(this.host.strings().uploading(file.name));
+        void this.#upload(chip);
+      }
     }
-    this.host.requestUpdate();
+    // Once per chip, not per progress step: a screen reader hears each file start.
+    this.#say(said.join(' '));
   }
 
   remove(key: number) {
@@ -115,11 +143,18 @@ export class AttachmentTray {
 
   async #upload(chip: Chip) {
     const text = this.host.strings();
-    const target = this.host.target();
-    if (!target) return this.#refuse(chip, text.noConversation);
+    const { apiBase, groupId, tokens } = this.host.target();
+    if (!apiBase || !groupId) return this.#refuse(chip, text.noConversation);
+    const url = new URL(`chats/${encodeURIComponent(groupId)}/files`, new URL(apiBase.replace(/\/?$/, '/'), document.baseURI));
+    const send = async (token: Promise<string>) => {
+      const bearer = await token;
+      // Removed (or the tray cleared) while the token was on its way: nothing goes up.
+      if (!this.#chips.includes(chip)) throw new UploadFailed();
+      return post(url, chip, bearer, this.host.timeout(), () => this.host.requestUpdate());
+    };
     try {
-      let answer = await post(target.url, chip, await target.tokens.current(), () => this.host.requestUpdate());
-      if (answer.status === 401) answer = await post(target.url, chip, await target.tokens.fresh(), () => this.host.requestUpdate());
+      let answer = await send(tokens.current());
+      if (answer.status === 401) answer = await send(tokens.fresh());
       if (!this.#chips.includes(chip)) return;
       chip.upload = undefined;
       const { status } = answer;
@@ -136,7 +171,8 @@ export class AttachmentTray {
       chip.progress = 1;
       this.#say(text.fileUploaded(chip.file.name));
     } catch {
-      // No answer (the network, or a server that closed the connection); removed while uploading: nothing to say.
+      // No answer (the network, a server that closed the connection, or none within the request timeout);
+      // removed while uploading: nothing to say.
       if (this.#chips.includes(chip)) this.#refuse(chip, text.fileNetwork);
     }
   }
@@ -156,27 +192,26 @@ export class AttachmentTray {
     const text = this.host.strings();
     const locale = this.host.locale();
     return html`<ul class="chips" aria-label=${text.attachments}>
-        ${this.#chips.map(
-          chip =>
-            html`<li class="chip" data-state=${chip.error ? 'refused' : chip.record ? 'done' : 'uploading'}>
-              ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h9l5 5v15H6zM14 2v6h6" /></svg>`}
-              <span class="about"
-                ><bdi class="file">${chip.file.name}</bdi>
-                <span class="size">${fileSize(chip.file.size, locale)}</span>
-                ${chip.error ? html`<span class="refused">${chip.error}</span>` : nothing}
-                ${
-                  !chip.error && !chip.record
-                    ? html`<progress max="1" .value=${chip.progress} aria-label=${text.uploading(chip.file.name)}></progress>`
-                    : nothing
-                }</span
-              >
-              <button type="button" class="remove" aria-label=${text.removeFile(chip.file.name)} @click=${() => this.remove(chip.key)}>
-                ×
-              </button>
-            </li>`,
-        )}
-      </ul>
-      <p class="visually-hidden" aria-live="polite">${this.#said}</p>`;
+      ${this.#chips.map(
+        chip =>
+          html`<li class="chip" data-state=${chip.error ? 'refused' : chip.record ? 'done' : 'uploading'}>
+            ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h9l5 5v15H6zM14 2v6h6" /></svg>`}
+            <span class="about"
+              ><bdi class="file">${chip.file.name}</bdi>
+              <span class="size">${fileSize(chip.file.size, locale)}</span>
+              ${chip.error ? html`<span class="refused">${chip.error}</span>` : nothing}
+              ${
+                !chip.error && !chip.record
+                  ? html`<progress max="1" .value=${chip.progress} aria-label=${text.uploading(chip.file.name)}></progress>`
+                  : nothing
+              }</span
+            >
+            <button type="button" class="remove" aria-label=${text.removeFile(chip.file.name)} @click=${() => this.remove(chip.key)}>
+              ×
+            </button>
+          </li>`,
+      )}
+    </ul>`;
   }
 }
 
@@ -241,14 +276,6 @@ export const trayStyles = [
       cursor: pointer;
       font: inherit;
     }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 ];
 
@@ -259,12 +286,14 @@ function forget(chip: Chip) {
 }
 
 /** One try of the multipart upload; resolves with the finished request whatever its status. */
-function post(url: URL, chip: Chip, token: string, progressed: () => void): Promise<XMLHttpRequest> {
+function post(url: URL, chip: Chip, token: string, timeout: number, progressed: () => void): Promise<XMLHttpRequest> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     chip.upload = request;
     request.open('POST', url);
     request.responseType = 'json';
+    // A server that never answers must not hold the chip (and Send) forever.
+    request.timeout = timeout;
     request.setRequestHeader('Authorization', `Bearer ${token}`);
     request.upload.onprogress = event => {
       if (!event.lengthComputable) return;
@@ -273,7 +302,7 @@ function post(url: URL, chip: Chip, token: string, progressed: () => void): Prom
     };
     request.onload = () => resolve(request);
     request.onerror = () => reject(new UploadFailed());
-    request.onabort = () => reject(new UploadFailed());
+    request.onabort = request.ontimeout = () => reject(new UploadFailed());
     const form = new FormData();
     form.append('file', chip.file, chip.file.name);
     request.send(form);

@@ -89,11 +89,6 @@ export class ChatApi implements ChatRest {
     return answer?.chat === undefined ? undefined : parseMessage(answer.chat);
   }
 
-  /** Where a file for this conversation is uploaded, and the tokens to do it with (the upload chunk posts it). */
-  uploadTo(groupId: string) {
-    return { url: new URL(`chats/${encodeURIComponent(groupId)}/files`, new URL(this.#base(), document.baseURI)), tokens: this.tokens };
-  }
-
   #base() {
     return this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`;
   }

@@ -67,7 +67,8 @@ export class ChatCore implements ReactiveController {
       element: host,
       requestUpdate: () => host.requestUpdate(),
       strings,
-      target: () => conversation.uploadTarget(),
+      target: () => conversation,
+      timeout: () => host.requestTimeout,
       apiBase: () => conversation.apiBase,
       locale: () => this.#locale,
     });

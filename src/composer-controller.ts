@@ -54,7 +54,7 @@ export class ComposerController implements ReactiveController {
     const left = this.#cooldownUntil - Date.now();
     if (left > 0) return text.cooldown(Math.max(1, Math.ceil(left / 1000)));
     if (!navigator.onLine) return text.sendOffline;
-    return undefined;
+    return this.options.files.tray?.waiting;
   }
 
   /** The server said "too many": the send button rests, saying why, until it may send again. */
@@ -73,12 +73,11 @@ export class ComposerController implements ReactiveController {
   }
 
   /**
-   * Whether Send may go: words or an uploaded file, and no file still uploading (Send waits for them: it is
-   * disabled until every upload has finished; a refused file stays behind, removable).
+   * Whether Send may go: words or an uploaded file, and no file still uploading (Send waits for them, and the
+   * note says so, until every upload has finished or timed out; a refused file stays behind, removable).
    */
   get sendable(): boolean {
-    const tray = this.options.files.tray;
-    return (!!this.#draft.trim() || !!tray?.ready) && !tray?.busy && !this.cannotSend;
+    return (!!this.#draft.trim() || !!this.options.files.tray?.ready) && !this.cannotSend;
   }
 
   /** What the text box holds. */

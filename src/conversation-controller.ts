@@ -125,10 +125,9 @@ export class ConversationController implements ReactiveController {
     return this.#apiBase;
   }
 
-  /** Where this conversation's files are uploaded; undefined while no conversation is known. */
-  uploadTarget() {
-    const group = this.#session?.groupId;
-    return group && this.#apiBase ? new ChatApi(this.#apiBase, this.#tokens).uploadTo(group) : undefined;
+  /** The visitor's tokens: the attachments chunk uploads files with them. */
+  get tokens(): TokenSource {
+    return this.#tokens;
   }
 
   get hasOlder(): boolean {

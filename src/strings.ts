@@ -74,6 +74,8 @@ export interface FileStrings {
   fileNetwork: string;
   /** Said once when the server takes no files (the seed's contract); the attach button goes. */
   noFiles: string;
+  /** The composer's note while a file is still uploading: Send waits for it. */
+  sendWaits: string;
 }
 
 export const defaultStrings: SupportChatStrings = {

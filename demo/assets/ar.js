@@ -31,6 +31,7 @@ chat.strings = {
   signInFailed: 'لا يمكن لهذه المحادثة تسجيل الدخول الآن.',
   attach: 'أرفق ملفات',
   noFiles: 'لا تقبل هذه المحادثة ملفات.',
+  sendWaits: 'ينتظر الإرسال حتى يكتمل رفع الملفات.',
   attachments: 'ملفات للإرسال',
   uploading: name => `جارٍ رفع ${name}`,
   removeFile: name => `أزل ${name}`,

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
-import { hubUrl, newVisitor, postOk, until, useReferenceServer, whenConnected, type Visitor } from './reference-server.js';
+import { hubUrl, newVisitor, postOk, proxy, until, useReferenceServer, whenConnected, type Visitor } from './reference-server.js';
 
 // A real 4×3 PNG (as a canvas in Chromium draws it).
 const PNG =
@@ -13,6 +13,7 @@ const textFile = (name: string, text = 'Order #1042, shipped twice.') => new Fil
 const $ = <T extends Element = HTMLElement>(element: SupportChat, selector: string) => element.shadowRoot!.querySelector<T>(selector);
 const $$ = (element: SupportChat, selector: string) => [...element.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
 const chipStates = (element: SupportChat) => $$(element, '.chip').map(chip => chip.dataset.state);
+const refusals = (element: SupportChat) => $$(element, '.chip .refused').map(node => node.textContent);
 
 function withFiles(...files: File[]) {
   const data = new DataTransfer();
@@ -203,6 +204,138 @@ describe('attachments in the widget, against the real reference server', () => {
       });
     }
   });
+
+  it('a chip of one conversation is forgotten when the widget switches to another: its preview released, the next send goes', async () => {
+    const [a, b] = await Promise.all([newVisitor(env.server, 'Switch A'), newVisitor(env.server, 'Switch B')]);
+    // An agent's widget: its token opens both conversations.
+    const element = await widget(
+      a,
+      v =>
+        html`<support-chat
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${v.groupId}
+          .tokenProvider=${() => env.agent}
+        ></support-chat>`,
+    );
+    const revoked: string[] = [];
+    const revoke = URL.revokeObjectURL;
+    URL.revokeObjectURL = url => {
+      revoked.push(url);
+      revoke(url);
+    };
+    try {
+      drop(element, png('for-a.png'));
+      await until(() => chipStates(element)[0] === 'done', 'the upload never finished', 30_000);
+      const preview = $<HTMLImageElement>(element, '.chip img')!.src;
+      element.group = b.groupId;
+      await until(() => chipStates(element).length === 0, "A's chip stayed in B's tray");
+      expect(revoked, 'the previews released').to.deep.equal([preview]);
+    } finally {
+      URL.revokeObjectURL = revoke;
+    }
+    await whenConnected(element);
+    await sendTyped(element, 'Only words for B');
+    await until(async () => (await stored(b)).length === 1, "B's message was never stored", 30_000);
+    expect((await stored(b)).map(message => [message.message, message.attachments.length])).to.deep.equal([['Only words for B', 0]]);
+  });
+
+  it('removing the element aborts its uploads and releases every preview it made', async () => {
+    const visitor = await newVisitor(env.server, 'Leaver');
+    const holder = await fixture<HTMLDivElement>(
+      html`<div>
+        <support-chat
+          mode="inline"
+          hub-url=${hubUrl(env.server)}
+          group=${visitor.groupId}
+          .tokenProvider=${() => visitor.token}
+        ></support-chat>
+      </div>`,
+    );
+    const element = holder.querySelector('support-chat')!;
+    await whenConnected(element);
+    const made: string[] = [];
+    const revoked: string[] = [];
+    const started: XMLHttpRequest[] = [];
+    const aborted: XMLHttpRequest[] = [];
+    const { createObjectURL, revokeObjectURL } = URL;
+    const send = XMLHttpRequest.prototype.send;
+    URL.createObjectURL = object => {
+      const url = createObjectURL(object);
+      made.push(url);
+      return url;
+    };
+    URL.revokeObjectURL = url => {
+      revoked.push(url);
+      revokeObjectURL(url);
+    };
+    // The element leaves the page the moment the upload has started.
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
+      started.push(this);
+      this.addEventListener('abort', () => aborted.push(this));
+      send.call(this, body);
+      element.remove();
+    };
+    try {
+      drop(element, png('left.png'), png('behind.png'));
+      await until(() => !element.isConnected, 'no upload ever started', 30_000);
+      // The second file's upload was still waiting for its token: it never starts.
+      await until(() => aborted.length === started.length, `aborted ${aborted.length} of ${started.length} uploads`);
+      expect(started, 'uploads started').to.have.length(1);
+      expect(made, 'previews made').to.have.length(2);
+      expect([...revoked].sort(), 'previews released').to.deep.equal([...made].sort());
+    } finally {
+      URL.createObjectURL = createObjectURL;
+      URL.revokeObjectURL = revokeObjectURL;
+      XMLHttpRequest.prototype.send = send;
+    }
+  });
+
+  it('an upload the server never answers is refused after the request timeout; meanwhile the note says Send waits for it', async () => {
+    const visitor = await newVisitor(env.server, 'Hung');
+    const { url } = await proxy(env.server, 'start');
+    const element = await widget(
+      visitor,
+      v =>
+        html`<support-chat
+          mode="inline"
+          hub-url=${`${url}/hubs/groupchat`}
+          api-url=${`${url}/`}
+          group=${v.groupId}
+          request-timeout="3000"
+          .tokenProvider=${() => v.token}
+        ></support-chat>`,
+    );
+    await proxy(env.server, 'failNext', { method: 'POST', path: `/chats/${visitor.groupId}/files`, hang: true });
+    drop(element, textFile('stuck.txt'));
+    await until(() => chipStates(element)[0] === 'uploading', 'no chip');
+    expect($(element, '.composer-note')?.textContent).to.equal('Send waits until the files have uploaded.');
+    await until(() => chipStates(element)[0] === 'refused', 'the hung upload was never given up', 30_000);
+    const reason = 'The file could not be uploaded: the support server did not answer.';
+    expect(refusals(element)).to.deep.equal([reason]);
+    expect($(element, '.composer-note'), 'the note once the upload is given up').to.equal(null);
+    await sendTyped(element, 'Words without the file');
+    await until(async () => (await stored(visitor)).length === 1, 'the words were never stored', 30_000);
+  });
+
+  it("the files' live region is in the panel before anything is said, then says each file once", async () => {
+    const element = await widget(await newVisitor(env.server, 'Heard'));
+    const region = $(element, '[aria-live]')!;
+    expect(region, 'the live region before any file').to.not.equal(null);
+    expect(region.textContent!.trim()).to.equal('');
+    const heard: string[] = [];
+    const listener = new MutationObserver(() => heard.push(region.textContent!.trim()));
+    listener.observe(region, { childList: true, characterData: true, subtree: true });
+    drop(element, ...Array.from({ length: 11 }, (_, i) => textFile(`n-${i + 1}.txt`)));
+    await until(() => chipStates(element).length === 11 && !chipStates(element).includes('uploading'), 'the uploads never settled', 30_000);
+    listener.disconnect();
+    expect($(element, '[aria-live]'), 'the same region').to.equal(region);
+    const started = heard.filter(words => words.includes('Uploading'));
+    expect(started, heard.join(' | ')).to.have.length(1);
+    expect(started[0]).to.match(
+      /^Uploading n-1\.txt Uploading n-2\.txt .*Uploading n-10\.txt n-11\.txt was not accepted: A message can carry at most 10 files\.$/,
+    );
+  });
 });
 
 describe('files refused by a server with small limits: 2 uploads per window, 1,000 bytes a file', () => {
@@ -221,8 +354,6 @@ describe('files refused by a server with small limits: 2 uploads per window, 1,0
     await until(() => $(element, '.attach'), 'no attach button');
     return element;
   }
-
-  const refusals = (element: SupportChat) => $$(element, '.chip .refused').map(node => node.textContent);
 
   it('a file over the limit is refused as too big, on its chip and aloud', async () => {
     const element = await widget(await newVisitor(env.server, 'Big'));
