@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { css, html } from 'lit';
 import { isWebUrl } from './linkify.js';
 import type { Attachment } from './types.js';
 
@@ -15,29 +15,39 @@ const PICTURE = /^image\/(png|jpeg|gif|webp)$/;
 export function renderFiles(files: readonly Attachment[], base: string | undefined, locale: string) {
   return html`<ul class="files">
     ${files.map(file => {
-      const href = fileUrl(file.url, base);
-      if (!href) return nothing;
+      const href = fileUrl(file, base);
+      const about = html`<bdi>${file.name}</bdi> <span class="size">${fileSize(file.size, locale)}</span>`;
+      if (!href) return html`<li>${about}</li>`;
       return html`<li>
         <a href=${href} target="_blank" rel="noopener noreferrer"
-          >${
-            PICTURE.test(file.contentType)
-              ? html`<img src=${href} alt=${file.name} width="160" height="120" loading="lazy" />`
-              : html`<bdi>${file.name}</bdi> <span class="size">${fileSize(file.size, locale)}</span>`
-          }</a
+          >${PICTURE.test(file.contentType) ? html`<img src=${href} alt=${file.name} width="160" height="120" loading="lazy" />` : about}</a
         >
       </li>`;
     })}
   </ul>`;
 }
 
-/** A file URL (often a path on the API's origin) made absolute; only http(s), as any link from the wire. */
-function fileUrl(url: string, base: string | undefined): string | undefined {
+/** The files already warned about: a message is drawn again and again, the warning is worth once. */
+const warned = new WeakSet<Attachment>();
+
+/**
+ * A file URL (often a path on the API's origin) made absolute; only http(s) on the API's own origin, where
+ * the server signs its files: a record pointing elsewhere would make the widget fetch, or link to, whatever
+ * another site serves under the file's name. Those are shown by name only, with a warning for the page.
+ */
+function fileUrl(file: Attachment, base: string | undefined): string | undefined {
   try {
-    const absolute = new URL(url, new URL(base ?? '', document.baseURI));
-    return isWebUrl(absolute.href) ? absolute.href : undefined;
+    const api = new URL(base ?? '', document.baseURI);
+    const absolute = new URL(file.url, api);
+    if (absolute.origin === api.origin && isWebUrl(absolute.href)) return absolute.href;
   } catch {
-    return undefined;
+    // Not a URL at all: as one from another origin.
   }
+  if (!warned.has(file)) {
+    warned.add(file);
+    console.warn(`support-chat: a file's URL is not on the API's origin; shown without a link`, file.url);
+  }
+  return undefined;
 }
 
 /** "2.4 MB": a file's size, in the largest unit that keeps it at 1 or more. */
