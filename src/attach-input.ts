@@ -29,17 +29,13 @@ export class AttachInput implements ReactiveController {
   tray?: import('./attachment-tray.js').AttachmentTray;
   #chunk?: Chunk;
   #loading?: Promise<Chunk>;
-  #groupId?: string;
 
   constructor(private readonly host: AttachHost) {
     host.element.addController(this);
   }
 
   hostUpdate() {
-    const group = this.host.target().groupId;
-    if (group === this.#groupId) return;
-    this.#groupId = group;
-    this.tray?.clear();
+    this.tray?.follow();
   }
 
   hostDisconnected() {
@@ -112,7 +108,8 @@ export class AttachInput implements ReactiveController {
     const files = [...(((event as DragEvent).dataTransfer ?? (event as ClipboardEvent).clipboardData)?.files ?? [])];
     this.#drag(false);
     if (files.length === 0 || this.unsupported) return;
-    event.preventDefault();
+    // A paste of files and words (a copied spreadsheet cell, say) puts the words in the box too.
+    if (!(event as ClipboardEvent).clipboardData?.types.includes('text/plain')) event.preventDefault();
     this.add(files);
   };
 

@@ -1,4 +1,5 @@
 import { css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { fileSize, listStyles } from './attachment-list.js';
 import { parseAttachment } from './hub-protocol.js';
 import type { FileStrings, SupportChatStrings } from './strings.js';
@@ -22,7 +23,7 @@ export const fileStrings: FileStrings = {
   fileUploaded: name => `${name} is ready to send.`,
   fileRemoved: name => `${name} removed.`,
   fileRefused: (name, reason) => `${name} was not accepted: ${reason}`,
-  fileTooBig: 'The file is larger than this chat takes (10 MB unless the server says otherwise).',
+  fileTooBig: 'The file is larger than this chat takes.',
   fileType: 'This kind of file is not allowed: send a picture (PNG, JPEG, GIF, WebP), a PDF or a text file.',
   tooManyFiles: max => `A message can carry at most ${max} files.`,
   fileRateLimited: seconds => `Too many files at once. Try again in ${seconds} s.`,
@@ -74,8 +75,20 @@ export class AttachmentTray {
   #chips: Chip[] = [];
   /** The latest thing said about a file, for the live region. */
   #said = '';
+  /** The conversation the chips are for. */
+  #groupId: string | undefined;
 
-  constructor(private readonly host: TrayHost) {}
+  constructor(private readonly host: TrayHost) {
+    this.#groupId = host.target().groupId;
+  }
+
+  /** Before each update of the element: in another conversation, the chips of the last one go. */
+  follow() {
+    const group = this.host.target().groupId;
+    if (group === this.#groupId) return;
+    this.#groupId = group;
+    this.clear();
+  }
 
   /** Why Send waits (a file is still on its way up), for the composer's note; undefined when it need not. */
   get waiting(): string | undefined {
@@ -141,6 +154,17 @@ export class AttachmentTray {
     this.#say(this.host.strings().fileRemoved(chip.file.name));
   }
 
+  /**
+   * The remove button was pressed: focus goes on purpose to the next chip's remove button, else the attach
+   * button, never to the page's body with the button that had it (chips are keyed, so the next one's stays).
+   */
+  #removeByButton(chip: Chip, event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    const next = button.closest('li')?.nextElementSibling?.querySelector<HTMLElement>('.remove');
+    (next ?? (button.getRootNode() as ShadowRoot).querySelector<HTMLElement>('.attach'))?.focus();
+    this.remove(chip.key);
+  }
+
   async #upload(chip: Chip) {
     const text = this.host.strings();
     const { apiBase, groupId, tokens } = this.host.target();
@@ -192,7 +216,9 @@ export class AttachmentTray {
     const text = this.host.strings();
     const locale = this.host.locale();
     return html`<ul class="chips" aria-label=${text.attachments}>
-      ${this.#chips.map(
+      ${repeat(
+        this.#chips,
+        chip => chip.key,
         chip =>
           html`<li class="chip" data-state=${chip.error ? 'refused' : chip.record ? 'done' : 'uploading'}>
             ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h9l5 5v15H6zM14 2v6h6" /></svg>`}
@@ -206,7 +232,12 @@ export class AttachmentTray {
                   : nothing
               }</span
             >
-            <button type="button" class="remove" aria-label=${text.removeFile(chip.file.name)} @click=${() => this.remove(chip.key)}>
+            <button
+              type="button"
+              class="remove"
+              aria-label=${text.removeFile(chip.file.name)}
+              @click=${(event: Event) => this.#removeByButton(chip, event)}
+            >
               ×
             </button>
           </li>`,
@@ -312,12 +343,14 @@ function post(url: URL, chip: Chip, token: string, timeout: number, progressed: 
 /** An upload that got no answer; what the chip says comes from the strings. */
 class UploadFailed extends Error {}
 
-/** What a refused chip says, decided by the status (never by the server's English), in the widget's words. */
+/**
+ * What a refused chip says, decided by the status (never by the server's English, which would not follow the
+ * widget's language), in the widget's words.
+ */
 function refusal(request: XMLHttpRequest, text: TrayStrings): string {
   const { status } = request;
   if (status === 413) return text.fileTooBig;
   if (status === 415) return text.fileType;
   if (status === 429) return text.fileRateLimited(Number(request.getResponseHeader('Retry-After')) || 10);
-  const detail = (request.response as { detail?: unknown } | null)?.detail;
-  return typeof detail === 'string' ? detail : text.serverAnswered(status);
+  return text.serverAnswered(status);
 }

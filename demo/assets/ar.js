@@ -38,7 +38,7 @@ chat.strings = {
   fileUploaded: name => `${name} جاهز للإرسال.`,
   fileRemoved: name => `أُزيل ${name}.`,
   fileRefused: (name, reason) => `لم يُقبل ${name}: ${reason}`,
-  fileTooBig: 'الملف أكبر مما تقبله هذه المحادثة (10 ميغابايت ما لم يحدد الخادم غير ذلك).',
+  fileTooBig: 'الملف أكبر مما تقبله هذه المحادثة.',
   fileType: 'هذا النوع من الملفات غير مسموح: أرسل صورة (PNG أو JPEG أو GIF أو WebP) أو ملف PDF أو ملفًا نصيًا.',
   tooManyFiles: max => `يمكن أن تحمل الرسالة ${max} ملفات على الأكثر.`,
   fileRateLimited: seconds => `ملفات كثيرة دفعة واحدة. حاول مجددًا بعد ${seconds} ث.`,

@@ -96,6 +96,15 @@ describe('attachments in the widget, against the real reference server', () => {
     });
     box.dispatchEvent(paste);
     expect(paste.defaultPrevented, 'files are not pasted into the text').to.equal(true);
+    // Files with words (a copied spreadsheet cell): the words are pasted as words as well.
+    const clipboard = withFiles(textFile('cell.txt'));
+    clipboard.setData('text/plain', 'Order 1042');
+    const mixed = new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: clipboard });
+    box.dispatchEvent(mixed);
+    expect(mixed.defaultPrevented, 'the words of a paste with files').to.equal(false);
+    await until(() => chipStates(element).join() === 'done,done,done', 'the pasted files never uploaded', 30_000);
+    $<HTMLButtonElement>(element, '.chip:last-child .remove')!.click();
+    expect(element.shadowRoot!.activeElement, 'focus after removing the last chip').to.equal($(element, '.attach'));
     await until(() => chipStates(element).join() === 'done,done', 'the pasted files never uploaded', 30_000);
 
     $<HTMLButtonElement>(element, '.chip .remove')!.focus();
@@ -103,6 +112,7 @@ describe('attachments in the widget, against the real reference server', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => chipStates(element).length === 1, 'Enter on the remove button removed nothing');
     expect($(element, '.chip .file')!.textContent).to.equal('b.txt');
+    expect(element.shadowRoot!.activeElement?.getAttribute('aria-label'), 'focus after removing a chip').to.equal('Remove b.txt');
     expect($(element, '.chips + .visually-hidden')!.textContent).to.equal('a.txt removed.');
 
     $<HTMLButtonElement>(element, 'form button[type=submit]')!.click();
@@ -318,6 +328,32 @@ describe('attachments in the widget, against the real reference server', () => {
     await until(async () => (await stored(visitor)).length === 1, 'the words were never stored', 30_000);
   });
 
+  it("an upload refused with another status says so in the widget's words, not the server's English", async () => {
+    const visitor = await newVisitor(env.server, 'Proxied');
+    const { url } = await proxy(env.server, 'start');
+    const element = await widget(
+      visitor,
+      v =>
+        html`<support-chat
+          mode="inline"
+          hub-url=${`${url}/hubs/groupchat`}
+          api-url=${`${url}/`}
+          group=${v.groupId}
+          .tokenProvider=${() => v.token}
+        ></support-chat>`,
+    );
+    await proxy(env.server, 'failNext', {
+      method: 'POST',
+      path: `/chats/${visitor.groupId}/files`,
+      status: 503,
+      headers: { 'Content-Type': 'application/problem+json' },
+      body: JSON.stringify({ status: 503, detail: 'Storage account throttled (ServerBusy).' }),
+    });
+    drop(element, textFile('busy.txt'));
+    await until(() => chipStates(element)[0] === 'refused', 'the upload was never refused', 30_000);
+    expect(refusals(element)).to.deep.equal(['The server answered 503.']);
+  });
+
   it("the files' live region is in the panel before anything is said, then says each file once", async () => {
     const element = await widget(await newVisitor(env.server, 'Heard'));
     const region = $(element, '[aria-live]')!;
@@ -359,7 +395,7 @@ describe('files refused by a server with small limits: 2 uploads per window, 1,0
     const element = await widget(await newVisitor(env.server, 'Big'));
     drop(element, textFile('big.txt', 'x'.repeat(1001)));
     await until(() => chipStates(element)[0] === 'refused', 'the big file was never refused', 30_000);
-    const reason = 'The file is larger than this chat takes (10 MB unless the server says otherwise).';
+    const reason = 'The file is larger than this chat takes.';
     expect(refusals(element)).to.deep.equal([reason]);
     expect($(element, '.chips + .visually-hidden')!.textContent).to.equal(`big.txt was not accepted: ${reason}`);
   });
