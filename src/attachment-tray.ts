@@ -298,6 +298,15 @@ export const trayStyles = [
       width: 100%;
       accent-color: var(--_accent);
     }
+    /* The files' live region (drawn by the panel from the start, empty and so of no height until now). */
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
     .chip .remove {
       min-width: 24px;
       min-height: 24px;

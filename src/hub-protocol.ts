@@ -80,22 +80,34 @@ export function parseMessage(value: unknown): ChatMessage | undefined {
     createdAt: created && !Number.isNaN(created.getTime()) ? created : undefined,
     clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : undefined,
     ...(format === 'markdown' ? { format } : {}),
-    ...(Array.isArray(attachments) && attachments.length ? { attachments: attachments.map(parseAttachment).filter(a => !!a) } : {}),
+    // No more than a message can carry (the reference server's limit): a flood of records draws nothing.
+    ...(Array.isArray(attachments) && attachments.length
+      ? {
+          attachments: attachments
+            .slice(0, 10)
+            .map(parseAttachment)
+            .filter(a => !!a),
+        }
+      : {}),
     state: 'sent',
   };
 }
 
-/** A file record (an upload's answer, or an entry of a message's `attachments`); anything else is left out. */
+/**
+ * A file record (an upload's answer, or an entry of a message's `attachments`): a whole size of no fewer than
+ * no bytes and a name no longer than a sender's; anything else is left out with a warning.
+ */
 export function parseAttachment(value: unknown): Attachment | undefined {
-  if (!isRecord(value)) return undefined;
-  const { id, name, size, contentType, url } = value;
+  const { id, name, size, contentType, url } = isRecord(value) ? value : {};
   return typeof id === 'string' &&
     typeof name === 'string' &&
-    typeof size === 'number' &&
+    name.length <= MAX_NAME_LENGTH &&
+    Number.isSafeInteger(size) &&
+    (size as number) >= 0 &&
     typeof contentType === 'string' &&
     typeof url === 'string'
-    ? { id, name, size, contentType, url }
-    : undefined;
+    ? { id, name, size: size as number, contentType, url }
+    : drop('attachment', value);
 }
 
 /** A history answer `{ chats: [...] }`: every entry parsed, the malformed ones dropped. */

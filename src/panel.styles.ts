@@ -15,16 +15,6 @@ export const panelStyles = css`
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);
   }
 
-  /* The files' live region: in the panel from the start, so its first words are announced. */
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-
   /*
    * Launcher mode: the panel is a popover, so it opens in the top layer above whatever the page stacks,
    * with no z-index to win. It sits above the launcher; the browser's popover box styles are undone.

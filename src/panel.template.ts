@@ -66,7 +66,7 @@ export function renderPanel(view: PanelView) {
       <div part="messages" class="log" role="log" aria-label=${view.heading} @scroll=${on.scroll}>${view.list}</div>
       ${view.typists.length > 0 ? html`<p class="typing" role="status">${text.typing(view.typists)}</p>` : nothing}
       ${files.tray?.render() ?? nothing}
-      <p class="visually-hidden" aria-live="polite">${files.tray?.said}</p>
+      <span class="visually-hidden" aria-live="polite">${files.tray?.said}</span>
       <form part="composer" @submit=${on.submit}>
         ${
           files.unsupported

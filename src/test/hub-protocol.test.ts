@@ -86,6 +86,27 @@ describe('parseMessage', () => {
       expect(parseMessage({ ...valid, format })!, String(format)).not.to.have.property('format');
     }
   });
+
+  it("keeps a message's well-formed file records, at most ten, and leaves out each bad one with a warning", () => {
+    const file = (n: number) => ({ id: `f${n}`, name: `file-${n}.png`, size: 1024 * n, contentType: 'image/png', url: `/files/f${n}` });
+    const bad = [
+      null,
+      'f1',
+      { ...file(1), size: -1 },
+      { ...file(1), size: 1.5 },
+      { ...file(1), size: '12' },
+      { ...file(1), size: Number.POSITIVE_INFINITY },
+      { ...file(1), name: 'x'.repeat(201) },
+      { ...file(1), url: undefined },
+    ];
+    let message: ReturnType<typeof parseMessage>;
+    const warnings = withWarnings(() => (message = parseMessage({ ...valid, attachments: [file(0), ...bad, file(9)] })));
+    expect(message!.attachments).to.deep.equal([file(0), file(9)]);
+    expect(warnings).to.have.length(bad.length);
+
+    const many = Array.from({ length: 25 }, (_, n) => file(n));
+    expect(parseMessage({ ...valid, attachments: many })!.attachments).to.deep.equal(many.slice(0, 10));
+  });
 });
 
 describe('parseHistory', () => {
