@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
 import { hubUrl, newVisitor, postOk, proxy, until, useReferenceServer, whenConnected, type Visitor } from './reference-server.js';
+import { themedWidgets } from './themes.js';
 
 // A real 4×3 PNG (as a canvas in Chromium draws it).
 const PNG =
@@ -154,37 +155,11 @@ describe('attachments in the widget, against the real reference server', () => {
   });
 
   describe('axe finds no violations with a formatted answer, a thumbnail and a chip on screen', () => {
-    const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
-      [
-        'light',
-        v => html`<support-chat open hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`,
-      ],
-      [
-        'dark',
-        v =>
-          html`<support-chat
-            open
-            theme="dark"
-            hub-url=${hubUrl(env.server)}
-            group=${v.groupId}
-            .tokenProvider=${() => v.token}
-          ></support-chat>`,
-      ],
-      [
-        'right-to-left',
-        v => html`
-          <div dir="rtl" lang="ar">
-            <support-chat
-              open
-              hub-url=${hubUrl(env.server)}
-              group=${v.groupId}
-              .tokenProvider=${() => v.token}
-              .strings=${{ heading: 'الدعم', send: 'إرسال', attach: 'أرفق ملفات', attachments: 'ملفات للإرسال', removeFile: (n: string) => `أزل ${n}` }}
-            ></support-chat>
-          </div>
-        `,
-      ],
-    ];
+    const states = themedWidgets(env, {
+      attach: 'أرفق ملفات',
+      attachments: 'ملفات للإرسال',
+      removeFile: (n: string) => `أزل ${n}`,
+    });
     for (const [state, template] of states) {
       it(`in the ${state} state`, async () => {
         const visitor = await newVisitor(env.server, state);

@@ -19,6 +19,7 @@ import {
   type Visitor,
   offsetInList,
 } from './reference-server.js';
+import { themedWidgets } from './themes.js';
 
 describe('the visitor experience, against the real reference server', () => {
   const env = useReferenceServer();
@@ -418,31 +419,7 @@ describe('the visitor experience, against the real reference server', () => {
             .tokenProvider=${() => v.token}
           ></support-chat>`,
       ],
-      [
-        'dark',
-        v =>
-          html`<support-chat
-            open
-            theme="dark"
-            hub-url=${hubUrl(env.server)}
-            group=${v.groupId}
-            .tokenProvider=${() => v.token}
-          ></support-chat>`,
-      ],
-      [
-        'right-to-left',
-        v => html`
-          <div dir="rtl" lang="ar">
-            <support-chat
-              open
-              hub-url=${hubUrl(env.server)}
-              group=${v.groupId}
-              .tokenProvider=${() => v.token}
-              .strings=${{ heading: 'الدعم', placeholder: 'اكتب رسالة…', send: 'إرسال', open: 'افتح الدردشة', close: 'أغلق الدردشة', you: 'أنت' }}
-            ></support-chat>
-          </div>
-        `,
-      ],
+      ...themedWidgets(env).filter(([name]) => name !== 'light'),
     ];
     for (const [state, template] of states) {
       it(`in the ${state} state`, async () => {

@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../define.js';
 import type { SupportChat } from '../../support-chat.js';
 import { hubUrl, newVisitor, postOk, until, useReferenceServer, type Visitor } from './reference-server.js';
+import { themedWidgets } from './themes.js';
 
 const ANSWER =
   '**Restart** the app, then:\n\n1. Open *Orders*\n2. Pick `#1042`\n\n> Saved drafts stay.\n\n```\nreset --all\n```\n\nSee [our help pages](https://example.com/help).';
@@ -65,37 +66,7 @@ describe('an agent’s formatted answer from the real reference server', () => {
   });
 
   describe('axe finds no violations with the answer on screen', () => {
-    const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
-      [
-        'light',
-        v => html`<support-chat open hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`,
-      ],
-      [
-        'dark',
-        v =>
-          html`<support-chat
-            open
-            theme="dark"
-            hub-url=${hubUrl(env.server)}
-            group=${v.groupId}
-            .tokenProvider=${() => v.token}
-          ></support-chat>`,
-      ],
-      [
-        'right-to-left',
-        v => html`
-          <div dir="rtl" lang="ar">
-            <support-chat
-              open
-              hub-url=${hubUrl(env.server)}
-              group=${v.groupId}
-              .tokenProvider=${() => v.token}
-              .strings=${{ heading: 'الدعم', placeholder: 'اكتب رسالة…', send: 'إرسال', open: 'افتح الدردشة', close: 'أغلق الدردشة', you: 'أنت' }}
-            ></support-chat>
-          </div>
-        `,
-      ],
-    ];
+    const states = themedWidgets(env);
     for (const [state, template] of states) {
       it(`in the ${state} state`, async () => {
         const visitor = await answered(state);
