@@ -169,11 +169,11 @@ public sealed class UploadConcurrencyTests(UploadConcurrencyTests.Server server)
         var form = FileSamples.Form(FileSamples.Png, "a.png", "image/png");
         var gate = new TaskCompletionSource();
         var held = new HeldBody(await form.ReadAsByteArrayAsync(), form.Headers.ContentType!.ToString(), gate.Task).Init();
+        using var reading = new MeterWatch(server.Services, "support_chat.uploads.reading");
         var first = client.PostAsync($"/chats/{visitor.GroupId}/files", held);
         var slots = server.Services.GetRequiredService<UploadSlots>();
         // Until the first upload is being read: it holds the one slot.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (slots.Free > 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
+        await reading.Until(count => count == 1, "The first upload was never read.");
         Assert.Equal(0, slots.Free);
 
         var busy = await client.PostAsync($"/chats/{visitor.GroupId}/files", FileSamples.Form(FileSamples.Png, "b.png", "image/png"));

@@ -1,3 +1,5 @@
+using SupportChat.Server.Telemetry;
+
 namespace SupportChat.Server.Files;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace SupportChat.Server.Files;
 /// uploads take a gigabyte. One over is refused at once (503 with Retry-After) rather than queued: the
 /// client retries, where a queue would only turn the overload into slow answers.
 /// </summary>
-public sealed class UploadSlots(SupportChatOptions options) : IDisposable
+public sealed class UploadSlots(SupportChatOptions options, SupportChatMetrics metrics) : IDisposable
 {
     private readonly SemaphoreSlim slots = new(options.MaxConcurrentUploads, options.MaxConcurrentUploads);
 
@@ -14,17 +16,24 @@ public sealed class UploadSlots(SupportChatOptions options) : IDisposable
     public int Free => slots.CurrentCount;
 
     /// <summary>A slot to release by disposing, or null when all are taken.</summary>
-    public IDisposable? TryTake() => slots.Wait(0) ? new Slot(slots) : null;
+    public IDisposable? TryTake()
+    {
+        if (!slots.Wait(0)) return null;
+        metrics.UploadReading();
+        return new Slot(slots, metrics);
+    }
 
     public void Dispose() => slots.Dispose();
 
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    private sealed class Slot(SemaphoreSlim slots, SupportChatMetrics metrics) : IDisposable
     {
         private int released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref released, 1) == 0) slots.Release();
+            if (Interlocked.Exchange(ref released, 1) != 0) return;
+            metrics.UploadRead();
+            slots.Release();
         }
     }
 }

@@ -17,6 +17,7 @@ public sealed class SupportChatMetrics
     public static readonly ActivitySource Traces = new(Name);
 
     private readonly UpDownCounter<long> connections;
+    private readonly UpDownCounter<long> uploadsReading;
     private readonly Counter<long> joinsRefused;
     private readonly Counter<long> messagesStored;
     private readonly Counter<long> pushes;
@@ -27,6 +28,10 @@ public sealed class SupportChatMetrics
     {
         var meter = meters.Create(Name);
         connections = meter.CreateUpDownCounter<long>("support_chat.connections", "{connection}", "Hub connections open on this instance.");
+        uploadsReading = meter.CreateUpDownCounter<long>(
+            "support_chat.uploads.reading",
+            "{upload}",
+            "Uploads being read and checked on this instance; past MaxConcurrentUploads more are answered 503.");
         joinsRefused = meter.CreateCounter<long>("support_chat.joins.refused", "{join}", "JoinGroup calls refused: a conversation the caller may not see.");
         messagesStored = meter.CreateCounter<long>("support_chat.messages.stored", "{message}", "Messages saved (a repeated clientMessageId is not counted again).");
         pushes = meter.CreateCounter<long>("support_chat.pushes", "{push}", "Messages handed to SignalR for a group, by hub method.");
@@ -41,6 +46,10 @@ public sealed class SupportChatMetrics
     public void Connected() => connections.Add(1);
 
     public void Disconnected() => connections.Add(-1);
+
+    public void UploadReading() => uploadsReading.Add(1);
+
+    public void UploadRead() => uploadsReading.Add(-1);
 
     public void JoinRefused() => joinsRefused.Add(1);
 
