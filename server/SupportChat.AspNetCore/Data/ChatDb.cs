@@ -40,6 +40,31 @@ public sealed class Group
     public int? OwnerUserId { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Whether an agent resolved the conversation and no visitor wrote since.</summary>
+    public bool Resolved { get; set; }
+
+    /// <summary>How many times it was resolved: a rating belongs to one resolution, the latest.</summary>
+    public int Resolutions { get; set; }
+
+    public DateTime? ResolvedAt { get; set; }
+    public int? ResolvedById { get; set; }
+    public DateTime? ReopenedAt { get; set; }
+    public int? ReopenedById { get; set; }
+}
+
+/// <summary>A visitor's rating of one resolution of their conversation: at most one each (unique index).</summary>
+public sealed class Rating
+{
+    public int Id { get; set; }
+    public int GroupId { get; set; }
+    public int Resolution { get; set; }
+    public int UserId { get; set; }
+    public int Score { get; set; }
+    public string? Comment { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public const int MaxComment = 1000;
 }
 
 public sealed class Chat
@@ -99,6 +124,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<Chat> Chats => Set<Chat>();
     public DbSet<ChatFile> Files => Set<ChatFile>();
+    public DbSet<Rating> Ratings => Set<Rating>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -111,6 +137,8 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<ChatFile>().ToTable("ChatFiles").Property(f => f.Id).HasMaxLength(32);
         model.Entity<ChatFile>().HasOne<Chat>().WithMany(c => c.Attachments).HasForeignKey(f => f.ChatId);
         model.Entity<ChatFile>().HasIndex(f => new { f.ChatId, f.CreatedAt });
+        model.Entity<Rating>().HasIndex(r => new { r.GroupId, r.Resolution }).IsUnique();
+        model.Entity<Rating>().Property(r => r.Comment).HasMaxLength(Rating.MaxComment);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

@@ -19,6 +19,7 @@ public sealed class GroupChatHub(
     public const string UserTyping = "UserTyping";
     public const string ConversationStarted = "ConversationStarted";
     public const string ConversationMessage = "ConversationMessage";
+    public const string ConversationState = "ConversationState";
 
     /// <summary>Not a number, so no conversation's group can have this name.</summary>
     public const string AgentsGroup = "agents";
