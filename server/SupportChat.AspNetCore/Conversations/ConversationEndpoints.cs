@@ -24,7 +24,7 @@ public static class ConversationEndpoints
     {
         var chat = app.MapGroup("/chats/{groupId:int}").RequireAuthorization(SupportChatAuth.Policy);
         chat.MapGet("/state", GetState)
-            .WithSummary("The conversation's state: open or resolved, who resolved or reopened it and when, and the latest resolution's rating.")
+            .WithSummary("The conversation's state: open or resolved, who resolved or reopened it and when, the latest resolution's rating, and the read marks the caller may see.")
             .ProducesProblem(StatusCodes.Status403Forbidden);
         chat.MapPost("/resolve", Resolve)
             .WithSummary("Agents only: marks the conversation resolved and pushes ConversationState to it and to agents watching.")
@@ -39,10 +39,11 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationStateDto>, ProblemHttpResult>> GetState(
-        int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, CancellationToken cancel)
+        int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, ReadReceipts receipts, CancellationToken cancel)
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return NotYours(groupId);
-        return TypedResults.Ok((await ConversationStates.ReadAsync(db, groupId, cancel))!);
+        var state = (await ConversationStates.ReadAsync(db, groupId, cancel))!;
+        return TypedResults.Ok(state with { ReadUpTo = await receipts.VisibleAsync(db, groupId, user.IsAgent(), cancel) });
     }
 
     private static async Task<Results<Ok<ConversationStateDto>, ProblemHttpResult>> Resolve(

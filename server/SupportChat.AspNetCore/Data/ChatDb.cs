@@ -67,6 +67,15 @@ public sealed class Rating
     public const int MaxComment = 1000;
 }
 
+/// <summary>How far one reader has read one conversation: the newest message id they saw. Only moves forward.</summary>
+public sealed class ReadMark
+{
+    public int GroupId { get; set; }
+    public int UserId { get; set; }
+    public int LastId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
 public sealed class Chat
 {
     public int Id { get; set; }
@@ -125,6 +134,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat> Chats => Set<Chat>();
     public DbSet<ChatFile> Files => Set<ChatFile>();
     public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<ReadMark> ReadMarks => Set<ReadMark>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -139,6 +149,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<ChatFile>().HasIndex(f => new { f.ChatId, f.CreatedAt });
         model.Entity<Rating>().HasIndex(r => new { r.GroupId, r.Resolution }).IsUnique();
         model.Entity<Rating>().Property(r => r.Comment).HasMaxLength(Rating.MaxComment);
+        model.Entity<ReadMark>().HasKey(m => new { m.GroupId, m.UserId });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

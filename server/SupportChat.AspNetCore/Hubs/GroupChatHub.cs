@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Conversations;
+using SupportChat.Server.Data;
 using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Hubs;
@@ -12,7 +14,7 @@ namespace SupportChat.Server.Hubs;
 [Authorize(Policy = SupportChatAuth.Policy)]
 public sealed class GroupChatHub(
     ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, SupportChatMetrics metrics,
-    ILogger<GroupChatHub> log) : Hub
+    ReadReceipts receipts, ChatDb db, ILogger<GroupChatHub> log) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
@@ -20,6 +22,7 @@ public sealed class GroupChatHub(
     public const string ConversationStarted = "ConversationStarted";
     public const string ConversationMessage = "ConversationMessage";
     public const string ConversationState = "ConversationState";
+    public const string ReadUpTo = "ReadUpTo";
 
     /// <summary>Not a number, so no conversation's group can have this name.</summary>
     public const string AgentsGroup = "agents";
@@ -71,6 +74,27 @@ public sealed class GroupChatHub(
             throw new HubException($"You may not join conversation {Named(groupId)}.");
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id));
+        if (Context.User!.IsAgent()) await Groups.AddToGroupAsync(Context.ConnectionId, AgentsIn(id));
+    }
+
+    /// <summary>
+    /// The extension for read receipts: the caller has seen the conversation up to message <paramref name="lastId"/>.
+    /// Stored as one mark per reader that only moves forward; <c>ReadUpTo</c> is pushed to the conversation at
+    /// most once per reader per interval (<see cref="ReadReceipts"/>). A mark that does not move is dropped
+    /// without a word; a conversation the caller may not see is refused.
+    /// </summary>
+    public async Task MarkRead(string groupId, int lastId)
+    {
+        if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
+        {
+            throw new HubException($"You may not mark conversation {Named(groupId)} read.");
+        }
+        var user = Context.User!;
+        var userId = user.UserId()!.Value;
+        if (await receipts.MoveAsync(db, id, userId, lastId, Context.ConnectionAborted) is { } mark)
+        {
+            await receipts.AnnounceAsync(id, userId, user.IsAgent(), mark);
+        }
     }
 
     /// <summary>
@@ -105,14 +129,19 @@ public sealed class GroupChatHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentsGroup);
     }
 
-    public Task LeaveGroup(string groupId) =>
-        int.TryParse(groupId, out var id)
-            ? Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id))
-            : Task.CompletedTask;
+    public async Task LeaveGroup(string groupId)
+    {
+        if (!int.TryParse(groupId, out var id)) return;
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, AgentsIn(id));
+    }
 
     /// <summary>A conversation as a refusal names it: its number, or else what was sent, quoted and escaped.</summary>
     private static string Named(string groupId) =>
         int.TryParse(groupId, out var id) ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : HubRefusals.Quote(groupId);
 
     public static string GroupName(int groupId) => groupId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The agents' connections in one conversation: for what its visitor may not hear.</summary>
+    public static string AgentsIn(int groupId) => $"{GroupName(groupId)}:agents";
 }

@@ -173,6 +173,25 @@ namespace SupportChat.Server.Data.Migrations.Postgres
                     b.ToTable("Ratings");
                 });
 
+            modelBuilder.Entity("SupportChat.Server.Data.ReadMark", b =>
+                {
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("GroupId", "UserId");
+
+                    b.ToTable("ReadMarks");
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.User", b =>
                 {
                     b.Property<int>("Id")

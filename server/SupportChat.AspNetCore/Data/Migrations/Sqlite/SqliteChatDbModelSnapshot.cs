@@ -162,6 +162,25 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                     b.ToTable("Ratings");
                 });
 
+            modelBuilder.Entity("SupportChat.Server.Data.ReadMark", b =>
+                {
+                    b.Property<int>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GroupId", "UserId");
+
+                    b.ToTable("ReadMarks");
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.User", b =>
                 {
                     b.Property<int>("Id")
