@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportChat.Server;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Availability;
 using SupportChat.Server.Chats;
 using SupportChat.Server.Conversations;
 using SupportChat.Server.Data;
@@ -91,6 +92,7 @@ public static class SupportChatServiceCollectionExtensions
         services.AddSingleton<NewGroupLimit>();
         services.AddSingleton<ConnectionsPerUser>();
         services.AddSingleton<ReadReceipts>();
+        services.AddSingleton<TeamAvailability>();
         services.AddSingleton<SupportChatPaths.ChatRoutes>();
         services.AddSingleton<SupportChatPaths.MappedOnce>();
         services.AddMetrics();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Availability;
 using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
 using SupportChat.Server.Security;
@@ -39,11 +40,16 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationStateDto>, ProblemHttpResult>> GetState(
-        int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, ReadReceipts receipts, CancellationToken cancel)
+        int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, ReadReceipts receipts, TeamAvailability team,
+        CancellationToken cancel)
     {
         if (!await access.CanAccessAsync(user, groupId, cancel)) return NotYours(groupId);
         var state = (await ConversationStates.ReadAsync(db, groupId, cancel))!;
-        return TypedResults.Ok(state with { ReadUpTo = await receipts.VisibleAsync(db, groupId, user.IsAgent(), cancel) });
+        return TypedResults.Ok(state with
+        {
+            ReadUpTo = await receipts.VisibleAsync(db, groupId, user.IsAgent(), cancel),
+            Availability = team.Current(),
+        });
     }
 
     private static async Task<Results<Ok<ConversationStateDto>, ProblemHttpResult>> Resolve(

@@ -15,7 +15,7 @@ public sealed record RatingDto(int Score, string? Comment, DateTime CreatedAt);
 /// A conversation's state as <c>ConversationState</c> pushes it and <c>GET /chats/{id}/state</c> answers it:
 /// <c>state</c> is "open" or "resolved"; <c>resolution</c> counts resolutions (a rating is for the latest),
 /// <c>rated</c> says whether the latest one has its rating. <c>readUpTo</c>, the read marks the caller may
-/// see, is in the GET answer only: a push goes to readers who may see different marks.
+/// see, and <c>availability</c> are in the GET answer only: a push goes to readers who may see different marks.
 /// </summary>
 public sealed record ConversationStateDto(
     int GroupId,
@@ -28,7 +28,9 @@ public sealed record ConversationStateDto(
     bool Rated,
     RatingDto? Rating,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    List<ReadUpToDto>? ReadUpTo = null);
+    List<ReadUpToDto>? ReadUpTo = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Availability.AvailabilityDto? Availability = null);
 
 public static class ConversationStates
 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Availability;
 using SupportChat.Server.Conversations;
 using SupportChat.Server.Data;
 using SupportChat.Server.Telemetry;
@@ -14,7 +15,7 @@ namespace SupportChat.Server.Hubs;
 [Authorize(Policy = SupportChatAuth.Policy)]
 public sealed class GroupChatHub(
     ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, SupportChatMetrics metrics,
-    ReadReceipts receipts, ChatDb db, ILogger<GroupChatHub> log) : Hub
+    ReadReceipts receipts, TeamAvailability team, ChatDb db, ILogger<GroupChatHub> log) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
@@ -23,6 +24,10 @@ public sealed class GroupChatHub(
     public const string ConversationMessage = "ConversationMessage";
     public const string ConversationState = "ConversationState";
     public const string ReadUpTo = "ReadUpTo";
+    public const string Availability = "Availability";
+
+    /// <summary>The connections that asked to hear <c>Availability</c> (<see cref="WatchAvailability"/>).</summary>
+    public const string AvailabilityWatchers = "availability";
 
     /// <summary>Not a number, so no conversation's group can have this name.</summary>
     public const string AgentsGroup = "agents";
@@ -46,18 +51,39 @@ public sealed class GroupChatHub(
         {
             log.LogWarning("Refused a hub connection for user {UserId}: already {Cap} open.", userId, options.MaxConnectionsPerUser);
             Context.Abort();
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
+        // An agent's connection is a console: the team is there while one is open (and its agent not away).
+        return Context.User!.IsAgent() ? team.AgentConnectedAsync(userId) : Task.CompletedTask;
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.ContainsKey(Counted))
         {
-            connections.Remove(Context.User!.UserId()!.Value);
+            var userId = Context.User!.UserId()!.Value;
+            connections.Remove(userId);
             metrics.Disconnected();
+            if (Context.User!.IsAgent()) await team.AgentDisconnectedAsync(userId);
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The extension for availability: answers whether someone is there now (<c>{ online, nextOpenAt }</c>) and
+    /// from now on pushes <c>Availability</c> to this connection whenever that changes. Opt-in, so a client that
+    /// knows nothing of it is sent nothing it has no handler for.
+    /// </summary>
+    public async Task<AvailabilityDto> WatchAvailability()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, AvailabilityWatchers);
+        return team.Current();
+    }
+
+    /// <summary>Agents only: away (true) counts as not there even with a console open; false is back. For all of the agent's consoles.</summary>
+    public Task SetAway(bool away)
+    {
+        if (!Context.User!.IsAgent()) throw new HubException("Only agents may set themselves away.");
+        return team.SetAwayAsync(Context.User!.UserId()!.Value, away);
     }
 
     public async Task JoinGroup(string groupId)
