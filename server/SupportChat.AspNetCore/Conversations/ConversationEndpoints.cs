@@ -12,6 +12,10 @@ namespace SupportChat.Server.Conversations;
 
 public sealed record RatingRequest(int? Score, string? Comment);
 
+public sealed record ContactRequest(string? Email);
+
+public sealed record ContactResponse(bool Success, string Email);
+
 /// <summary>
 /// A conversation's life beside its messages: agents resolve it, its visitor rates each resolution, anyone
 /// in it reads its state. Resolving is REST rather than a hub method, as sending is: it is stored first and
@@ -37,7 +41,43 @@ public static class ConversationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        chat.MapPost("/contact", Contact)
+            .WithSummary("The conversation's visitor leaves an email address to be answered at; agents see it in GET /groups. No email is sent.")
+            .WithDescription("400 for anything but one address (at most 254 characters); 403 for anyone but the conversation's visitor.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
+
+    /// <summary>
+    /// The visitor leaves an address to be answered at, for when nobody is there. Stored with the conversation
+    /// (a second one replaces the first) and shown to agents; no email is sent.
+    /// </summary>
+    private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> Contact(
+        int groupId, ContactRequest body, ClaimsPrincipal user, ChatDb db, CancellationToken cancel)
+    {
+        var userId = user.UserId();
+        var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId, cancel);
+        if (group is null || userId is null || group.OwnerUserId != userId)
+        {
+            return TypedResults.Problem($"Only the visitor of conversation {groupId} may leave an address in it.", statusCode: StatusCodes.Status403Forbidden, title: Refused);
+        }
+        var email = body.Email?.Trim() ?? "";
+        if (!IsEmail(email))
+        {
+            return TypedResults.Problem("The email is not an address such as name@example.com.", statusCode: StatusCodes.Status400BadRequest, title: "The address was not accepted.");
+        }
+        group.ContactEmail = email;
+        await db.SaveChangesAsync(cancel);
+        return TypedResults.Ok(new ContactResponse(true, email));
+    }
+
+    /// <summary>One address, nothing around it: a display name or a list would be something else to show an agent.</summary>
+    private static bool IsEmail(string email) =>
+        email.Length is > 0 and <= Group.MaxEmail
+        && !email.Any(char.IsWhiteSpace)
+        && System.Net.Mail.MailAddress.TryCreate(email, out var address)
+        && address.Address == email
+        && address.Host.Contains('.', StringComparison.Ordinal);
 
     private static async Task<Results<Ok<ConversationStateDto>, ProblemHttpResult>> GetState(
         int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, ReadReceipts receipts, TeamAvailability team,

@@ -51,6 +51,11 @@ public sealed class Group
     public int? ResolvedById { get; set; }
     public DateTime? ReopenedAt { get; set; }
     public int? ReopenedById { get; set; }
+
+    /// <summary>Where the visitor asked to be answered when nobody was there; shown to agents, never mailed (yet).</summary>
+    public string? ContactEmail { get; set; }
+
+    public const int MaxEmail = 254;
 }
 
 /// <summary>A visitor's rating of one resolution of their conversation: at most one each (unique index).</summary>
@@ -150,6 +155,7 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<Rating>().HasIndex(r => new { r.GroupId, r.Resolution }).IsUnique();
         model.Entity<Rating>().Property(r => r.Comment).HasMaxLength(Rating.MaxComment);
         model.Entity<ReadMark>().HasKey(m => new { m.GroupId, m.UserId });
+        model.Entity<Group>().Property(g => g.ContactEmail).HasMaxLength(Group.MaxEmail);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

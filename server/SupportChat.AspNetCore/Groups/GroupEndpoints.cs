@@ -7,8 +7,11 @@ using SupportChat.Server.Data;
 
 namespace SupportChat.Server.Groups;
 
-/// <summary>A conversation as listed; <c>lastMessage</c> and <c>lastMessageId</c> are extensions for the agent console.</summary>
-public sealed record GroupDto(int Id, string Name, int? OwnerUserId, DateTime CreatedAt, string? LastMessage, int? LastMessageId);
+/// <summary>
+/// A conversation as listed; <c>lastMessage</c>, <c>lastMessageId</c> and <c>contactEmail</c> (the address its
+/// visitor left, <c>POST /chats/{id}/contact</c>) are extensions for the agent console.
+/// </summary>
+public sealed record GroupDto(int Id, string Name, int? OwnerUserId, DateTime CreatedAt, string? LastMessage, int? LastMessageId, string? ContactEmail = null);
 
 public sealed record CreateGroupRequest(string? Name);
 
@@ -58,7 +61,7 @@ public static class GroupEndpoints
         var lastMessages = await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Message, cancel);
         var list = page
             .Select(r => new GroupDto(r.Group.Id, r.Group.Name, r.Group.OwnerUserId, r.Group.CreatedAt,
-                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null))
+                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null, r.Group.ContactEmail))
             .ToList();
         var next = more ? Cursor.Format(page[^1].LastId, page[^1].Group.Id) : null;
         return TypedResults.Ok(new GroupsResponse(list, next));
