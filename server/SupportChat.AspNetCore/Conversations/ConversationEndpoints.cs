@@ -16,6 +16,9 @@ public sealed record ContactRequest(string? Email);
 
 public sealed record ContactResponse(bool Success, string Email);
 
+/// <summary>The <c>ConversationAssigned</c> push to agents watching, and the answer to <c>POST /chats/{id}/assign</c>.</summary>
+public sealed record AssignmentDto(int GroupId, PersonDto Assignee);
+
 /// <summary>
 /// A conversation's life beside its messages: agents resolve it, its visitor rates each resolution, anyone
 /// in it reads its state. Resolving is REST rather than a hub method, as sending is: it is stored first and
@@ -41,11 +44,28 @@ public static class ConversationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        chat.MapPost("/assign", Assign)
+            .WithSummary("Agents only: assigns the conversation to the calling agent and pushes ConversationAssigned to agents watching.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         chat.MapPost("/contact", Contact)
             .WithSummary("The conversation's visitor leaves an email address to be answered at; agents see it in GET /groups. No email is sent.")
             .WithDescription("400 for anything but one address (at most 254 characters); 403 for anyone but the conversation's visitor.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>"Assign to me": the last agent to ask has it, and every console watching hears so at once.</summary>
+    private static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> Assign(
+        int groupId, ClaimsPrincipal user, ConversationAccess access, ChatDb db, IHubContext<GroupChatHub> hub, CancellationToken cancel)
+    {
+        if (!user.IsAgent()) return TypedResults.Problem("Only agents may take a conversation.", statusCode: StatusCodes.Status403Forbidden, title: Refused);
+        if (!await access.CanAccessAsync(user, groupId, cancel)) return NotYours(groupId);
+        var agentId = user.UserId()!.Value;
+        await db.Groups.Where(g => g.Id == groupId).ExecuteUpdateAsync(g => g.SetProperty(x => x.AssigneeId, agentId), cancel);
+        var name = await db.Users.Where(u => u.Id == agentId).Select(u => u.Name).FirstOrDefaultAsync(CancellationToken.None) ?? "";
+        var assignment = new AssignmentDto(groupId, new PersonDto(agentId, name));
+        await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationAssigned, assignment, CancellationToken.None);
+        return TypedResults.Ok(assignment);
     }
 
     /// <summary>

@@ -56,6 +56,18 @@ public sealed class Group
     public string? ContactEmail { get; set; }
 
     public const int MaxEmail = 254;
+
+    /// <summary>The agent who took the conversation ("assign to me"), or null.</summary>
+    public int? AssigneeId { get; set; }
+
+    /// <summary>What the visitor's widget said of them (<c>POST /visitors</c>): the page (origin and path only), IANA zone, language tag.</summary>
+    public string? PageUrl { get; set; }
+    public string? VisitorTimeZone { get; set; }
+    public string? VisitorLanguage { get; set; }
+
+    public const int MaxPageUrl = 512;
+    public const int MaxTimeZone = 64;
+    public const int MaxLanguage = 35;
 }
 
 /// <summary>A visitor's rating of one resolution of their conversation: at most one each (unique index).</summary>
@@ -156,6 +168,9 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<Rating>().Property(r => r.Comment).HasMaxLength(Rating.MaxComment);
         model.Entity<ReadMark>().HasKey(m => new { m.GroupId, m.UserId });
         model.Entity<Group>().Property(g => g.ContactEmail).HasMaxLength(Group.MaxEmail);
+        model.Entity<Group>().Property(g => g.PageUrl).HasMaxLength(Group.MaxPageUrl);
+        model.Entity<Group>().Property(g => g.VisitorTimeZone).HasMaxLength(Group.MaxTimeZone);
+        model.Entity<Group>().Property(g => g.VisitorLanguage).HasMaxLength(Group.MaxLanguage);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

@@ -24,6 +24,7 @@ public sealed class GroupChatHub(
     public const string ConversationMessage = "ConversationMessage";
     public const string ConversationState = "ConversationState";
     public const string ReadUpTo = "ReadUpTo";
+    public const string ConversationAssigned = "ConversationAssigned";
     public const string Availability = "Availability";
 
     /// <summary>The connections that asked to hear <c>Availability</c> (<see cref="WatchAvailability"/>).</summary>

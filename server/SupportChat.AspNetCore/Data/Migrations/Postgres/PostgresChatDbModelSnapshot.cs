@@ -103,6 +103,9 @@ namespace SupportChat.Server.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int?>("AssigneeId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
@@ -116,6 +119,10 @@ namespace SupportChat.Server.Data.Migrations.Postgres
 
                     b.Property<int?>("OwnerUserId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<DateTime?>("ReopenedAt")
                         .HasColumnType("timestamp with time zone");
@@ -134,6 +141,14 @@ namespace SupportChat.Server.Data.Migrations.Postgres
 
                     b.Property<int?>("ResolvedById")
                         .HasColumnType("integer");
+
+                    b.Property<string>("VisitorLanguage")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
+                    b.Property<string>("VisitorTimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 

@@ -94,6 +94,9 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AssigneeId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContactEmail")
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
@@ -107,6 +110,10 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
 
                     b.Property<int?>("OwnerUserId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ReopenedAt")
                         .HasColumnType("TEXT");
@@ -125,6 +132,14 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
 
                     b.Property<int?>("ResolvedById")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("VisitorLanguage")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorTimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
