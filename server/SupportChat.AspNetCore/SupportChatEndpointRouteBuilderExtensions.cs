@@ -52,6 +52,7 @@ public static class SupportChatEndpointRouteBuilderExtensions
         chat.MapFileEndpoints();
         chat.MapUserEndpoints();
         chat.MapVisitorEndpoints();
+        chat.MapPastConversationEndpoints();
         chat.MapGroupEndpoints();
         return app;
     }
