@@ -1,5 +1,6 @@
 using SupportChat.Server;
 using SupportChat.Server.Chats;
+using SupportChat.Server.Conversations;
 using SupportChat.Server.Files;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
@@ -47,9 +48,11 @@ public static class SupportChatEndpointRouteBuilderExtensions
         });
         chat.MapNegotiateRedirect();
         chat.MapChatEndpoints();
+        chat.MapConversationEndpoints();
         chat.MapFileEndpoints();
         chat.MapUserEndpoints();
         chat.MapVisitorEndpoints();
+        chat.MapPastConversationEndpoints();
         chat.MapGroupEndpoints();
         return app;
     }

@@ -132,6 +132,7 @@ public sealed partial class SupportChatOptions
         }
         ApplyLimitsEnvironment(configuration);
         ApplyFilesEnvironment(configuration);
+        ApplyWorkflowEnvironment(configuration);
     }
 
     /// <summary>Makes the file paths absolute, relative to the content root.</summary>

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportChat.Server;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Availability;
 using SupportChat.Server.Chats;
+using SupportChat.Server.Conversations;
 using SupportChat.Server.Data;
 using SupportChat.Server.Files;
 using SupportChat.Server.Groups;
@@ -89,6 +91,8 @@ public static class SupportChatServiceCollectionExtensions
         services.AddSingleton<NewVisitorLimit>();
         services.AddSingleton<NewGroupLimit>();
         services.AddSingleton<ConnectionsPerUser>();
+        services.AddSingleton<ReadReceipts>();
+        services.AddSingleton<TeamAvailability>();
         services.AddSingleton<SupportChatPaths.ChatRoutes>();
         services.AddSingleton<SupportChatPaths.MappedOnce>();
         services.AddMetrics();

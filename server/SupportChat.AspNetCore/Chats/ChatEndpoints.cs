@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Conversations;
 using SupportChat.Server.Data;
 using SupportChat.Server.Files;
 using SupportChat.Server.Hubs;
@@ -186,6 +187,8 @@ public static class ChatEndpoints
         metrics.Delivered(clock.GetElapsedTime(arrived));
         await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, CancellationToken.None);
         metrics.Pushed(GroupChatHub.ConversationMessage);
+        // After the message, so a client sees the message that reopened the conversation before the new state.
+        if (!user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
         span?.SetTag("support_chat.message_id", chat.Id);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId, f => urls.Describe(http, f))));

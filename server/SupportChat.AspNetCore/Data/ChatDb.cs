@@ -40,6 +40,57 @@ public sealed class Group
     public int? OwnerUserId { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Whether an agent resolved the conversation and no visitor wrote since.</summary>
+    public bool Resolved { get; set; }
+
+    /// <summary>How many times it was resolved: a rating belongs to one resolution, the latest.</summary>
+    public int Resolutions { get; set; }
+
+    public DateTime? ResolvedAt { get; set; }
+    public int? ResolvedById { get; set; }
+    public DateTime? ReopenedAt { get; set; }
+    public int? ReopenedById { get; set; }
+
+    /// <summary>Where the visitor asked to be answered when nobody was there; shown to agents, never mailed (yet).</summary>
+    public string? ContactEmail { get; set; }
+
+    public const int MaxEmail = 254;
+
+    /// <summary>The agent who took the conversation ("assign to me"), or null.</summary>
+    public int? AssigneeId { get; set; }
+
+    /// <summary>What the visitor's widget said of them (<c>POST /visitors</c>): the page (origin and path only), IANA zone, language tag.</summary>
+    public string? PageUrl { get; set; }
+    public string? VisitorTimeZone { get; set; }
+    public string? VisitorLanguage { get; set; }
+
+    public const int MaxPageUrl = 512;
+    public const int MaxTimeZone = 64;
+    public const int MaxLanguage = 35;
+}
+
+/// <summary>A visitor's rating of one resolution of their conversation: at most one each (unique index).</summary>
+public sealed class Rating
+{
+    public int Id { get; set; }
+    public int GroupId { get; set; }
+    public int Resolution { get; set; }
+    public int UserId { get; set; }
+    public int Score { get; set; }
+    public string? Comment { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public const int MaxComment = 1000;
+}
+
+/// <summary>How far one reader has read one conversation: the newest message id they saw. Only moves forward.</summary>
+public sealed class ReadMark
+{
+    public int GroupId { get; set; }
+    public int UserId { get; set; }
+    public int LastId { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 public sealed class Chat
@@ -99,6 +150,8 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<Chat> Chats => Set<Chat>();
     public DbSet<ChatFile> Files => Set<ChatFile>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<ReadMark> ReadMarks => Set<ReadMark>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -111,6 +164,13 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<ChatFile>().ToTable("ChatFiles").Property(f => f.Id).HasMaxLength(32);
         model.Entity<ChatFile>().HasOne<Chat>().WithMany(c => c.Attachments).HasForeignKey(f => f.ChatId);
         model.Entity<ChatFile>().HasIndex(f => new { f.ChatId, f.CreatedAt });
+        model.Entity<Rating>().HasIndex(r => new { r.GroupId, r.Resolution }).IsUnique();
+        model.Entity<Rating>().Property(r => r.Comment).HasMaxLength(Rating.MaxComment);
+        model.Entity<ReadMark>().HasKey(m => new { m.GroupId, m.UserId });
+        model.Entity<Group>().Property(g => g.ContactEmail).HasMaxLength(Group.MaxEmail);
+        model.Entity<Group>().Property(g => g.PageUrl).HasMaxLength(Group.MaxPageUrl);
+        model.Entity<Group>().Property(g => g.VisitorTimeZone).HasMaxLength(Group.MaxTimeZone);
+        model.Entity<Group>().Property(g => g.VisitorLanguage).HasMaxLength(Group.MaxLanguage);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

@@ -7,8 +7,30 @@ using SupportChat.Server.Data;
 
 namespace SupportChat.Server.Groups;
 
-/// <summary>A conversation as listed; <c>lastMessage</c> and <c>lastMessageId</c> are extensions for the agent console.</summary>
-public sealed record GroupDto(int Id, string Name, int? OwnerUserId, DateTime CreatedAt, string? LastMessage, int? LastMessageId);
+/// <summary>
+/// A conversation as listed; <c>lastMessage</c>, <c>lastMessageId</c> and <c>contactEmail</c> (the address its
+/// visitor left, <c>POST /chats/{id}/contact</c>) are extensions for the agent console.
+/// </summary>
+public sealed record GroupDto(int Id, string Name, int? OwnerUserId, DateTime CreatedAt, string? LastMessage, int? LastMessageId, string? ContactEmail = null)
+{
+    /// <summary>"open" or "resolved".</summary>
+    public string State { get; init; } = Conversations.ConversationStates.Open;
+
+    /// <summary>Open, and the last message is its visitor's: someone should answer.</summary>
+    public bool Waiting { get; init; }
+
+    public Conversations.PersonDto? Assignee { get; init; }
+
+    /// <summary>The visitor's name, or for an anonymous one a stable short label ("Visitor 4F2A").</summary>
+    public string? Visitor { get; init; }
+
+    public string? PageUrl { get; init; }
+    public string? TimeZone { get; init; }
+    public string? Language { get; init; }
+
+    /// <summary>The latest resolution's rating, or null.</summary>
+    public Conversations.RatingDto? Rating { get; init; }
+}
 
 public sealed record CreateGroupRequest(string? Name);
 
@@ -19,7 +41,7 @@ public static class GroupEndpoints
         var groups = app.MapGroup("/groups").RequireAuthorization(SupportChatAuth.Policy);
         groups.MapGet("", List)
             .WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.")
-            .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page.");
+            .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page. `state` filters: open, waiting (open, the visitor wrote last) or resolved. Each conversation carries its state, waiting, assignee, visitor label, page, time zone, language, contact email and rating.");
         groups.MapPost("", Create)
             .WithSummary("Creates a conversation: the team's for an agent, one's own for a registered user.")
             .WithDescription("Visitors are refused (403): their conversation comes with POST /visitors. Limited per account and per client IP (429 with Retry-After).")
@@ -33,13 +55,27 @@ public static class GroupEndpoints
     /// that order (its last message id, then its own id), so a page is stable while messages arrive.
     /// </summary>
     private static async Task<Results<Ok<GroupsResponse>, ProblemHttpResult>> List(
-        int? limit, string? before, ClaimsPrincipal user, ChatDb db, SupportChatOptions options, CancellationToken cancel)
+        int? limit, string? before, string? state, ClaimsPrincipal user, ChatDb db, SupportChatOptions options, CancellationToken cancel)
     {
         var userId = user.UserId();
         var groups = db.Groups.AsNoTracking();
         if (!user.IsAgent()) groups = groups.Where(g => g.OwnerUserId == userId);
 
-        var rows = groups.Select(g => new { Group = g, LastId = db.Chats.Where(c => c.GroupId == g.Id).Max(c => (int?)c.Id) ?? 0 });
+        var rows = groups.Select(g => new
+        {
+            Group = g,
+            LastId = db.Chats.Where(c => c.GroupId == g.Id).Max(c => (int?)c.Id) ?? 0,
+            LastUserId = db.Chats.Where(c => c.GroupId == g.Id).OrderByDescending(c => c.Id).Select(c => (int?)c.UserId).FirstOrDefault(),
+        });
+        switch (state)
+        {
+            case null: break;
+            case Conversations.ConversationStates.Open: rows = rows.Where(r => !r.Group.Resolved); break;
+            case Conversations.ConversationStates.Resolved: rows = rows.Where(r => r.Group.Resolved); break;
+            case Waiting: rows = rows.Where(r => !r.Group.Resolved && r.LastUserId != null && r.LastUserId == r.Group.OwnerUserId); break;
+            default:
+                return TypedResults.Problem($"The state filter \"{state}\" is not one of open, waiting or resolved.", statusCode: StatusCodes.Status400BadRequest);
+        }
         if (before is not null)
         {
             if (Cursor.Parse(before) is not { } cursor)
@@ -56,12 +92,40 @@ public static class GroupEndpoints
 
         var lastIds = page.Where(r => r.LastId > 0).Select(r => r.LastId).ToList();
         var lastMessages = await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Message, cancel);
+        int[] people = [.. page.SelectMany(r => new[] { r.Group.OwnerUserId, r.Group.AssigneeId }).OfType<int>().Distinct()];
+        var users = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancel);
+        var groupIds = page.Select(r => r.Group.Id).ToList();
+        var ratings = (await db.Ratings.AsNoTracking().Where(x => groupIds.Contains(x.GroupId)).ToListAsync(cancel))
+            .ToLookup(x => (x.GroupId, x.Resolution));
         var list = page
             .Select(r => new GroupDto(r.Group.Id, r.Group.Name, r.Group.OwnerUserId, r.Group.CreatedAt,
-                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null))
+                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null, r.Group.ContactEmail)
+            {
+                State = r.Group.Resolved ? Conversations.ConversationStates.Resolved : Conversations.ConversationStates.Open,
+                Waiting = !r.Group.Resolved && r.LastUserId is not null && r.LastUserId == r.Group.OwnerUserId,
+                Assignee = r.Group.AssigneeId is { } a ? new Conversations.PersonDto(a, users.GetValueOrDefault(a)?.Name ?? "") : null,
+                Visitor = r.Group.OwnerUserId is { } o && users.GetValueOrDefault(o) is { } owner ? VisitorLabel(owner) : null,
+                PageUrl = r.Group.PageUrl,
+                TimeZone = r.Group.VisitorTimeZone,
+                Language = r.Group.VisitorLanguage,
+                Rating = ratings[(r.Group.Id, r.Group.Resolutions)].Select(x => new Conversations.RatingDto(x.Score, x.Comment, x.CreatedAt)).FirstOrDefault(),
+            })
             .ToList();
         var next = more ? Cursor.Format(page[^1].LastId, page[^1].Group.Id) : null;
         return TypedResults.Ok(new GroupsResponse(list, next));
+    }
+
+    private const string Waiting = "waiting";
+
+    /// <summary>
+    /// A visitor who gave a name is called by it; every anonymous one is "Visitor", so they get a label from
+    /// their id that stays the same in every list and cannot be told from another's by counting.
+    /// </summary>
+    public static string VisitorLabel(User owner)
+    {
+        if (owner.Role != Roles.Visitor || owner.Name != Visitors.VisitorEndpoints.DefaultName) return owner.Name;
+        var hash = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(owner.Id));
+        return $"Visitor {Convert.ToHexString(hash, 0, 2)}";
     }
 
     /// <summary>A place in the list: "lastMessageId.groupId".</summary>

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SupportChat.Server.Auth;
+using SupportChat.Server.Availability;
+using SupportChat.Server.Conversations;
+using SupportChat.Server.Data;
 using SupportChat.Server.Telemetry;
 
 namespace SupportChat.Server.Hubs;
@@ -12,13 +15,20 @@ namespace SupportChat.Server.Hubs;
 [Authorize(Policy = SupportChatAuth.Policy)]
 public sealed class GroupChatHub(
     ConversationAccess access, ConnectionsPerUser connections, SupportChatOptions options, TimeProvider clock, SupportChatMetrics metrics,
-    ILogger<GroupChatHub> log) : Hub
+    ReadReceipts receipts, TeamAvailability team, ChatDb db, ILogger<GroupChatHub> log) : Hub
 {
     public const string Path = "/hubs/groupchat";
     public const string ReceiveMessage = "ReceiveMessage";
     public const string UserTyping = "UserTyping";
     public const string ConversationStarted = "ConversationStarted";
     public const string ConversationMessage = "ConversationMessage";
+    public const string ConversationState = "ConversationState";
+    public const string ReadUpTo = "ReadUpTo";
+    public const string ConversationAssigned = "ConversationAssigned";
+    public const string Availability = "Availability";
+
+    /// <summary>The connections that asked to hear <c>Availability</c> (<see cref="WatchAvailability"/>).</summary>
+    public const string AvailabilityWatchers = "availability";
 
     /// <summary>Not a number, so no conversation's group can have this name.</summary>
     public const string AgentsGroup = "agents";
@@ -42,18 +52,39 @@ public sealed class GroupChatHub(
         {
             log.LogWarning("Refused a hub connection for user {UserId}: already {Cap} open.", userId, options.MaxConnectionsPerUser);
             Context.Abort();
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
+        // An agent's connection is a console: the team is there while one is open (and its agent not away).
+        return Context.User!.IsAgent() ? team.AgentConnectedAsync(userId) : Task.CompletedTask;
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.ContainsKey(Counted))
         {
-            connections.Remove(Context.User!.UserId()!.Value);
+            var userId = Context.User!.UserId()!.Value;
+            connections.Remove(userId);
             metrics.Disconnected();
+            if (Context.User!.IsAgent()) await team.AgentDisconnectedAsync(userId);
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The extension for availability: answers whether someone is there now (<c>{ online, nextOpenAt }</c>) and
+    /// from now on pushes <c>Availability</c> to this connection whenever that changes. Opt-in, so a client that
+    /// knows nothing of it is sent nothing it has no handler for.
+    /// </summary>
+    public async Task<AvailabilityDto> WatchAvailability()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, AvailabilityWatchers);
+        return team.Current();
+    }
+
+    /// <summary>Agents only: away (true) counts as not there even with a console open; false is back. For all of the agent's consoles.</summary>
+    public Task SetAway(bool away)
+    {
+        if (!Context.User!.IsAgent()) throw new HubException("Only agents may set themselves away.");
+        return team.SetAwayAsync(Context.User!.UserId()!.Value, away);
     }
 
     public async Task JoinGroup(string groupId)
@@ -70,6 +101,27 @@ public sealed class GroupChatHub(
             throw new HubException($"You may not join conversation {Named(groupId)}.");
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id));
+        if (Context.User!.IsAgent()) await Groups.AddToGroupAsync(Context.ConnectionId, AgentsIn(id));
+    }
+
+    /// <summary>
+    /// The extension for read receipts: the caller has seen the conversation up to message <paramref name="lastId"/>.
+    /// Stored as one mark per reader that only moves forward; <c>ReadUpTo</c> is pushed to the conversation at
+    /// most once per reader per interval (<see cref="ReadReceipts"/>). A mark that does not move is dropped
+    /// without a word; a conversation the caller may not see is refused.
+    /// </summary>
+    public async Task MarkRead(string groupId, int lastId)
+    {
+        if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
+        {
+            throw new HubException($"You may not mark conversation {Named(groupId)} read.");
+        }
+        var user = Context.User!;
+        var userId = user.UserId()!.Value;
+        if (await receipts.MoveAsync(db, id, userId, lastId, Context.ConnectionAborted) is { } mark)
+        {
+            await receipts.AnnounceAsync(id, userId, user.IsAgent(), mark);
+        }
     }
 
     /// <summary>
@@ -104,14 +156,19 @@ public sealed class GroupChatHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentsGroup);
     }
 
-    public Task LeaveGroup(string groupId) =>
-        int.TryParse(groupId, out var id)
-            ? Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id))
-            : Task.CompletedTask;
+    public async Task LeaveGroup(string groupId)
+    {
+        if (!int.TryParse(groupId, out var id)) return;
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, AgentsIn(id));
+    }
 
     /// <summary>A conversation as a refusal names it: its number, or else what was sent, quoted and escaped.</summary>
     private static string Named(string groupId) =>
         int.TryParse(groupId, out var id) ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : HubRefusals.Quote(groupId);
 
     public static string GroupName(int groupId) => groupId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The agents' connections in one conversation: for what its visitor may not hear.</summary>
+    public static string AgentsIn(int groupId) => $"{GroupName(groupId)}:agents";
 }

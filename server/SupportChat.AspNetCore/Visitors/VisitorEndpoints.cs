@@ -11,7 +11,7 @@ using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Visitors;
 
-public sealed record VisitorRequest(string? Name);
+public sealed record VisitorRequest(string? Name, string? PageUrl = null, string? TimeZone = null, string? Language = null);
 
 public sealed record VisitorResponse(string Token, int UserId, int GroupId);
 
@@ -23,12 +23,12 @@ public sealed record VisitorResponse(string Token, int UserId, int GroupId);
 public static class VisitorEndpoints
 {
     public const string CookieName = "supportchat_visitor";
-    private const string DefaultName = "Visitor";
+    public const string DefaultName = "Visitor";
 
     public static void MapVisitorEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/visitors", Start)
             .WithSummary("An anonymous visitor and their own conversation: what a widget's token-url points at.")
-            .WithDescription("Sets an HttpOnly cookie, so the same browser gets a fresh token for the same conversation next time. The body { name } is optional.")
+            .WithDescription("Sets an HttpOnly cookie, so the same browser gets a fresh token for the same conversation next time. The body { name, pageUrl, timeZone, language } is optional; the last three are shown to agents, and a value that is not an http(s) address, an IANA time zone or a language tag is left out.")
             .Accepts<VisitorRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
@@ -37,7 +37,8 @@ public static class VisitorEndpoints
         CancellationToken cancel)
     {
         // The body is optional: a token-url call from the widget sends none.
-        var name = await ReadName(http, cancel);
+        var body = await ReadBody(http, cancel);
+        var name = Name(body);
 
         var user = http.Request.Cookies[CookieName] is { Length: > 0 } secret
             ? await db.Users.FirstOrDefaultAsync(u => u.VisitorKeyHash == Hash(secret) && u.Role == Roles.Visitor, cancel)
@@ -74,6 +75,7 @@ public static class VisitorEndpoints
             group = new Group { Name = $"Conversation with {user.Name}", OwnerUserId = user.Id, CreatedAt = clock.GetUtcNow().UtcDateTime };
             db.Groups.Add(group);
         }
+        VisitorContext.Apply(group, body);
         await db.SaveChangesAsync(cancel);
         if (started)
         {
@@ -85,19 +87,22 @@ public static class VisitorEndpoints
         return TypedResults.Ok(new VisitorResponse(tokens.Issue(user), user.Id, group.Id));
     }
 
-    private static async Task<string?> ReadName(HttpContext http, CancellationToken cancel)
+    private static async Task<VisitorRequest?> ReadBody(HttpContext http, CancellationToken cancel)
     {
         if (!http.Request.HasJsonContentType() || http.Request.ContentLength == 0) return null;
-        VisitorRequest? body;
         try
         {
-            body = await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
+            return await http.Request.ReadFromJsonAsync<VisitorRequest>(cancel);
         }
         catch (JsonException error)
         {
             // Read by hand, since the body is optional: one that is not JSON is a 400, as minimal APIs make it for a bound body.
             throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error);
         }
+    }
+
+    private static string? Name(VisitorRequest? body)
+    {
         var name = body?.Name?.Trim();
         return string.IsNullOrEmpty(name) ? null : name[..Math.Min(name.Length, 100)];
     }
