@@ -1,22 +1,43 @@
 // The agent console: signs in, lists every conversation and answers in one with <support-chat mode="inline">.
-// The list is live: the server tells this page of each conversation that starts and each message in any
-// (`WatchConversations` on the hub), and the console counts what the agent has not read yet. Built by rollup
-// with the SignalR client into /dist/demo/agent.js. The token lives in this module's memory only.
+// The list is live: the server tells this page of each conversation that starts, each message in any, each
+// change of state and each assignment (`WatchConversations` on the hub), and the console counts what the
+// agent has not read yet. Agents share it: filters by state, "Assign to me" and "Resolve", and a second
+// agent's console sees both at once. The conversation itself (messages, receipts, ratings) is the widget's:
+// this page draws only the list and the facts about the visitor. Built by rollup with the SignalR client
+// into /dist/demo/agent.js. The token lives in this module's memory only. Every value from the server is
+// shown as text (textContent), never as markup.
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { dateTime, isWebAddress, languageName, localTime, pageLabel, preview } from './agent-format.js';
 
 const signIn = document.querySelector('#sign-in');
 const signInError = document.querySelector('#sign-in-error');
 const consoleView = document.querySelector('#console');
+const filters = document.querySelector('#filters');
 const list = document.querySelector('#conversations');
+const empty = document.querySelector('#empty');
 const live = document.querySelector('#live');
 const chat = document.querySelector('#chat');
 const pick = document.querySelector('#pick');
+const details = document.querySelector('#details');
+const visitorHeading = document.querySelector('#visitor');
+const stateBadge = document.querySelector('#state');
+const facts = document.querySelector('#facts');
+const assignButton = document.querySelector('#assign');
+const resolveButton = document.querySelector('#resolve');
+const actionError = document.querySelector('#action-error');
 
 let token;
 let me;
 let selected;
-/** Conversation id → { id, name, lastMessage, lastMessageId, unread }, shown most recent first. */
+let filter = 'all';
+/**
+ * Conversation id → the row of GET /groups (visitor, pageUrl, timeZone, language, state, waiting, assignee,
+ * contactEmail, rating …) kept current by pushes, plus `unread`, the last message's `format` and
+ * `attachments` when a push told them, and who resolved or reopened it when its state was read or pushed.
+ */
 const conversations = new Map();
+
+const STATE_NAMES = { open: 'Open', waiting: 'Waiting for a reply', resolved: 'Resolved' };
 
 signIn.addEventListener('submit', async event => {
   event.preventDefault();
@@ -40,6 +61,19 @@ signIn.addEventListener('submit', async event => {
   await watch();
 });
 
+filters.addEventListener('click', event => {
+  const button = event.target.closest('button[data-filter]');
+  if (!button) return;
+  filter = button.dataset.filter;
+  for (const other of filters.querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === button));
+  render();
+  // The first page of all conversations may not hold every resolved one: the server's filter fills in the rest.
+  if (filter !== 'all') void load(filter);
+});
+
+assignButton.addEventListener('click', () => act('assign', ({ groupId, assignee }) => assign(groupId, assignee)));
+resolveButton.addEventListener('click', () => act('resolve', applyState));
+
 /** The user id in the token, to tell the agent's own messages from the visitors'. */
 function userIdOf(jwt) {
   const claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
@@ -54,44 +88,136 @@ async function watch() {
     .build();
   connection.on('ConversationStarted', group => {
     if (conversations.has(String(group.id))) return;
-    conversations.set(String(group.id), { ...group, unread: 0 });
+    conversations.set(String(group.id), { ...group, state: 'open', unread: 0 });
     render();
-    announce(`New conversation: ${group.name}`);
+    // The push names the conversation only; the list says who the visitor is and where they write from.
+    void load().then(() => announce(`New conversation: ${labelOf(conversations.get(String(group.id)) ?? group)}`));
   });
   connection.on('ConversationMessage', message => {
     const conversation = conversations.get(String(message.groupId));
     // A conversation from before this page's list (or its reconnect) was loaded: load the list again.
     if (!conversation) return void load();
-    if (message.id <= (conversation.lastMessageId ?? 0)) return;
-    conversation.lastMessage = message.message;
-    conversation.lastMessageId = message.id;
-    if (String(message.groupId) !== selected && message.userId !== me) conversation.unread++;
-    render();
+    if (message.id > (conversation.lastMessageId ?? 0)) {
+      conversation.lastMessage = message.message;
+      conversation.lastMessageId = message.id;
+      conversation.format = message.format;
+      conversation.attachments = message.attachments;
+      // As the server counts it: waiting while its visitor wrote last. A message that reopens a resolved
+      // conversation comes before its new state.
+      conversation.waiting = message.userId === conversation.ownerUserId;
+      if (String(message.groupId) !== selected && message.userId !== me) conversation.unread++;
+      render();
+    }
+    // Only its start was pushed, which does not say who the visitor is: with a message it is first in the list.
+    if (conversation.visitor === undefined) void load();
   });
+  connection.on('ConversationState', applyState);
+  connection.on('ConversationAssigned', ({ groupId, assignee }) => assign(groupId, assignee));
   // After a reconnect the pushes in between are gone: the list is fetched again (unread counts stay).
   connection.onreconnected(async () => {
     await connection.invoke('WatchConversations');
     await load();
+    if (selected) await loadState(selected);
   });
   await connection.start();
   await connection.invoke('WatchConversations');
   await load();
+  // The visitors' local times move on while the agent reads: the rows' clocks follow the minute.
+  setInterval(tick, 15_000);
 }
 
-async function load() {
-  const response = await fetch('/groups', { headers: { Authorization: `Bearer ${token}` } });
+/** GET /groups, optionally one state only; rows replace what the list knew, unread counts stay. */
+async function load(state) {
+  const response = await fetch(state ? `/groups?state=${state}` : '/groups', { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) return;
   const { groups } = await response.json();
   for (const group of groups) {
     const known = conversations.get(String(group.id));
-    conversations.set(String(group.id), { ...group, unread: known?.unread ?? 0 });
+    conversations.set(String(group.id), {
+      ...known,
+      ...group,
+      unread: known?.unread ?? 0,
+      // The list tells only the text of the last message: what a push said of the same message stays.
+      format: known?.lastMessageId === group.lastMessageId ? known.format : undefined,
+      attachments: known?.lastMessageId === group.lastMessageId ? known.attachments : undefined,
+    });
   }
   render();
 }
 
+/** Who resolved or reopened the conversation and when: the list does not say, its state does. */
+async function loadState(groupId) {
+  const response = await fetch(`/chats/${groupId}/state`, { headers: { Authorization: `Bearer ${token}` } });
+  if (response.ok) applyState(await response.json());
+}
+
+function applyState(state) {
+  const conversation = conversations.get(String(state.groupId));
+  if (!conversation) return;
+  Object.assign(conversation, {
+    state: state.state,
+    resolvedAt: state.resolvedAt,
+    resolvedBy: state.resolvedBy,
+    reopenedAt: state.reopenedAt,
+    reopenedBy: state.reopenedBy,
+    rating: state.rating,
+  });
+  render();
+}
+
+function assign(groupId, assignee) {
+  const conversation = conversations.get(String(groupId));
+  if (!conversation) return;
+  conversation.assignee = assignee;
+  render();
+}
+
+/** POST /chats/{id}/assign or /resolve for the open conversation; a refusal shows the server's sentence. */
+async function act(action, apply) {
+  const groupId = selected;
+  const used = document.activeElement;
+  actionError.textContent = '';
+  const response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
+    return;
+  }
+  apply(body);
+  // The button used hides itself (assigned to me, resolved): the keyboard stays with the conversation's facts.
+  if (used?.hidden) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
+}
+
+/** What the list calls a conversation: its visitor's name or label, else (a push not yet described) its name. */
+const labelOf = conversation => conversation.visitor ?? conversation.name;
+
+function stateOf(conversation) {
+  if (conversation.state === 'resolved') return 'resolved';
+  return conversation.waiting ? 'waiting' : 'open';
+}
+
+function shown(conversation) {
+  const state = stateOf(conversation);
+  if (filter === 'all') return true;
+  // "Open" is every conversation not resolved, as the server's own filter: waiting ones too.
+  return filter === 'open' ? state !== 'resolved' : state === filter;
+}
+
 function render() {
-  const sorted = [...conversations.values()].sort((a, b) => (b.lastMessageId ?? 0) - (a.lastMessageId ?? 0) || b.id - a.id);
+  const sorted = [...conversations.values()].filter(shown).sort((a, b) => (b.lastMessageId ?? 0) - (a.lastMessageId ?? 0) || b.id - a.id);
+  // A push rebuilds the list: whoever was on a row with the keyboard stays on it.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.group : undefined;
   list.replaceChildren(...sorted.map(renderConversation));
+  if (focused) list.querySelector(`[data-group="${focused}"]`)?.focus();
+  empty.hidden = sorted.length > 0;
+  renderDetails();
+}
+
+function text(tag, className, content) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  element.textContent = content;
+  return element;
 }
 
 function renderConversation(conversation) {
@@ -100,38 +226,120 @@ function renderConversation(conversation) {
   button.type = 'button';
   button.dataset.group = String(conversation.id);
   button.setAttribute('aria-current', String(String(conversation.id) === selected));
-  const name = document.createElement('strong');
-  name.textContent = conversation.name;
-  const last = document.createElement('span');
-  last.className = 'last';
-  last.textContent = conversation.lastMessage ?? 'No messages yet';
-  button.append(name, last);
+  const state = stateOf(conversation);
+  const top = text('span', 'top', '');
+  top.append(text('strong', 'who', labelOf(conversation)), text('span', `state ${state}`, STATE_NAMES[state]));
+  button.append(top);
+  const page = pageLabel(conversation.pageUrl);
+  const time = localTime(conversation.timeZone);
+  const language = languageName(conversation.language);
+  if (page || time || language) {
+    const meta = text('span', 'meta', '');
+    if (page) meta.append(text('span', 'page', page));
+    if (time) {
+      const clock = text('span', 'local-time', time);
+      clock.dataset.zone = conversation.timeZone;
+      meta.append(clock);
+    }
+    if (language) meta.append(text('span', 'language', language));
+    button.append(meta);
+  }
+  button.append(text('span', 'last', preview({ message: conversation.lastMessage, ...conversation }, conversation.lastMessageId != null)));
+  const more = [
+    conversation.assignee ? `Assigned to ${assigneeName(conversation.assignee)}` : undefined,
+    conversation.rating ? `Rated ${conversation.rating.score} of 5` : undefined,
+    conversation.contactEmail,
+  ].filter(Boolean);
+  if (more.length > 0) button.append(text('span', 'more', more.join(' · ')));
   if (conversation.unread > 0) {
-    const unread = document.createElement('span');
-    unread.className = 'unread';
-    unread.textContent = String(conversation.unread);
+    const unread = text('span', 'unread', String(conversation.unread));
     // Read out as words; the number alone is for the eye.
     unread.setAttribute('aria-label', conversation.unread === 1 ? '1 unread message' : `${conversation.unread} unread messages`);
     button.append(unread);
   }
-  button.addEventListener('click', () => open(String(conversation.id), conversation.name));
+  button.addEventListener('click', () => open(String(conversation.id)));
   item.append(button);
   return item;
 }
 
-function open(groupId, name) {
+const assigneeName = assignee => (assignee.userId === me ? 'you' : assignee.name || `agent ${assignee.userId}`);
+
+/** The person who did something: the conversation's own visitor by their label, an agent by name. */
+function personName(conversation, person) {
+  if (person.userId === conversation.ownerUserId) return labelOf(conversation);
+  return person.userId === me ? 'you' : person.name;
+}
+
+/** The open conversation's facts, its state and what the agent may do with it. */
+function renderDetails() {
+  const conversation = selected && conversations.get(selected);
+  details.hidden = !conversation;
+  if (!conversation) return;
+  visitorHeading.textContent = labelOf(conversation);
+  const state = stateOf(conversation);
+  stateBadge.className = `state ${state}`;
+  stateBadge.textContent = STATE_NAMES[state];
+  const rows = [];
+  if (conversation.pageUrl) rows.push(['Page', pageLink(conversation.pageUrl)]);
+  const time = localTime(conversation.timeZone);
+  if (time) rows.push(['Local time', time]);
+  if (conversation.language) rows.push(['Language', languageName(conversation.language)]);
+  if (conversation.contactEmail) rows.push(['Email', conversation.contactEmail]);
+  rows.push(['Assigned to', conversation.assignee ? assigneeName(conversation.assignee) : 'nobody']);
+  if (conversation.rating) {
+    const { score, comment } = conversation.rating;
+    rows.push(['Rating', comment ? `${score} of 5: “${comment}”` : `${score} of 5`]);
+  }
+  if (conversation.state === 'resolved' && conversation.resolvedBy) {
+    rows.push(['Resolved', `by ${personName(conversation, conversation.resolvedBy)}, ${dateTime(conversation.resolvedAt)}`]);
+  }
+  if (conversation.reopenedBy) {
+    rows.push(['Reopened', `by ${personName(conversation, conversation.reopenedBy)}, ${dateTime(conversation.reopenedAt)}`]);
+  }
+  facts.replaceChildren(
+    ...rows.map(([term, value]) => {
+      const row = document.createElement('div');
+      row.append(text('dt', '', term));
+      const definition = document.createElement('dd');
+      definition.append(value);
+      row.append(definition);
+      return row;
+    }),
+  );
+  assignButton.hidden = conversation.assignee?.userId === me;
+  resolveButton.hidden = conversation.state === 'resolved';
+}
+
+/** The visitor's page as a link when it is a web address, else as the text it is. */
+function pageLink(url) {
+  if (!isWebAddress(url)) return url;
+  const link = text('a', '', pageLabel(url));
+  link.href = url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  return link;
+}
+
+function tick() {
+  for (const clock of document.querySelectorAll('[data-zone]')) clock.textContent = localTime(clock.dataset.zone) ?? '';
+  if (selected) renderDetails();
+}
+
+function open(groupId) {
+  const conversation = conversations.get(groupId);
   selected = groupId;
-  chat.heading = name;
+  chat.heading = conversation ? labelOf(conversation) : '';
   chat.group = groupId;
   chat.hidden = false;
   pick.hidden = true;
-  const conversation = conversations.get(groupId);
+  actionError.textContent = '';
   if (conversation) conversation.unread = 0;
   render();
   list.querySelector(`[data-group="${groupId}"]`)?.focus();
+  void loadState(groupId);
 }
 
 /** Said once by screen readers, politely: the list itself changes too often to be a live region. */
-function announce(text) {
-  live.textContent = text;
+function announce(message) {
+  live.textContent = message;
 }
