@@ -1,6 +1,6 @@
 // `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
-// and dark, left-to-right and the Arabic page right-to-left, with a sent picture and a file chip, the agent console, and
-// the three-theme page) and writes PNGs to screenshots/.
+// and dark, left-to-right and the Arabic page right-to-left, with a sent picture and a file chip, the agent console, the
+// console with filters, and the three-theme page) and writes PNGs to screenshots/.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -81,6 +81,59 @@ async function withFiles(page) {
   await attach(page, { name: 'order-NW-1042.txt', mimeType: 'text/plain', buffer: Buffer.from('Order NW-1042, Tuesday') });
 }
 
+/**
+ * The agent console as a team shares it: visitors from different pages, time zones and languages, one
+ * assigned, one resolved and rated, one who left an email; the "Open" filter on and a conversation open.
+ */
+async function consoleWithFilters(context) {
+  const token = await agentToken();
+  const post = async (path, body, bearer = token) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+      body: JSON.stringify(body ?? {}),
+    });
+    return response.json();
+  };
+  const visitor = about => post('/visitors', about, '');
+  const say = (who, message) => post(`/chats/${who.groupId}`, { groupId: String(who.groupId), message }, who.token);
+  const lena = await visitor({
+    name: 'Lena Fischer',
+    pageUrl: `${server.url}/subscriptions`,
+    timeZone: 'Europe/Berlin',
+    language: 'de-DE',
+  });
+  const tokyo = await visitor({ pageUrl: `${server.url}/beans/yirgacheffe`, timeZone: 'Asia/Tokyo', language: 'ja' });
+  const toronto = await visitor({ pageUrl: `${server.url}/gear`, timeZone: 'America/Toronto', language: 'fr-CA' });
+  await say(toronto, 'Is the hand grinder back in stock?');
+  await post(`/chats/${toronto.groupId}`, {
+    groupId: String(toronto.groupId),
+    message: 'It is: **12 left**, shipping Tuesday.',
+    format: 'markdown',
+  });
+  await post(`/chats/${toronto.groupId}/resolve`);
+  await post(`/chats/${toronto.groupId}/rating`, { score: 5, comment: 'Fast answer, thank you!' }, toronto.token);
+  await say(tokyo, 'Do you ship whole beans to Japan?');
+  await post(`/chats/${tokyo.groupId}/contact`, { email: 'haruto@example.com' }, tokyo.token);
+  await say(lena, 'Can I pause my subscription for two weeks?');
+  await post(`/chats/${lena.groupId}/assign`);
+
+  const page = await context.newPage();
+  await page.goto(`${server.url}/agent.html`);
+  await page.fill('input[name=email]', AGENT.email);
+  await page.fill('input[name=password]', AGENT.password);
+  const listed = page.waitForResponse(response => response.url().endsWith('/groups'));
+  await page.click('button[type=submit]');
+  await listed;
+  const filtered = page.waitForResponse(response => response.url().includes('/groups?state=open'));
+  await page.click('#filters [data-filter="open"]');
+  await filtered;
+  await page.click(`#conversations button[data-group="${lena.groupId}"]`);
+  await page.waitForFunction(() => document.querySelector('#chat').messages.length === 1);
+  await page.locator('#facts').waitFor();
+  return page;
+}
+
 async function shot(page, name) {
   // Screenshots of the settled page: no panel caught mid-animation.
   await page.evaluate(() =>
@@ -121,6 +174,9 @@ try {
   await agent.waitForFunction(() => document.querySelector('#chat').shadowRoot.querySelector('.formatted strong'));
   await agent.screenshot({ path: `${OUT}/desktop-agent-console.png` });
   written.push(`${OUT}/desktop-agent-console.png`);
+  const filters = await consoleWithFilters(context);
+  await filters.screenshot({ path: `${OUT}/desktop-agent-console-filters.png` });
+  written.push(`${OUT}/desktop-agent-console-filters.png`);
   const themes = await context.newPage();
   await themes.goto(`${server.url}/themes.html`);
   await themes.waitForFunction(() => [...document.querySelectorAll('support-chat')].every(chat => chat.status === 'connected'));

@@ -71,16 +71,16 @@ function decodePath(path) {
 }
 
 /**
- * The last message as one line: its text (markdown as the words it shows, not its markup), or its files
- * when it has no text. `known` says there is a message at all: the list answers only its text, so a
- * message of files alone is "" there.
+ * The last message as one line: its text (markdown as the words it shows, not its markup), or, for a
+ * message of files alone, `files: true` and the file's name or how many there are. `known` says there is a
+ * message at all: the list answers only a message's text, so a message of files alone is "" there.
  */
 export function preview({ message, format, attachments }, known) {
   const text = format === 'markdown' ? plainText(message ?? '') : (message ?? '');
-  if (text.trim() !== '') return text.replace(/\s+/g, ' ').trim();
-  if (attachments?.length === 1) return `📎 ${attachments[0].name}`;
-  if (attachments?.length > 1) return `📎 ${attachments.length} files`;
-  return known ? '📎 Files' : 'No messages yet';
+  if (text.trim() !== '') return { text: text.replace(/\s+/g, ' ').trim(), files: false };
+  if (attachments?.length === 1) return { text: attachments[0].name, files: true };
+  if (attachments?.length > 1) return { text: `${attachments.length} files`, files: true };
+  return known ? { text: 'Files', files: true } : { text: 'No messages yet', files: false };
 }
 
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

@@ -244,7 +244,7 @@ function renderConversation(conversation) {
     if (language) meta.append(text('span', 'language', language));
     button.append(meta);
   }
-  button.append(text('span', 'last', preview({ message: conversation.lastMessage, ...conversation }, conversation.lastMessageId != null)));
+  button.append(renderPreview(conversation));
   const more = [
     conversation.assignee ? `Assigned to ${assigneeName(conversation.assignee)}` : undefined,
     conversation.rating ? `Rated ${conversation.rating.score} of 5` : undefined,
@@ -260,6 +260,24 @@ function renderConversation(conversation) {
   button.addEventListener('click', () => open(String(conversation.id)));
   item.append(button);
   return item;
+}
+
+/** The last message's words, or a paperclip (the widget's own) and the file for a message of files alone. */
+function renderPreview(conversation) {
+  const { text: words, files } = preview({ ...conversation, message: conversation.lastMessage }, conversation.lastMessageId != null);
+  const last = text('span', 'last', words);
+  if (files) {
+    const svg = 'http://www.w3.org/2000/svg';
+    const icon = document.createElementNS(svg, 'svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('role', 'img');
+    icon.setAttribute('aria-label', 'File:');
+    const path = document.createElementNS(svg, 'path');
+    path.setAttribute('d', 'M16 6v10a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10a1 1 0 0 1-2 0V6');
+    icon.append(path);
+    last.prepend(icon);
+  }
+  return last;
 }
 
 const assigneeName = assignee => (assignee.userId === me ? 'you' : assignee.name || `agent ${assignee.userId}`);
