@@ -281,45 +281,57 @@ const fact = (page, term) =>
     .textContent();
 
 describe('the last message in the list', () => {
-  it('is plain words for a formatted answer, and the file for a message of files alone', async () => {
-    const visitor = await newVisitor();
-    await say(visitor, 'Here is my receipt');
-    const { context, page, problems } = await openConsole();
+  it('is plain words for a formatted answer, and the file for a message of files alone, pushed or listed', async () => {
+    const answered = await newVisitor();
+    const sender = await newVisitor();
+    await say(answered, 'When does it ship?');
+    await say(sender, 'Here is my receipt');
+    const first = await openConsole();
+    const second = await openConsole();
     try {
-      const last = row(page, visitor.groupId).locator('.last');
-      await agentSays(
-        visitor.groupId,
-        '**It left us on Tuesday.** Follow it [here](https://track.example/NW-1042) with `NW-1042` &amp; <b>x</b>',
-        {
-          format: 'markdown',
-        },
+      const markdown = '**It left us on Tuesday.** Follow it [here](https://track.example/NW-1042) with `NW-1042` &amp; <b>x</b>';
+      const words = 'It left us on Tuesday. Follow it here with NW-1042 & <b>x</b>';
+      await agentSays(answered.groupId, markdown, { format: 'markdown' });
+      await first.page.waitForFunction(
+        ([id, expected]) => document.querySelector(`[data-group="${id}"] .last`)?.textContent === expected,
+        [answered.groupId, words],
       );
-      await page.waitForFunction(
-        id => document.querySelector(`[data-group="${id}"] .last`)?.textContent.startsWith('It left'),
-        visitor.groupId,
-      );
-      assert.equal(await last.textContent(), 'It left us on Tuesday. Follow it here with NW-1042 & <b>x</b>');
 
       const form = new FormData();
       form.append('file', new Blob(['Order NW-1042, Tuesday'], { type: 'text/plain' }), 'receipt.txt');
-      const upload = await fetch(`${server.url}/chats/${visitor.groupId}/files`, {
+      const upload = await fetch(`${server.url}/chats/${sender.groupId}/files`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${visitor.token}` },
+        headers: { Authorization: `Bearer ${sender.token}` },
         body: form,
       });
       assert.equal(upload.status, 201, await upload.clone().text());
-      const file = await upload.json();
-      await say(visitor, '', { attachments: [file.id] });
-      await page.waitForFunction(
-        id => document.querySelector(`[data-group="${id}"] .last`)?.textContent === 'receipt.txt',
-        visitor.groupId,
+      await say(sender, '', { attachments: [(await upload.json()).id] });
+      const shownFile = async page => {
+        const last = row(page, sender.groupId).locator('.last');
+        await page.waitForFunction(
+          id => document.querySelector(`[data-group="${id}"] .last`)?.textContent === 'receipt.txt',
+          sender.groupId,
+        );
+        // A paperclip before the name, read out as "File:".
+        assert.equal(await last.getByRole('img', { name: 'File:' }).count(), 1);
+        await assertSeen(last.locator('svg'), 'the paperclip');
+      };
+      await shownFile(first.page);
+
+      // A console that loads the list afterwards shows the same: the list's text alone would be markup and "".
+      await second.page.reload();
+      await second.page.fill('input[name=email]', AGENT.email);
+      await second.page.fill('input[name=password]', AGENT.password);
+      await second.page.click('button[type=submit]');
+      await second.page.waitForFunction(
+        ([id, expected]) => document.querySelector(`[data-group="${id}"] .last`)?.textContent === expected,
+        [answered.groupId, words],
       );
-      // A paperclip before the name, read out as "File:".
-      assert.equal(await last.getByRole('img', { name: 'File:' }).count(), 1);
-      await assertSeen(last.locator('svg'), 'the paperclip');
-      assert.deepEqual(problems, []);
+      await shownFile(second.page);
+      assert.deepEqual([...first.problems, ...second.problems], []);
     } finally {
-      await context.close();
+      await first.context.close();
+      await second.context.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
 // and dark, left-to-right and the Arabic page right-to-left, with a sent picture and a file chip, the agent console, the
-// console with filters, and the three-theme page) and writes PNGs to screenshots/.
+// console with filters and with a resolved, rated conversation, and the three-theme page) and writes PNGs to screenshots/.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -131,7 +131,7 @@ async function consoleWithFilters(context) {
   await page.click(`#conversations button[data-group="${lena.groupId}"]`);
   await page.waitForFunction(() => document.querySelector('#chat').messages.length === 1);
   await page.locator('#facts').waitFor();
-  return page;
+  return { page, resolved: toronto.groupId };
 }
 
 async function shot(page, name) {
@@ -175,8 +175,15 @@ try {
   await agent.screenshot({ path: `${OUT}/desktop-agent-console.png` });
   written.push(`${OUT}/desktop-agent-console.png`);
   const filters = await consoleWithFilters(context);
-  await filters.screenshot({ path: `${OUT}/desktop-agent-console-filters.png` });
+  await filters.page.screenshot({ path: `${OUT}/desktop-agent-console-filters.png` });
   written.push(`${OUT}/desktop-agent-console-filters.png`);
+  // The same console on "Resolved", the rated conversation open: who resolved it, and the visitor's word.
+  await filters.page.click('#filters [data-filter="resolved"]');
+  await filters.page.click(`#conversations button[data-group="${filters.resolved}"]`);
+  await filters.page.waitForFunction(() => document.querySelector('#facts').textContent.includes('Resolved'));
+  await filters.page.waitForFunction(() => document.querySelector('#chat').messages.length === 2);
+  await filters.page.screenshot({ path: `${OUT}/desktop-agent-console-resolved.png` });
+  written.push(`${OUT}/desktop-agent-console-resolved.png`);
   const themes = await context.newPage();
   await themes.goto(`${server.url}/themes.html`);
   await themes.waitForFunction(() => [...document.querySelectorAll('support-chat')].every(chat => chat.status === 'connected'));

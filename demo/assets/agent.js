@@ -33,7 +33,8 @@ let filter = 'all';
 /**
  * Conversation id → the row of GET /groups (visitor, pageUrl, timeZone, language, state, waiting, assignee,
  * contactEmail, rating …) kept current by pushes, plus `unread`, the last message's `format` and
- * `attachments` when a push told them, and who resolved or reopened it when its state was read or pushed.
+ * `attachments` (`described`: the id of the message they belong to), and who resolved or reopened it and
+ * when, once its state was read or pushed.
  */
 const conversations = new Map();
 
@@ -102,6 +103,7 @@ async function watch() {
       conversation.lastMessageId = message.id;
       conversation.format = message.format;
       conversation.attachments = message.attachments;
+      conversation.described = message.id;
       // As the server counts it: waiting while its visitor wrote last. A message that reopens a resolved
       // conversation comes before its new state.
       conversation.waiting = message.userId === conversation.ownerUserId;
@@ -138,10 +140,33 @@ async function load(state) {
       ...group,
       unread: known?.unread ?? 0,
       // The list tells only the text of the last message: what a push said of the same message stays.
-      format: known?.lastMessageId === group.lastMessageId ? known.format : undefined,
-      attachments: known?.lastMessageId === group.lastMessageId ? known.attachments : undefined,
+      ...(known?.lastMessageId === group.lastMessageId ? {} : { format: undefined, attachments: undefined, described: undefined }),
     });
   }
+  render();
+  await describeLastMessages();
+}
+
+/**
+ * The list gives a last message's text only, so a formatted one would show its markup and one of files
+ * alone nothing: each last message the console has not seen whole is read once (GET /chats, the newest one).
+ */
+async function describeLastMessages() {
+  const unknown = [...conversations.values()].filter(c => c.lastMessageId != null && c.described !== c.lastMessageId);
+  if (unknown.length === 0) return;
+  await Promise.all(
+    unknown.map(async conversation => {
+      const lastId = conversation.lastMessageId;
+      const response = await fetch(`/chats/${conversation.id}?beforeId=${lastId + 1}&limit=1`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!response.ok) return;
+      const [message] = (await response.json()).chats;
+      // A newer message may have been pushed meanwhile, and told all of itself.
+      if (message?.id !== conversation.lastMessageId) return;
+      Object.assign(conversation, { format: message.format, attachments: message.attachments, described: message.id });
+    }),
+  );
   render();
 }
 
@@ -205,10 +230,14 @@ function shown(conversation) {
 
 function render() {
   const sorted = [...conversations.values()].filter(shown).sort((a, b) => (b.lastMessageId ?? 0) - (a.lastMessageId ?? 0) || b.id - a.id);
-  // A push rebuilds the list: whoever was on a row with the keyboard stays on it.
-  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.group : undefined;
-  list.replaceChildren(...sorted.map(renderConversation));
-  if (focused) list.querySelector(`[data-group="${focused}"]`)?.focus();
+  const items = sorted.map(renderConversation);
+  // Rows are kept and redrawn in place; they move only when the order changes, and whoever was on a row
+  // with the keyboard stays on it.
+  if (items.length !== list.children.length || items.some((item, i) => list.children[i] !== item)) {
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.group : undefined;
+    list.replaceChildren(...items);
+    if (focused) list.querySelector(`[data-group="${focused}"]`)?.focus();
+  }
   empty.hidden = sorted.length > 0;
   renderDetails();
 }
@@ -220,16 +249,27 @@ function text(tag, className, content) {
   return element;
 }
 
+/** Conversation id → its row, made once and redrawn in place. */
+const rows = new Map();
+
 function renderConversation(conversation) {
-  const item = document.createElement('li');
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.dataset.group = String(conversation.id);
-  button.setAttribute('aria-current', String(String(conversation.id) === selected));
+  const id = String(conversation.id);
+  let item = rows.get(id);
+  if (!item) {
+    item = document.createElement('li');
+    const made = document.createElement('button');
+    made.type = 'button';
+    made.dataset.group = id;
+    made.addEventListener('click', () => open(id));
+    item.append(made);
+    rows.set(id, item);
+  }
+  const button = item.firstElementChild;
+  button.setAttribute('aria-current', String(id === selected));
   const state = stateOf(conversation);
   const top = text('span', 'top', '');
   top.append(text('strong', 'who', labelOf(conversation)), text('span', `state ${state}`, STATE_NAMES[state]));
-  button.append(top);
+  button.replaceChildren(top);
   const page = pageLabel(conversation.pageUrl);
   const time = localTime(conversation.timeZone);
   const language = languageName(conversation.language);
@@ -257,8 +297,6 @@ function renderConversation(conversation) {
     unread.setAttribute('aria-label', conversation.unread === 1 ? '1 unread message' : `${conversation.unread} unread messages`);
     button.append(unread);
   }
-  button.addEventListener('click', () => open(String(conversation.id)));
-  item.append(button);
   return item;
 }
 
