@@ -37,6 +37,13 @@ let filter = 'all';
  * when, once its state was read or pushed.
  */
 const conversations = new Map();
+/**
+ * How many pushes the console has applied. A conversation keeps the count of the last push that changed it
+ * (`changedAt`): a read (the list, a state, an action's answer) that was asked before is older than that
+ * push, however late it arrives, and must not undo it.
+ */
+let pushes = 0;
+const changedSince = (conversation, asked) => (conversation?.changedAt ?? 0) > asked;
 
 const STATE_NAMES = { open: 'Open', waiting: 'Waiting for a reply', resolved: 'Resolved' };
 
@@ -72,7 +79,7 @@ filters.addEventListener('click', event => {
   if (filter !== 'all') void load(filter);
 });
 
-assignButton.addEventListener('click', () => act('assign', ({ groupId, assignee }) => assign(groupId, assignee)));
+assignButton.addEventListener('click', () => act('assign', assign));
 resolveButton.addEventListener('click', () => act('resolve', applyState));
 
 /** The user id in the token, to tell the agent's own messages from the visitors'. */
@@ -104,6 +111,7 @@ async function watch() {
       conversation.format = message.format;
       conversation.attachments = message.attachments;
       conversation.described = message.id;
+      conversation.changedAt = ++pushes;
       // As the server counts it: waiting while its visitor wrote last. A message that reopens a resolved
       // conversation comes before its new state.
       conversation.waiting = message.userId === conversation.ownerUserId;
@@ -113,8 +121,8 @@ async function watch() {
     // Only its start was pushed, which does not say who the visitor is: with a message it is first in the list.
     if (conversation.visitor === undefined) void load();
   });
-  connection.on('ConversationState', applyState);
-  connection.on('ConversationAssigned', ({ groupId, assignee }) => assign(groupId, assignee));
+  connection.on('ConversationState', state => applyState(state, { pushed: true }));
+  connection.on('ConversationAssigned', ({ groupId, assignee }) => assign({ groupId, assignee }, { pushed: true }));
   // After a reconnect the pushes in between are gone: the list is fetched again (unread counts stay).
   connection.onreconnected(async () => {
     await connection.invoke('WatchConversations');
@@ -130,11 +138,13 @@ async function watch() {
 
 /** GET /groups, optionally one state only; rows replace what the list knew, unread counts stay. */
 async function load(state) {
+  const asked = pushes;
   const response = await fetch(state ? `/groups?state=${state}` : '/groups', { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) return;
   const { groups } = await response.json();
   for (const group of groups) {
     const known = conversations.get(String(group.id));
+    if (changedSince(known, asked)) continue;
     conversations.set(String(group.id), {
       ...known,
       ...group,
@@ -172,13 +182,15 @@ async function describeLastMessages() {
 
 /** Who resolved or reopened the conversation and when: the list does not say, its state does. */
 async function loadState(groupId) {
+  const asked = pushes;
   const response = await fetch(`/chats/${groupId}/state`, { headers: { Authorization: `Bearer ${token}` } });
-  if (response.ok) applyState(await response.json());
+  if (response.ok) applyState(await response.json(), { asked });
 }
 
-function applyState(state) {
+/** A state pushed, or read when `asked` pushes had been applied. */
+function applyState(state, { pushed = false, asked = Infinity } = {}) {
   const conversation = conversations.get(String(state.groupId));
-  if (!conversation) return;
+  if (!conversation || changedSince(conversation, asked)) return;
   Object.assign(conversation, {
     state: state.state,
     resolvedAt: state.resolvedAt,
@@ -187,13 +199,16 @@ function applyState(state) {
     reopenedBy: state.reopenedBy,
     rating: state.rating,
   });
+  if (pushed) conversation.changedAt = ++pushes;
   render();
 }
 
-function assign(groupId, assignee) {
+/** An assignment pushed, or answered when `asked` pushes had been applied. */
+function assign({ groupId, assignee }, { pushed = false, asked = Infinity } = {}) {
   const conversation = conversations.get(String(groupId));
-  if (!conversation) return;
+  if (!conversation || changedSince(conversation, asked)) return;
   conversation.assignee = assignee;
+  if (pushed) conversation.changedAt = ++pushes;
   render();
 }
 
@@ -201,6 +216,7 @@ function assign(groupId, assignee) {
 async function act(action, apply) {
   const groupId = selected;
   const used = document.activeElement;
+  const asked = pushes;
   actionError.textContent = '';
   const response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
   const body = await response.json().catch(() => undefined);
@@ -208,7 +224,7 @@ async function act(action, apply) {
     actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
     return;
   }
-  apply(body);
+  apply(body, { asked });
   // The button used hides itself (assigned to me, resolved): the keyboard stays with the conversation's facts.
   if (used?.hidden) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
 }
