@@ -34,7 +34,7 @@ let filter = 'all';
  * Conversation id → the row of GET /groups (visitor, pageUrl, timeZone, language, state, waiting, assignee,
  * contactEmail, rating …) kept current by pushes, plus `unread`, the last message's `format` and
  * `attachments` (`described`: the id of the message they belong to), and who resolved or reopened it and
- * when, once its state was read or pushed.
+ * when, once its state was read or pushed. `unlisted`: known from its start's push only, not yet listed.
  */
 const conversations = new Map();
 /**
@@ -96,7 +96,7 @@ async function watch() {
     .build();
   connection.on('ConversationStarted', group => {
     if (conversations.has(String(group.id))) return;
-    conversations.set(String(group.id), { ...group, state: 'open', unread: 0 });
+    conversations.set(String(group.id), { ...group, state: 'open', unread: 0, unlisted: true });
     render();
     // The push names the conversation only; the list says who the visitor is and where they write from.
     void load().then(() => announce(`New conversation: ${labelOf(conversations.get(String(group.id)) ?? group)}`));
@@ -119,7 +119,7 @@ async function watch() {
       render();
     }
     // Only its start was pushed, which does not say who the visitor is: with a message it is first in the list.
-    if (conversation.visitor === undefined) void load();
+    if (conversation.unlisted) void load();
   });
   connection.on('ConversationState', state => applyState(state, { pushed: true }));
   connection.on('ConversationAssigned', ({ groupId, assignee }) => assign({ groupId, assignee }, { pushed: true }));
@@ -149,6 +149,7 @@ async function load(state) {
       ...known,
       ...group,
       unread: known?.unread ?? 0,
+      unlisted: false,
       // The list tells only the text of the last message: what a push said of the same message stays.
       ...(known?.lastMessageId === group.lastMessageId ? {} : { format: undefined, attachments: undefined, described: undefined }),
     });
