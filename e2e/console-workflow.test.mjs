@@ -349,6 +349,20 @@ describe('the console with the keyboard and axe', () => {
       await page.locator('#chat').evaluate(chat => chat.updateComplete);
       await assertNoAxeViolations(page, 'a conversation open, All');
 
+      // Pushes about another conversation leave the keyboard where it is: on the page link, then on a row
+      // that the push moves down the list.
+      const other = await newVisitor();
+      await say(other, 'First');
+      await row(page, other.groupId).waitFor();
+      await page.locator('#facts a').focus();
+      await say(other, 'Second');
+      await page.waitForFunction(id => document.querySelector(`[data-group="${id}"] .last`)?.textContent === 'Second', other.groupId);
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'shop.example');
+      await row(page, other.groupId).focus();
+      await say(visitor, 'Still there?');
+      await page.waitForFunction(id => document.querySelector('#conversations button').dataset.group === String(id), visitor.groupId);
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.group), String(other.groupId));
+
       // From the top of the page, Tab walks through everything the agent acts with.
       await page.locator('body').focus();
       const reached = new Map();

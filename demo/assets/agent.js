@@ -353,34 +353,45 @@ function renderDetails() {
   stateBadge.className = `state ${state}`;
   stateBadge.textContent = STATE_NAMES[state];
   const rows = [];
-  if (conversation.pageUrl) rows.push(['Page', pageLink(conversation.pageUrl)]);
-  const time = localTime(conversation.timeZone);
-  if (time) rows.push(['Local time', time]);
-  if (conversation.language) rows.push(['Language', languageName(conversation.language)]);
-  if (conversation.contactEmail) rows.push(['Email', conversation.contactEmail]);
-  rows.push(['Assigned to', conversation.assignee ? assigneeName(conversation.assignee) : 'nobody']);
+  if (conversation.pageUrl) rows.push({ term: 'Page', page: conversation.pageUrl });
+  if (localTime(conversation.timeZone)) rows.push({ term: 'Local time', zone: conversation.timeZone });
+  if (conversation.language) rows.push({ term: 'Language', value: languageName(conversation.language) });
+  if (conversation.contactEmail) rows.push({ term: 'Email', value: conversation.contactEmail });
+  rows.push({ term: 'Assigned to', value: conversation.assignee ? assigneeName(conversation.assignee) : 'nobody' });
   if (conversation.rating) {
     const { score, comment } = conversation.rating;
-    rows.push(['Rating', comment ? `${score} of 5: “${comment}”` : `${score} of 5`]);
+    rows.push({ term: 'Rating', value: comment ? `${score} of 5: “${comment}”` : `${score} of 5` });
   }
   if (conversation.state === 'resolved' && conversation.resolvedBy) {
-    rows.push(['Resolved', `by ${personName(conversation, conversation.resolvedBy)}, ${dateTime(conversation.resolvedAt)}`]);
+    rows.push({ term: 'Resolved', value: `by ${personName(conversation, conversation.resolvedBy)}, ${dateTime(conversation.resolvedAt)}` });
   }
   if (conversation.reopenedBy) {
-    rows.push(['Reopened', `by ${personName(conversation, conversation.reopenedBy)}, ${dateTime(conversation.reopenedAt)}`]);
+    rows.push({ term: 'Reopened', value: `by ${personName(conversation, conversation.reopenedBy)}, ${dateTime(conversation.reopenedAt)}` });
   }
-  facts.replaceChildren(
-    ...rows.map(([term, value]) => {
-      const row = document.createElement('div');
-      row.append(text('dt', '', term));
-      const definition = document.createElement('dd');
-      definition.append(value);
-      row.append(definition);
-      return row;
-    }),
-  );
+  // Drawn again only when a fact changed: a push about another conversation must not take the keyboard off
+  // the page link (the clock keeps its own time, see `tick`).
+  const drawn = JSON.stringify(rows);
+  if (drawn !== drawnFacts) {
+    drawnFacts = drawn;
+    facts.replaceChildren(...rows.map(renderFact));
+  }
   assignButton.hidden = conversation.assignee?.userId === me;
   resolveButton.hidden = conversation.state === 'resolved';
+}
+
+/** The facts as they were last drawn. */
+let drawnFacts;
+
+function renderFact({ term, value, page, zone }) {
+  const row = document.createElement('div');
+  const definition = text('dd', '', value ?? '');
+  if (page) definition.replaceChildren(pageLink(page));
+  if (zone) {
+    definition.textContent = localTime(zone);
+    definition.dataset.zone = zone;
+  }
+  row.append(text('dt', '', term), definition);
+  return row;
 }
 
 /** The visitor's page as a link when it is a web address, else as the text it is. */
@@ -393,9 +404,9 @@ function pageLink(url) {
   return link;
 }
 
+/** The visitors' clocks, in the list and in the open conversation's facts. */
 function tick() {
   for (const clock of document.querySelectorAll('[data-zone]')) clock.textContent = localTime(clock.dataset.zone) ?? '';
-  if (selected) renderDetails();
 }
 
 function open(groupId) {
