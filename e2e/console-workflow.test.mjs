@@ -272,6 +272,35 @@ describe('two agents share the work', () => {
   });
 });
 
+describe('an action that does not reach the server', () => {
+  it('says so in an alert and changes nothing; once online again it works', async () => {
+    const visitor = await newVisitor();
+    await say(visitor, 'Hello?');
+    const { context, page, problems } = await openConsole();
+    try {
+      await row(page, visitor.groupId).click();
+      await page.locator('#details').waitFor();
+      await context.setOffline(true);
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+      const alert = page.locator('#action-error');
+      await page.waitForFunction(() => document.querySelector('#action-error').textContent !== '');
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      assert.match(await alert.textContent(), /^The server could not be reached, so the conversation was not changed\./);
+      await assertSeen(alert, 'the alert');
+      assert.equal(await page.locator('#details .state').textContent(), 'Waiting for a reply');
+      assert.equal((await call(`/chats/${visitor.groupId}/state`, { token: agentToken, method: 'GET' })).state, 'open');
+
+      await context.setOffline(false);
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await page.waitForFunction(() => document.querySelector('#details .state').textContent === 'Resolved');
+      assert.equal(await alert.textContent(), '');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 /** What the open conversation's facts say for one term ("Assigned to" → "you"). */
 const fact = (page, term) =>
   page

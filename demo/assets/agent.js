@@ -219,7 +219,13 @@ async function act(action, apply) {
   const used = document.activeElement;
   const asked = pushes;
   actionError.textContent = '';
-  const response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  let response;
+  try {
+    response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  } catch {
+    actionError.textContent = 'The server could not be reached, so the conversation was not changed. Try again when you are back online.';
+    return;
+  }
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
     actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
