@@ -136,12 +136,25 @@ async function watch() {
   setInterval(tick, 15_000);
 }
 
+/**
+ * A GET with the agent's token: its JSON, or undefined when it failed. What the console reads it also hears
+ * by push, and a reconnect reads it all again, so a read lost while offline costs nothing.
+ */
+async function read(path) {
+  try {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    return response.ok ? await response.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** GET /groups, optionally one state only; rows replace what the list knew, unread counts stay. */
 async function load(state) {
   const asked = pushes;
-  const response = await fetch(state ? `/groups?state=${state}` : '/groups', { headers: { Authorization: `Bearer ${token}` } });
-  if (!response.ok) return;
-  const { groups } = await response.json();
+  const answer = await read(state ? `/groups?state=${state}` : '/groups');
+  if (!answer) return;
+  const { groups } = answer;
   for (const group of groups) {
     const known = conversations.get(String(group.id));
     if (changedSince(known, asked)) continue;
@@ -168,11 +181,7 @@ async function describeLastMessages() {
   await Promise.all(
     unknown.map(async conversation => {
       const lastId = conversation.lastMessageId;
-      const response = await fetch(`/chats/${conversation.id}?beforeId=${lastId + 1}&limit=1`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      if (!response.ok) return;
-      const [message] = (await response.json()).chats;
+      const [message] = (await read(`/chats/${conversation.id}?beforeId=${lastId + 1}&limit=1`))?.chats ?? [];
       // A newer message may have been pushed meanwhile, and told all of itself.
       if (message?.id !== conversation.lastMessageId) return;
       Object.assign(conversation, { format: message.format, attachments: message.attachments, described: message.id });
@@ -184,8 +193,8 @@ async function describeLastMessages() {
 /** Who resolved or reopened the conversation and when: the list does not say, its state does. */
 async function loadState(groupId) {
   const asked = pushes;
-  const response = await fetch(`/chats/${groupId}/state`, { headers: { Authorization: `Bearer ${token}` } });
-  if (response.ok) applyState(await response.json(), { asked });
+  const state = await read(`/chats/${groupId}/state`);
+  if (state) applyState(state, { asked });
 }
 
 /** A state pushed, or read when `asked` pushes had been applied. */
