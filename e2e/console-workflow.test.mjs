@@ -257,7 +257,11 @@ describe('two agents share the work', () => {
       await first.page.waitForFunction(() => document.querySelector('#facts').textContent.includes('Reopened'));
       const label = await first.page.locator('#details h2').textContent();
       const reopened = await fact(first.page, 'Reopened');
-      assert.match(reopened, new RegExp(`^by ${label}, \\d{1,2} \\w{3} \\d{4}, \\d\\d:\\d\\d$`));
+      // When, as the server stored it, in the agent's own clock and locale (this browser's zone is the machine's).
+      const { reopenedAt } = await call(`/chats/${visitor.groupId}/state`, { token: agentToken, method: 'GET' });
+      const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(reopenedAt));
+      assert.equal(reopened, `by ${label}, ${when}`);
+      assert.match(label, /^Visitor [0-9A-F]{4}$/);
       assert.equal(await first.page.locator('#details .state').textContent(), 'Waiting for a reply');
       await second.page.waitForFunction(
         id => document.querySelector(`[data-group="${id}"] .state`)?.textContent === 'Waiting for a reply',
