@@ -75,6 +75,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("SUPPORTCHAT_HOURS", "Mon-Fri 17:00-09:00")]
     [InlineData("SUPPORTCHAT_TIME_ZONE", "Europe/Nowhere")]
     [InlineData("SUPPORTCHAT_READ_INTERVAL_MS", "-1")]
+    [InlineData("SUPPORTCHAT_READ_INTERVAL_MS", "1s")]
+    [InlineData("SUPPORTCHAT_AGENT_RECEIPTS", "no")]
     public async Task A_wrong_workflow_setting_is_refused_at_start(string name, string value)
     {
         await using var server = ServerProcess.Start(folder, ("SUPPORTCHAT_AGENT_PASSWORD", "a-long-agent-password"), (name, value));
