@@ -14,6 +14,8 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { signalRForBrowsers } from '../scripts/build/signalr-for-browsers.mjs';
+import { signalRPrivateNames } from '../scripts/build/signalr-private-names.mjs';
 import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
 import { startPostgres, startRedis } from '../scripts/services.mjs';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +40,7 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 
 /** Dependencies alone, bundled and minified exactly as the widget is: the floor under what it can weigh. */
 async function dependencyFloor(source) {
+  const signalRPrivate = signalRPrivateNames();
   const bundle = await rollup({
     input: 'floor',
     // The same notice the widget build prints about a comment in SignalR's sources; it changes nothing.
@@ -48,8 +51,11 @@ async function dependencyFloor(source) {
         resolveId: id => (id === 'floor' ? id : null),
         load: id => (id === 'floor' ? source : null),
       },
+      // SignalR as the widget build bundles it (see rollup.config.mjs), so the floor is the same code.
+      signalRForBrowsers({ logged: 'Warning', loggerSource: 'src/hub-connection.ts' }),
+      signalRPrivate.plugin,
       nodeResolve({ browser: true }),
-      terser({ ecma: 2022, module: true, format: { comments: false } }),
+      terser({ ecma: 2022, module: true, format: { comments: false }, mangle: { properties: { regex: signalRPrivate.regex } } }),
     ],
   });
   const { output } = await bundle.generate({ format: 'es' });

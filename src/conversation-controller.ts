@@ -180,6 +180,8 @@ export class ConversationController implements ReactiveController {
   }
 
   retry(message: ChatMessage) {
+    // A visitor who asks again thinks the server may be back: the connection need not wait out its back-off.
+    this.#hub.retryNow();
     if (message.clientMessageId) void this.#session?.retry(message.clientMessageId);
   }
 

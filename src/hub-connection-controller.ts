@@ -149,6 +149,11 @@ export class HubConnectionController implements ReactiveController {
     return this.#restart();
   }
 
+  /** Waiting out a back-off, tries now; a start already under way is left to finish. */
+  retryNow() {
+    if (this.#status === 'reconnecting' && !this.#connection) void this.#restart({ trouble: true });
+  }
+
   /**
    * A new connection in place of the old. After trouble (offline, a wake during back-off) the old one is
    * not asked to leave its group, which it could not deliver, and the state goes straight to "reconnecting".

@@ -32,6 +32,32 @@ public sealed class GroupCreationTests(TightGroupLimitsServer server) : IClassFi
     private Task<ServerFactory.Answer> CreateGroup(string ip, string token, string name) =>
         server.SendFrom(ip, "POST", "/groups", JsonSerializer.Serialize(new { name }), token);
 
+    /// <summary>A visitor's new conversations (<c>POST /visitors/conversations</c>) are listed to every agent too.</summary>
+    [Fact]
+    public async Task A_visitor_starting_one_conversation_after_another_is_held_to_the_same_ceiling()
+    {
+        const string ip = "203.0.113.77";
+        var visitor = JsonDocument.Parse((await server.SendFrom(ip, "POST", "/visitors", "{}")).Body).RootElement;
+        var token = visitor.GetProperty("token").GetString()!;
+        var group = visitor.GetProperty("groupId").GetInt32();
+        var hello = JsonSerializer.Serialize(new { message = "hello" });
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(200, (await server.SendFrom(ip, "POST", $"/chats/{group}", hello, token)).Status);
+            var started = await server.SendFrom(ip, "POST", "/visitors/conversations", null, token);
+            Assert.Equal(200, started.Status);
+            group = JsonDocument.Parse(started.Body).RootElement.GetProperty("groupId").GetInt32();
+        }
+        Assert.Equal(200, (await server.SendFrom(ip, "POST", $"/chats/{group}", hello, token)).Status);
+
+        var refused = await server.SendFrom(ip, "POST", "/visitors/conversations", null, token);
+        Assert.Equal(429, refused.Status);
+        Assert.True(int.Parse(refused.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Contains("Too many new conversations", JsonDocument.Parse(refused.Body).RootElement.GetProperty("detail").GetString());
+        // The conversation it has stays its own, and it may go on writing there.
+        Assert.Equal(200, (await server.SendFrom(ip, "POST", $"/chats/{group}", hello, token)).Status);
+    }
+
     private static void AssertTooManyWithProblem(ServerFactory.Answer answer)
     {
         Assert.Equal((int)HttpStatusCode.TooManyRequests, answer.Status);

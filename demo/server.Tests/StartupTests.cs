@@ -69,6 +69,20 @@ public sealed class StartupTests : IDisposable
         await AssertRefused(server, name);
     }
 
+    /// <summary>Found now rather than at the first hub call, or never: a typo in the hours would leave the team always closed.</summary>
+    [Theory]
+    [InlineData("SUPPORTCHAT_HOURS", "Mon-Fri 9-17")]
+    [InlineData("SUPPORTCHAT_HOURS", "Mon-Fri 17:00-09:00")]
+    [InlineData("SUPPORTCHAT_TIME_ZONE", "Europe/Nowhere")]
+    [InlineData("SUPPORTCHAT_READ_INTERVAL_MS", "-1")]
+    [InlineData("SUPPORTCHAT_READ_INTERVAL_MS", "1s")]
+    [InlineData("SUPPORTCHAT_AGENT_RECEIPTS", "no")]
+    public async Task A_wrong_workflow_setting_is_refused_at_start(string name, string value)
+    {
+        await using var server = ServerProcess.Start(folder, ("SUPPORTCHAT_AGENT_PASSWORD", "a-long-agent-password"), (name, value));
+        await AssertRefused(server, name);
+    }
+
     [Fact]
     public async Task The_demo_says_so_in_its_first_line_and_its_default_agent_signs_in()
     {

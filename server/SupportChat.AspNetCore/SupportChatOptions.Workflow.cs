@@ -21,11 +21,25 @@ public sealed partial class SupportChatOptions
     /// <summary>The IANA time zone of <see cref="Hours"/> (<c>Europe/Berlin</c>); UTC when empty.</summary>
     public string TimeZone { get; set; } = "";
 
+    /// <summary>
+    /// A workflow variable that was set but could not be read, as a sentence for <see cref="Auth.StartupChecks"/>:
+    /// a team that wrote SUPPORTCHAT_AGENT_RECEIPTS=no meant to hide agents' receipts, not to show them.
+    /// </summary>
+    public string? WorkflowSettingError { get; private set; }
+
     private void ApplyWorkflowEnvironment(IConfiguration configuration)
     {
         Hours = configuration["SUPPORTCHAT_HOURS"] ?? Hours;
         TimeZone = configuration["SUPPORTCHAT_TIME_ZONE"] ?? TimeZone;
-        if (bool.TryParse(configuration["SUPPORTCHAT_AGENT_RECEIPTS"], out var receipts)) AgentReceipts = receipts;
-        if (int.TryParse(configuration["SUPPORTCHAT_READ_INTERVAL_MS"], out var readMs)) ReadPushInterval = TimeSpan.FromMilliseconds(readMs);
+        if (configuration["SUPPORTCHAT_AGENT_RECEIPTS"] is { } receiptsText)
+        {
+            if (bool.TryParse(receiptsText, out var receipts)) AgentReceipts = receipts;
+            else WorkflowSettingError = $"SUPPORTCHAT_AGENT_RECEIPTS \"{receiptsText}\" is neither true nor false.";
+        }
+        if (configuration["SUPPORTCHAT_READ_INTERVAL_MS"] is { } readText)
+        {
+            if (int.TryParse(readText, System.Globalization.CultureInfo.InvariantCulture, out var readMs)) ReadPushInterval = TimeSpan.FromMilliseconds(readMs);
+            else WorkflowSettingError = $"SUPPORTCHAT_READ_INTERVAL_MS \"{readText}\" is not a whole number of milliseconds.";
+        }
     }
 }

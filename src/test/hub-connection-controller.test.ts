@@ -331,6 +331,28 @@ describe('HubConnectionController', () => {
     expect(t.connections[0].calls.filter(call => call.startsWith('Typing'))).to.have.length(1);
   });
 
+  it('retryNow() ends a back-off wait with a new connection, and leaves a start under way alone', async () => {
+    const t = setUp({ retryDelay: () => 60_000 });
+    await t.connect('1');
+    t.controller.retryNow();
+    await settle();
+    expect(t.connections).to.have.length(1);
+
+    for (const callback of t.connections[0].closeCallbacks) callback(new Error('Server gone'));
+    expect(t.controller.status).to.equal('reconnecting');
+    let answer!: () => void;
+    t.beforeStart(connection => (connection.startGate = new Promise<void>(resolve => (answer = resolve))));
+    t.controller.retryNow();
+    await settle();
+    expect(t.connections).to.have.length(2);
+    t.controller.retryNow();
+    await settle();
+    expect(t.connections).to.have.length(2);
+    answer();
+    await waitUntil(() => t.controller.status === 'connected', 'the new connection never came up');
+    expect(t.connections[1].calls).to.deep.equal(['start', 'JoinGroup(1)']);
+  });
+
   it('reconnect() makes a new connection at once', async () => {
     const t = setUp();
     await t.connect('1');

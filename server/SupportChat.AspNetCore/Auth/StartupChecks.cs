@@ -33,6 +33,11 @@ public static class StartupChecks
             return "Refusing to start: there is no JWT signing key. Set SupportChat:JwtKey (SUPPORTCHAT_JWT_KEY) to one of your own: openssl rand -base64 32";
         }
         if (Availability.BusinessHours.Parse(options.Hours, options.TimeZone).Error is { } hours) return $"Refusing to start: {hours}";
+        if (options.WorkflowSettingError is { } unreadable) return $"Refusing to start: {unreadable}";
+        if (options.ReadPushInterval < TimeSpan.Zero)
+        {
+            return "Refusing to start: SupportChat:ReadPushInterval (SUPPORTCHAT_READ_INTERVAL_MS) must be 0 or more milliseconds.";
+        }
         // Anywhere, the demo too: a password login would refuse can never sign the agent in.
         if (options.AgentPassword.Length > Passwords.MaxLength)
         {

@@ -10,7 +10,10 @@ using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Conversations;
 
-public sealed record RatingRequest(int? Score, string? Comment);
+/// <summary>The score is a JSON number: "5" as a string is refused, as the web defaults would otherwise take it.</summary>
+public sealed record RatingRequest(
+    [property: System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)] int? Score,
+    string? Comment);
 
 public sealed record ContactRequest(string? Email);
 
@@ -94,7 +97,7 @@ public static class ConversationEndpoints
     /// <summary>One address, nothing around it: a display name or a list would be something else to show an agent.</summary>
     private static bool IsEmail(string email) =>
         email.Length is > 0 and <= Group.MaxEmail
-        && !email.Any(char.IsWhiteSpace)
+        && !email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
         && System.Net.Mail.MailAddress.TryCreate(email, out var address)
         && address.Address == email
         && address.Host.Contains('.', StringComparison.Ordinal);
@@ -147,6 +150,10 @@ public static class ConversationEndpoints
         var comment = body.Comment?.Trim();
         if (comment is not null && TextInput.IsBlank(comment)) comment = null;
         if (comment is { Length: > Rating.MaxComment }) return Invalid($"The comment is longer than {Rating.MaxComment} characters.");
+        if (comment is not null && TextInput.ForbiddenInText(comment) is { } forbidden)
+        {
+            return Invalid($"The comment contains U+{(int)forbidden:X4}, a control or bidi override character that could garble what agents see; send it without.");
+        }
         if (group.Resolutions == 0) return Conflict("The conversation was never resolved: there is nothing to rate yet.");
 
         db.Ratings.Add(new Rating

@@ -67,7 +67,7 @@ public static class ConversationStates
     /// cancelled by the request that made it: whoever reads the state afterwards finds the same.
     /// </summary>
     public static async Task PushAsync(IHubContext<GroupChatHub> hub, ConversationStateDto state) =>
-        await hub.Clients.Groups([GroupChatHub.GroupName(state.GroupId), GroupChatHub.AgentsGroup])
+        await hub.Clients.Groups([GroupChatHub.StateListeners(state.GroupId), GroupChatHub.AgentsGroup])
             .SendAsync(GroupChatHub.ConversationState, state, CancellationToken.None);
 
     /// <summary>

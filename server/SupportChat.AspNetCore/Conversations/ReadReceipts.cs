@@ -10,30 +10,98 @@ namespace SupportChat.Server.Conversations;
 public sealed record ReadUpToDto(int GroupId, int UserId, int LastId);
 
 /// <summary>
-/// Read watermarks: one stored value per (conversation, reader) that only moves forward, and a push of it to
-/// the conversation at most once per reader per <see cref="SupportChatOptions.ReadPushInterval"/>. A mark
-/// within the interval is not lost: the push at its end carries the newest value (coalesced), and the entry
-/// is forgotten after a quiet interval, so memory holds only readers who read just now. The interval is per
-/// instance; behind a backplane each instance holds its own readers to it.
+/// Read watermarks: one stored value per (conversation, reader) that only moves forward. A reader's first mark
+/// is stored and pushed at once; marks within the next <see cref="SupportChatOptions.ReadPushInterval"/> are
+/// only remembered, and the newest of them is stored and pushed at its end (coalesced). So a reader costs the
+/// database at most one write per interval however often a client calls (a flood of 10,000 is two writes), and
+/// no mark is lost. The entry is forgotten after a quiet interval, so memory holds only readers who read just
+/// now. The interval is per instance; behind a backplane each instance holds its own readers to it.
 /// </summary>
-public sealed class ReadReceipts(IHubContext<GroupChatHub> hub, SupportChatOptions options, TimeProvider clock, ILogger<ReadReceipts> log)
+public sealed class ReadReceipts(
+    IHubContext<GroupChatHub> hub, IServiceScopeFactory scopes, SupportChatOptions options, TimeProvider clock, ILogger<ReadReceipts> log)
 {
     private readonly ConcurrentDictionary<(int GroupId, int UserId), Reader> readers = new();
 
     private sealed class Reader(bool agent)
     {
         public readonly bool Agent = agent;
-        public int LastId;
-        public int PushedId;
+
+        /// <summary>The newest mark asked for within the current interval, stored at its end; 0 when none.</summary>
+        public int Pending;
         public ITimer? Quiet;
         public bool Forgotten;
+    }
+
+    /// <summary>
+    /// The reader has seen <paramref name="groupId"/> up to <paramref name="lastId"/>: stored and pushed now when
+    /// this reader's last write here is an interval old, otherwise at the end of the interval with whatever is
+    /// newest then. Awaited, so the caller's later pushes reach each connection after this one.
+    /// </summary>
+    public async Task MarkAsync(ChatDb db, int groupId, int userId, bool agent, int lastId, CancellationToken cancel)
+    {
+        while (true)
+        {
+            var reader = readers.GetOrAdd((groupId, userId), _ => new Reader(agent));
+            lock (reader)
+            {
+                // Forgotten between the lookup and the lock: a fresh entry writes at once, as it should.
+                if (reader.Forgotten) continue;
+                if (reader.Quiet is not null)
+                {
+                    reader.Pending = Math.Max(reader.Pending, lastId);
+                    return;
+                }
+                reader.Quiet = clock.CreateTimer(_ => EndOfInterval(groupId, userId, reader), null, options.ReadPushInterval, Timeout.InfiniteTimeSpan);
+            }
+            await MoveAndPushAsync(db, groupId, userId, agent, lastId, cancel);
+            return;
+        }
+    }
+
+    private void EndOfInterval(int groupId, int userId, Reader reader)
+    {
+        int pending;
+        lock (reader)
+        {
+            reader.Quiet!.Dispose();
+            if (reader.Pending == 0)
+            {
+                reader.Forgotten = true;
+                readers.TryRemove(new KeyValuePair<(int, int), Reader>((groupId, userId), reader));
+                return;
+            }
+            pending = reader.Pending;
+            reader.Pending = 0;
+            reader.Quiet = clock.CreateTimer(_ => EndOfInterval(groupId, userId, reader), null, options.ReadPushInterval, Timeout.InfiniteTimeSpan);
+        }
+        _ = StoreLaterAsync(groupId, userId, reader.Agent, pending);
+    }
+
+    /// <summary>A mark remembered past its request: stored with a database of its own, since the hub call's is gone.</summary>
+    private async Task StoreLaterAsync(int groupId, int userId, bool agent, int lastId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await MoveAndPushAsync(scope.ServiceProvider.GetRequiredService<ChatDb>(), groupId, userId, agent, lastId, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            // The reader's next mark carries this one: marks only move forward.
+            log.LogWarning(error, "Could not store the read mark of user {UserId} in conversation {GroupId}.", userId, groupId);
+        }
+    }
+
+    private async Task MoveAndPushAsync(ChatDb db, int groupId, int userId, bool agent, int lastId, CancellationToken cancel)
+    {
+        if (await MoveAsync(db, groupId, userId, lastId, cancel) is { } mark) await PushAsync(groupId, userId, agent, mark);
     }
 
     /// <summary>
     /// Moves the reader's mark to the newest message of the conversation at or before <paramref name="lastId"/>;
     /// the new mark, or null when it did not move (it was there already, or no message is that old).
     /// </summary>
-    public async Task<int?> MoveAsync(ChatDb db, int groupId, int userId, int lastId, CancellationToken cancel)
+    private async Task<int?> MoveAsync(ChatDb db, int groupId, int userId, int lastId, CancellationToken cancel)
     {
         // A client's claim is held to the conversation's own messages: no mark past what exists, or in another's ids.
         var newest = await db.Chats.Where(c => c.GroupId == groupId && c.Id <= lastId).MaxAsync(c => (int?)c.Id, cancel);
@@ -58,49 +126,6 @@ public sealed class ReadReceipts(IHubContext<GroupChatHub> hub, SupportChatOptio
             }
         }
         return null;
-    }
-
-    /// <summary>
-    /// Announces a mark that moved: pushed now if this reader's last push in this conversation is an interval
-    /// old, otherwise at the end of the interval with whatever is newest then.
-    /// </summary>
-    public async Task AnnounceAsync(int groupId, int userId, bool agent, int lastId)
-    {
-        while (true)
-        {
-            var reader = readers.GetOrAdd((groupId, userId), _ => new Reader(agent));
-            lock (reader)
-            {
-                // Forgotten between the lookup and the lock: a fresh entry pushes at once, as it should.
-                if (reader.Forgotten) continue;
-                if (lastId <= reader.LastId) return;
-                reader.LastId = lastId;
-                if (reader.Quiet is not null) return;
-                reader.PushedId = lastId;
-                reader.Quiet = clock.CreateTimer(_ => EndOfInterval(groupId, userId, reader), null, options.ReadPushInterval, Timeout.InfiniteTimeSpan);
-            }
-            // Awaited here, so the caller's later pushes reach each connection after this one.
-            await PushAsync(groupId, userId, agent, lastId);
-            return;
-        }
-    }
-
-    private void EndOfInterval(int groupId, int userId, Reader reader)
-    {
-        int pending;
-        lock (reader)
-        {
-            reader.Quiet!.Dispose();
-            if (reader.LastId == reader.PushedId)
-            {
-                reader.Forgotten = true;
-                readers.TryRemove(new KeyValuePair<(int, int), Reader>((groupId, userId), reader));
-                return;
-            }
-            pending = reader.PushedId = reader.LastId;
-            reader.Quiet = clock.CreateTimer(_ => EndOfInterval(groupId, userId, reader), null, options.ReadPushInterval, Timeout.InfiniteTimeSpan);
-        }
-        _ = PushAsync(groupId, userId, reader.Agent, pending);
     }
 
     private async Task PushAsync(int groupId, int userId, bool agent, int lastId)

@@ -39,6 +39,13 @@ public sealed class GroupChatHub(
     private const string Counted = "counted";
     private const string TypedAt = "typed-at";
 
+    /// <summary>Items kept per connection: the conversations it joined, and whether it watches every conversation.</summary>
+    private const string Joined = "joined";
+    private const string Watching = "watching";
+
+    /// <summary>The conversations this connection may mark read, known from a join or an earlier mark: a flood asks the database once.</summary>
+    private const string MayMark = "may-mark";
+
     /// <summary>A user's connection past the cap is closed at once; the ones already open are untouched.</summary>
     public override Task OnConnectedAsync()
     {
@@ -102,6 +109,10 @@ public sealed class GroupChatHub(
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id));
         if (Context.User!.IsAgent()) await Groups.AddToGroupAsync(Context.ConnectionId, AgentsIn(id));
+        // A console watching every conversation hears each state as a watcher already.
+        if (!Context.Items.ContainsKey(Watching)) await Groups.AddToGroupAsync(Context.ConnectionId, StateListeners(id));
+        Set(Joined).Add(id);
+        Set(MayMark).Add(id);
     }
 
     /// <summary>
@@ -112,16 +123,14 @@ public sealed class GroupChatHub(
     /// </summary>
     public async Task MarkRead(string groupId, int lastId)
     {
-        if (!int.TryParse(groupId, out var id) || !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted))
+        var isNumber = int.TryParse(groupId, out var id);
+        if (!isNumber || (!Set(MayMark).Contains(id) && !await access.CanAccessAsync(Context.User!, id, Context.ConnectionAborted)))
         {
             throw new HubException($"You may not mark conversation {Named(groupId)} read.");
         }
+        Set(MayMark).Add(id);
         var user = Context.User!;
-        var userId = user.UserId()!.Value;
-        if (await receipts.MoveAsync(db, id, userId, lastId, Context.ConnectionAborted) is { } mark)
-        {
-            await receipts.AnnounceAsync(id, userId, user.IsAgent(), mark);
-        }
+        await receipts.MarkAsync(db, id, user.UserId()!.Value, user.IsAgent(), lastId, Context.ConnectionAborted);
     }
 
     /// <summary>
@@ -154,6 +163,8 @@ public sealed class GroupChatHub(
     {
         if (!Context.User!.IsAgent()) throw new HubException("Only agents may watch every conversation.");
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentsGroup);
+        Context.Items[Watching] = true;
+        foreach (var id in Set(Joined)) await Groups.RemoveFromGroupAsync(Context.ConnectionId, StateListeners(id));
     }
 
     public async Task LeaveGroup(string groupId)
@@ -161,6 +172,17 @@ public sealed class GroupChatHub(
         if (!int.TryParse(groupId, out var id)) return;
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, AgentsIn(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, StateListeners(id));
+        Set(Joined).Remove(id);
+    }
+
+    /// <summary>A set kept with the connection; invocations of one connection run one at a time, so it needs no lock.</summary>
+    private HashSet<int> Set(string key)
+    {
+        if (Context.Items.TryGetValue(key, out var set)) return (HashSet<int>)set!;
+        var created = new HashSet<int>();
+        Context.Items[key] = created;
+        return created;
     }
 
     /// <summary>A conversation as a refusal names it: its number, or else what was sent, quoted and escaped.</summary>
@@ -171,4 +193,10 @@ public sealed class GroupChatHub(
 
     /// <summary>The agents' connections in one conversation: for what its visitor may not hear.</summary>
     public static string AgentsIn(int groupId) => $"{GroupName(groupId)}:agents";
+
+    /// <summary>
+    /// The connections in one conversation that do not watch every conversation: <c>ConversationState</c> goes
+    /// to them and to <see cref="AgentsGroup"/>, so a console that is both hears it once.
+    /// </summary>
+    public static string StateListeners(int groupId) => $"{GroupName(groupId)}:state";
 }

@@ -26,6 +26,46 @@ public static class TextInput
     }
 
     /// <summary>
+    /// The explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). One left open
+    /// reorders whatever a page shows after it on the same line ("Eve \u202Egnp.exe" reads as "Eve exe.png");
+    /// right-to-left text needs none of them, and the plain marks (U+200E, U+200F) stay allowed.
+    /// </summary>
+    public static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>The first character that has no place in free text shown to someone else: a C1 control, DEL, or a bidi control.</summary>
+    public static char? ForbiddenInText(string text)
+    {
+        foreach (var c in text)
+        {
+            if (IsBidiControl(c) || (char.IsControl(c) && c is not '\n' and not '\r' and not '\t')) return c;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A label for one line of someone else's screen (a name): controls and bidi controls left out, every run of
+    /// whitespace one space, capped at <paramref name="max"/> characters without splitting one; null when nothing is left.
+    /// </summary>
+    public static string? OneLine(string? text, int max)
+    {
+        if (text is null) return null;
+        var line = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (IsBidiControl(c) || (char.IsControl(c) && !char.IsWhiteSpace(c))) continue;
+            if (char.IsWhiteSpace(c))
+            {
+                if (line.Length > 0 && line[^1] != ' ') line.Append(' ');
+                continue;
+            }
+            line.Append(c);
+        }
+        var clean = line.ToString().Trim();
+        if (clean.Length > max) clean = clean[..(char.IsHighSurrogate(clean[max - 1]) ? max - 1 : max)].TrimEnd();
+        return clean.Length == 0 || IsBlank(clean) ? null : clean;
+    }
+
+    /// <summary>
     /// Nothing a reader would see: whitespace, and the invisible characters <c>Trim</c> leaves (zero-width
     /// spaces and joiners, word joiner, byte-order mark, and the "blank" letters such as the Hangul filler).
     /// </summary>

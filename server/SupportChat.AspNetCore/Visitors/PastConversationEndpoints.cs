@@ -34,8 +34,9 @@ public static class PastConversationEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
         mine.MapPost("", Start)
             .WithSummary("Starts a new conversation for the calling visitor → { groupId }; POST /visitors answers it from now on.")
-            .WithDescription("While the newest conversation has no message yet, that one is answered instead: empty conversations do not pile up in the agents' list.")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithDescription("While the newest conversation has no message yet, that one is answered instead: empty conversations do not pile up in the agents' list. New ones count towards the ceilings of POST /groups (429 with Retry-After).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Results<Ok<PastConversationsResponse>, ProblemHttpResult>> List(ClaimsPrincipal user, ChatDb db, CancellationToken cancel)
@@ -58,7 +59,7 @@ public static class PastConversationEndpoints
     }
 
     private static async Task<Results<Ok<NewConversationResponse>, ProblemHttpResult>> Start(
-        ClaimsPrincipal user, ChatDb db, TimeProvider clock, IHubContext<GroupChatHub> hub, CancellationToken cancel)
+        ClaimsPrincipal user, HttpContext http, ChatDb db, TimeProvider clock, IHubContext<GroupChatHub> hub, NewGroupLimit limit, CancellationToken cancel)
     {
         if (!user.IsInRole(Roles.Visitor) || user.UserId() is not { } userId)
         {
@@ -69,6 +70,8 @@ public static class PastConversationEndpoints
         {
             return TypedResults.Ok(new NewConversationResponse(newest.Id));
         }
+        // Each one is listed to every agent: a visitor saying "hi" and starting over must not bury the real ones.
+        if (limit.Refusal(http, userId) is { } tooMany) return tooMany;
         var visitor = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, cancel);
         var group = new Group
         {

@@ -8,6 +8,7 @@ using SupportChat.Server.Auth;
 using SupportChat.Server.Data;
 using SupportChat.Server.Groups;
 using SupportChat.Server.Hubs;
+using SupportChat.Server.Security;
 
 namespace SupportChat.Server.Visitors;
 
@@ -101,11 +102,8 @@ public static class VisitorEndpoints
         }
     }
 
-    private static string? Name(VisitorRequest? body)
-    {
-        var name = body?.Name?.Trim();
-        return string.IsNullOrEmpty(name) ? null : name[..Math.Min(name.Length, 100)];
-    }
+    /// <summary>Shown on one line of every agent's list, so kept to one line of visible text (<see cref="TextInput.OneLine"/>).</summary>
+    private static string? Name(VisitorRequest? body) => TextInput.OneLine(body?.Name, 100);
 
     private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
