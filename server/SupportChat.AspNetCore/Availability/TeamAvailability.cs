@@ -52,14 +52,18 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         hours = parsed ?? throw new InvalidOperationException(error);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// What watchers were last told may be old (every instance was down while the hours closed): it is brought
+    /// up to date first, or the next edge would find nothing to announce.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await InBackground(db => AnnounceAsync(db, cancellationToken));
         lock (gate)
         {
             ArmEdge();
             heartbeat = clock.CreateTimer(_ => _ = InBackground(BeatAsync), null, Heartbeat, Heartbeat);
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>A server stopping on purpose takes its consoles with it now, rather than after the expiry.</summary>
