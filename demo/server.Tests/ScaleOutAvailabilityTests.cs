@@ -101,9 +101,15 @@ public sealed class Backplane : IAsyncLifetime
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        redis = Process.Start(new ProcessStartInfo(
-            "redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder])
-        { RedirectStandardOutput = true })!;
+        try
+        {
+            redis = Process.Start(new ProcessStartInfo(
+                "redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder, "--logfile", "redis.log"]))!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("Missing for the scale-out tests: redis-server. Install it with: sudo apt-get install redis-server");
+        }
         Redis = $"127.0.0.1:{port}";
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
@@ -271,6 +277,7 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         var console = a.Hub(await a.AgentToken());
         await console.StartAsync();
         Assert.True(await Next(heard));
+        Assert.True(await OnlineOn(b, visitor));
 
         await a.DisposeAsync();
         Assert.False(await Next(heard));
