@@ -84,34 +84,75 @@ public sealed class SteppedClock(DateTimeOffset start) : TimeProvider
     }
 }
 
-/// <summary>A Redis of the test's own on a free port of 127.0.0.1, and a folder for the database two instances share.</summary>
+/// <summary>
+/// A Redis and a PostgreSQL of the test's own on free ports of 127.0.0.1 (as <c>scripts/services.mjs</c> starts
+/// them for the e2e scale-out tests), and a folder for SQLite files: a fresh database per test, of either kind.
+/// </summary>
 public sealed class Backplane : IAsyncLifetime
 {
     private readonly string folder = Directory.CreateTempSubdirectory("support-chat-scale-").FullName;
-    private Process? redis;
+    private readonly List<Process> services = [];
+    private int postgresPort;
 
     public string Redis { get; private set; } = "";
 
-    /// <summary>A fresh database file for one test's two instances.</summary>
-    public string NewDatabase() => Path.Combine(folder, $"{Guid.NewGuid():N}.db");
+    /// <summary>The settings for a fresh database that two instances share.</summary>
+    public (string Key, string Value) NewDatabase(string kind) => kind == "postgres"
+        ? ("SUPPORTCHAT_POSTGRES", $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Database=t{Guid.NewGuid():N}")
+        : ("SUPPORTCHAT_DB", Path.Combine(folder, $"{Guid.NewGuid():N}.db"));
 
     public async Task InitializeAsync()
+    {
+        var redisPort = FreePort();
+        await Run("redis-server", "redis-server", redisPort, "--port", $"{redisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder, "--logfile", "redis.log");
+        Redis = $"127.0.0.1:{redisPort}";
+
+        var bin = (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").Order().LastOrDefault() : null)
+            ?? throw new InvalidOperationException("Missing for the scale-out tests: PostgreSQL. Install it with: sudo apt-get install postgresql");
+        var data = Path.Combine(folder, "pg");
+        // PostgreSQL refuses to run as root: as root, it runs as its own user, in a folder that user owns.
+        var asRoot = Environment.UserName == "root";
+        if (asRoot) await Process.Start("chown", ["-R", "postgres:postgres", folder]).WaitForExitAsync();
+        var initdb = Start(Path.Combine(bin, "bin", "initdb"), asRoot, "-D", data, "--auth=trust", "--username=postgres", "--no-sync");
+        await initdb.WaitForExitAsync();
+        Assert.Equal(0, initdb.ExitCode);
+        postgresPort = FreePort();
+        await Run(
+            Path.Combine(bin, "bin", "postgres"), "postgresql", postgresPort, asRoot,
+            "-D", data, "-p", $"{postgresPort}", "-k", folder, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off");
+    }
+
+    private static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        try
+        return port;
+    }
+
+    private static Process Start(string program, bool asPostgres, params string[] args)
+    {
+        var info = asPostgres ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", program, .. args]) : new ProcessStartInfo(program, args);
+        // Their logs are not the test's: read and dropped, so a full pipe never stalls them.
+        info.RedirectStandardOutput = info.RedirectStandardError = true;
+        var process = Process.Start(info)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private Task Run(string program, string package, int port, params string[] args) => Run(program, package, port, false, args);
+
+    /// <summary>Starts a service and waits until its port answers; a missing one is named, with how to get it.</summary>
+    private async Task Run(string program, string package, int port, bool asPostgres, params string[] args)
+    {
+        if (!asPostgres && !File.Exists(program) && !Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, program))))
         {
-            redis = Process.Start(new ProcessStartInfo(
-                "redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder, "--logfile", "redis.log"]))!;
+            throw new InvalidOperationException($"Missing for the scale-out tests: {program}. Install it with: sudo apt-get install {package}");
         }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException("Missing for the scale-out tests: redis-server. Install it with: sudo apt-get install redis-server");
-        }
-        Redis = $"127.0.0.1:{port}";
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        services.Add(Start(program, asPostgres, args));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             try
@@ -127,23 +168,29 @@ public sealed class Backplane : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        redis?.Kill();
-        redis?.WaitForExit();
-        redis?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        // PostgreSQL's fast shutdown (SIGINT) to the server itself, not to runuser, which would not wait for it.
+        var postmaster = Path.Combine(folder, "pg", "postmaster.pid");
+        if (File.Exists(postmaster)) await Process.Start("kill", ["-INT", File.ReadLines(postmaster).First()]).WaitForExitAsync();
+        foreach (var service in services)
+        {
+            if (!service.HasExited) service.Kill();
+            await service.WaitForExitAsync();
+            service.Dispose();
+        }
         Directory.Delete(folder, recursive: true);
-        return Task.CompletedTask;
     }
 }
 
 /// <summary>One of several reference-server instances on one database and one Redis, each on its own stepped clock.</summary>
-public sealed class Instance(string database, string redis, DateTimeOffset start, params (string Key, string Value)[] more) : ServerFactory
+public sealed class Instance(string redis, DateTimeOffset start, params (string Key, string Value)[] more) : ServerFactory
 {
     public SteppedClock Clock { get; } = new(start);
 
-    protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_DB", database), ("SUPPORTCHAT_REDIS", redis), .. more];
+    protected override IEnumerable<(string Key, string Value)> Settings => [("SUPPORTCHAT_REDIS", redis), .. more];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -171,13 +218,14 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     /// <summary>Two instances started one after the other (the first migrates the database and writes the key).</summary>
-    private (Instance A, Instance B) TwoInstances(params (string Key, string Value)[] settings)
+    private (Instance A, Instance B) TwoInstances(string database, params (string Key, string Value)[] settings)
     {
-        var database = backplane.NewDatabase();
+        // One key for both: the one a lone server makes beside its SQLite file is not shared through PostgreSQL.
+        settings = [backplane.NewDatabase(database), ("SUPPORTCHAT_JWT_KEY", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))), .. settings];
         var start = DateTimeOffset.UtcNow;
-        var a = new Instance(database, backplane.Redis, start, settings);
+        var a = new Instance(backplane.Redis, start, settings);
         _ = a.Server;
-        var b = new Instance(database, backplane.Redis, start, settings);
+        var b = new Instance(backplane.Redis, start, settings);
         _ = b.Server;
         return (a, b);
     }
@@ -207,10 +255,12 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         while (!await condition()) await Task.Delay(20, deadline.Token);
     }
 
-    [Fact]
-    public async Task A_visitor_on_one_instance_sees_an_agent_on_the_other_online_away_and_back_and_heartbeats_keep_them_past_the_expiry()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_visitor_on_one_instance_sees_an_agent_on_the_other_online_away_and_back_and_heartbeats_keep_them_past_the_expiry(string database)
     {
-        var (a, b) = TwoInstances();
+        var (a, b) = TwoInstances(database);
         await using var _a = a;
         await using var _b = b;
         var (visitorHub, heard, now, visitor) = await Watching(b);
@@ -228,7 +278,8 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         {
             a.Clock.Advance(TeamAvailability.Heartbeat);
             b.Clock.Advance(TeamAvailability.Heartbeat);
-            var at = a.Clock.GetUtcNow().UtcDateTime;
+            // PostgreSQL keeps microseconds.
+            var at = a.Clock.GetUtcNow().UtcDateTime.AddTicks(-10);
             await WaitUntil(async () => await a.LastHeartbeat() >= at);
         }
         Assert.True(4 * TeamAvailability.Heartbeat > TeamAvailability.Expiry);
@@ -245,10 +296,12 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         Assert.False(heard.TryRead(out var more), $"Heard once more: {more}");
     }
 
-    [Fact]
-    public async Task Away_set_on_one_instance_holds_for_the_agents_console_on_the_other()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Away_set_on_one_instance_holds_for_the_agents_console_on_the_other(string database)
     {
-        var (a, b) = TwoInstances();
+        var (a, b) = TwoInstances(database);
         await using var _a = a;
         await using var _b = b;
         var (visitorHub, heard, _, visitor) = await Watching(b);
@@ -267,10 +320,12 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         Assert.False(heard.TryRead(out var more), $"Heard once more: {more}");
     }
 
-    [Fact]
-    public async Task An_instance_that_stops_takes_its_consoles_with_it_at_once()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_instance_that_stops_takes_its_consoles_with_it_at_once(string database)
     {
-        var (a, b) = TwoInstances();
+        var (a, b) = TwoInstances(database);
         await using var _b = b;
         var (visitorHub, heard, _, visitor) = await Watching(b);
         await using var _v = visitorHub;
@@ -285,10 +340,12 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         await console.DisposeAsync();
     }
 
-    [Fact]
-    public async Task An_instance_that_dies_without_a_word_loses_its_consoles_within_the_expiry()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_instance_that_dies_without_a_word_loses_its_consoles_within_the_expiry(string database)
     {
-        var (a, b) = TwoInstances();
+        var (a, b) = TwoInstances(database);
         await using var _a = a;
         await using var _b = b;
         var (visitorHub, heard, _, visitor) = await Watching(b);
@@ -309,15 +366,17 @@ public sealed class ScaleOutAvailabilityTests(Backplane backplane) : IClassFixtu
         Assert.False(await OnlineOn(b, visitor));
     }
 
-    [Fact]
-    public async Task When_the_hours_open_watchers_on_every_instance_hear_it_once()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task When_the_hours_open_watchers_on_every_instance_hear_it_once(string database)
     {
         // Hours that open a few minutes from now (UTC) for half an hour; past 23:00, at midnight.
         var start = DateTimeOffset.UtcNow;
         var opens = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero).AddMinutes(3);
         if (opens.Hour == 23) opens = new DateTimeOffset(opens.Date.AddDays(1), TimeSpan.Zero);
         var hours = $"{opens.DayOfWeek.ToString()[..3]} {opens:HH:mm}-{opens.AddMinutes(30):HH:mm}";
-        var (a, b) = TwoInstances(("SUPPORTCHAT_HOURS", hours), ("SUPPORTCHAT_TIME_ZONE", "UTC"));
+        var (a, b) = TwoInstances(database, ("SUPPORTCHAT_HOURS", hours), ("SUPPORTCHAT_TIME_ZONE", "UTC"));
         await using var _a = a;
         await using var _b = b;
         var (onA, heardOnA, _, _) = await Watching(a);

@@ -69,7 +69,8 @@ public sealed class TeamAvailability : IHostedService, IDisposable
     /// <summary>A server stopping on purpose takes its consoles with it now, rather than after the expiry.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        StopTimers();
+        // A host may stop twice (a test host does, the second time with its services gone).
+        if (!StopTimers()) return;
         await InBackground(async db =>
         {
             if (await db.Presence.Where(p => p.InstanceId == InstanceId).ExecuteDeleteAsync(cancellationToken) > 0) await AnnounceAsync(db, cancellationToken);
@@ -179,13 +180,16 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         }
     }
 
-    private void StopTimers()
+    /// <summary>Whether they were running.</summary>
+    private bool StopTimers()
     {
         lock (gate)
         {
+            var running = heartbeat is not null;
             edge?.Dispose();
             heartbeat?.Dispose();
             heartbeat = null;
+            return running;
         }
     }
 
