@@ -93,6 +93,8 @@ public static class SupportChatServiceCollectionExtensions
         services.AddSingleton<ConnectionsPerUser>();
         services.AddSingleton<ReadReceipts>();
         services.AddSingleton<TeamAvailability>();
+        // Started with the host, so every instance keeps its consoles' rows fresh and sweeps a dead instance's.
+        services.AddHostedService(sp => sp.GetRequiredService<TeamAvailability>());
         services.AddSingleton<SupportChatPaths.ChatRoutes>();
         services.AddSingleton<SupportChatPaths.MappedOnce>();
         services.AddMetrics();

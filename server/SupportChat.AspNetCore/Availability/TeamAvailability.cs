@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Availability;
@@ -11,80 +13,133 @@ public sealed record AvailabilityDto(bool Online, DateTime? NextOpenAt);
 
 /// <summary>
 /// Whether the team is there: within business hours, and at least one agent has a hub connection open (a
-/// console) without having set themselves away. Watchers hear each change once, including the hours opening
-/// and closing by themselves. Presence is what this instance sees: with several instances behind a backplane,
-/// an agent counts only on the instance their console is connected to.
+/// console) without having set themselves away. Consoles are rows in the database (<see cref="AgentPresence"/>),
+/// so every instance behind a backplane answers the same; each instance refreshes its own rows every
+/// <see cref="Heartbeat"/>, and rows older than <see cref="Expiry"/> (an instance that died) stop counting.
+/// The database rather than Redis: every set of instances shares one already, with a Redis backplane, with
+/// Azure SignalR Service or with none, and the package needs nothing more.
+/// Watchers on every instance hear each change once (<see cref="AnnounceAsync"/>), including the hours opening
+/// and closing by themselves and a dead instance's consoles expiring.
 /// </summary>
-public sealed class TeamAvailability : IDisposable
+public sealed class TeamAvailability : IHostedService, IDisposable
 {
+    /// <summary>How long a console counts without its instance refreshing it: at most this after a crash, visitors hear it.</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(30);
+
+    /// <summary>Well inside <see cref="Expiry"/>: a heartbeat late by a slow database or a paused process does not drop a console.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+
     private readonly IHubContext<GroupChatHub> hub;
+    private readonly IServiceScopeFactory scopes;
     private readonly TimeProvider clock;
     private readonly ILogger<TeamAvailability> log;
     private readonly BusinessHours hours;
-    private readonly Dictionary<int, int> consoles = [];
-    private readonly HashSet<int> away = [];
     private readonly Lock gate = new();
-    private AvailabilityDto? announced;
     private ITimer? edge;
+    private ITimer? heartbeat;
 
-    public TeamAvailability(IHubContext<GroupChatHub> hub, SupportChatOptions options, TimeProvider clock, ILogger<TeamAvailability> log)
+    /// <summary>This instance, in the rows of the consoles connected to it.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    public TeamAvailability(
+        IHubContext<GroupChatHub> hub, IServiceScopeFactory scopes, SupportChatOptions options, TimeProvider clock, ILogger<TeamAvailability> log)
     {
         this.hub = hub;
+        this.scopes = scopes;
         this.clock = clock;
         this.log = log;
         var (parsed, error) = BusinessHours.Parse(options.Hours, options.TimeZone);
         hours = parsed ?? throw new InvalidOperationException(error);
+    }
+
+    /// <summary>
+    /// What watchers were last told may be old (every instance was down while the hours closed): it is brought
+    /// up to date first, or the next edge would find nothing to announce.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await InBackground(db => AnnounceAsync(db, cancellationToken));
         lock (gate)
         {
-            announced = Compute();
             ArmEdge();
+            heartbeat = clock.CreateTimer(_ => _ = InBackground(BeatAsync), null, Heartbeat, Heartbeat);
         }
     }
 
-    public AvailabilityDto Current()
+    /// <summary>A server stopping on purpose takes its consoles with it now, rather than after the expiry.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (gate) return Compute();
-    }
-
-    public Task AgentConnectedAsync(int agentId) => Change(() => consoles[agentId] = consoles.GetValueOrDefault(agentId) + 1);
-
-    /// <summary>The last console gone, the agent is no longer away either: the next console starts online.</summary>
-    public Task AgentDisconnectedAsync(int agentId) => Change(() =>
-    {
-        if (consoles.GetValueOrDefault(agentId) > 1)
+        // A host may stop twice (a test host does, the second time with its services gone).
+        if (!StopTimers()) return;
+        await InBackground(async db =>
         {
-            consoles[agentId]--;
-            return;
-        }
-        consoles.Remove(agentId);
-        away.Remove(agentId);
-    });
-
-    public Task SetAwayAsync(int agentId, bool isAway) => Change(() =>
-    {
-        if (isAway) away.Add(agentId);
-        else away.Remove(agentId);
-    });
-
-    private Task Change(Action change)
-    {
-        AvailabilityDto now;
-        lock (gate)
-        {
-            change();
-            now = Compute();
-            if (now == announced) return Task.CompletedTask;
-            announced = now;
-        }
-        return PushAsync(now);
+            if (await db.Presence.Where(p => p.InstanceId == InstanceId).ExecuteDeleteAsync(cancellationToken) > 0) await AnnounceAsync(db, cancellationToken);
+        });
     }
 
-    private AvailabilityDto Compute()
+    /// <summary>What is true now, from every instance's consoles.</summary>
+    public async Task<AvailabilityDto> CurrentAsync(ChatDb db, CancellationToken cancel = default)
     {
         var now = clock.GetUtcNow();
         if (!hours.IsOpen(now)) return new AvailabilityDto(false, hours.NextOpening(now)?.UtcDateTime);
-        return new AvailabilityDto(consoles.Keys.Any(id => !away.Contains(id)), null);
+        var since = Since(now);
+        return new AvailabilityDto(await db.Presence.AnyAsync(p => !p.Away && p.LastSeen > since, cancel), null);
     }
+
+    /// <summary>A new console of an agent who is away on another one is away too: away is the agent's, not the console's.</summary>
+    public async Task AgentConnectedAsync(ChatDb db, string connectionId, int agentId)
+    {
+        var now = clock.GetUtcNow();
+        var since = Since(now);
+        var away = await db.Presence.AnyAsync(p => p.UserId == agentId && p.Away && p.LastSeen > since);
+        db.Presence.Add(new AgentPresence { ConnectionId = connectionId, UserId = agentId, InstanceId = InstanceId, Away = away, LastSeen = now.UtcDateTime });
+        await db.SaveChangesAsync();
+        await AnnounceAsync(db);
+    }
+
+    /// <summary>The agent's last console gone, their rows are gone, away with them: the next console starts online.</summary>
+    public async Task AgentDisconnectedAsync(ChatDb db, string connectionId)
+    {
+        await db.Presence.Where(p => p.ConnectionId == connectionId).ExecuteDeleteAsync();
+        await AnnounceAsync(db);
+    }
+
+    /// <summary>For every console of the agent, on whichever instance.</summary>
+    public async Task SetAwayAsync(ChatDb db, int agentId, bool isAway)
+    {
+        await db.Presence.Where(p => p.UserId == agentId).ExecuteUpdateAsync(p => p.SetProperty(x => x.Away, isAway));
+        await AnnounceAsync(db);
+    }
+
+    /// <summary>
+    /// Pushes what is true now if it is not what watchers were last told. The instance first takes the
+    /// <see cref="AnnouncedAvailability"/> row (an update, which holds it until the commit), so instances
+    /// announce one at a time: the second one to see a change finds it told already, and a push is published
+    /// before the next instance may read, so watchers hear the changes in order.
+    /// </summary>
+    private async Task AnnounceAsync(ChatDb db, CancellationToken cancel = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancel);
+        var told = db.LastAvailability.Where(a => a.Id == AnnouncedAvailability.TheRow);
+        await told.ExecuteUpdateAsync(a => a.SetProperty(x => x.Online, x => x.Online), cancel);
+        var last = await told.AsNoTracking().Select(a => new AvailabilityDto(a.Online, a.NextOpenAt)).SingleAsync(cancel);
+        var now = await CurrentAsync(db, cancel);
+        if (now == last) return;
+        await told.ExecuteUpdateAsync(a => a.SetProperty(x => x.Online, now.Online).SetProperty(x => x.NextOpenAt, now.NextOpenAt), cancel);
+        await PushAsync(now);
+        await transaction.CommitAsync(cancel);
+    }
+
+    /// <summary>This instance's consoles are still there; a dead instance's are swept, and watchers told if that changes anything.</summary>
+    private async Task BeatAsync(ChatDb db)
+    {
+        var now = clock.GetUtcNow();
+        var since = Since(now);
+        await db.Presence.Where(p => p.InstanceId == InstanceId).ExecuteUpdateAsync(p => p.SetProperty(x => x.LastSeen, now.UtcDateTime));
+        if (await db.Presence.Where(p => p.LastSeen <= since).ExecuteDeleteAsync() > 0) await AnnounceAsync(db);
+    }
+
+    private static DateTime Since(DateTimeOffset now) => (now - Expiry).UtcDateTime;
 
     /// <summary>A timer for the next time the hours open or close; it announces the change and arms the next.</summary>
     private void ArmEdge()
@@ -92,7 +147,25 @@ public sealed class TeamAvailability : IDisposable
         if (hours.NextChange(clock.GetUtcNow()) is not { } next) return;
         var due = next - clock.GetUtcNow();
         edge?.Dispose();
-        edge = clock.CreateTimer(_ => _ = Change(ArmEdge), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        edge = clock.CreateTimer(_ => _ = InBackground(async db =>
+        {
+            await AnnounceAsync(db);
+            lock (gate) if (heartbeat is not null) ArmEdge();
+        }), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Work of a timer, in a scope of its own; a failure is logged, and the next beat tries again.</summary>
+    private async Task InBackground(Func<ChatDb, Task> work)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await work(scope.ServiceProvider.GetRequiredService<ChatDb>());
+        }
+        catch (Exception error)
+        {
+            log.LogWarning(error, "Could not bring agents' presence up to date.");
+        }
     }
 
     private async Task PushAsync(AvailabilityDto availability)
@@ -107,5 +180,18 @@ public sealed class TeamAvailability : IDisposable
         }
     }
 
-    public void Dispose() => edge?.Dispose();
+    /// <summary>Whether they were running.</summary>
+    private bool StopTimers()
+    {
+        lock (gate)
+        {
+            var running = heartbeat is not null;
+            edge?.Dispose();
+            heartbeat?.Dispose();
+            heartbeat = null;
+            return running;
+        }
+    }
+
+    public void Dispose() => StopTimers();
 }

@@ -111,7 +111,7 @@ public static class ConversationEndpoints
         return TypedResults.Ok(state with
         {
             ReadUpTo = await receipts.VisibleAsync(db, groupId, user.IsAgent(), cancel),
-            Availability = team.Current(),
+            Availability = await team.CurrentAsync(db, cancel),
         });
     }
 

@@ -133,6 +133,39 @@ public sealed class ChatFile
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>
+/// One agent's console (hub connection) on one server instance, so every instance counts the same consoles.
+/// Its instance refreshes <see cref="LastSeen"/> on a heartbeat; a row not refreshed within the expiry is an
+/// instance that died without saying so, and no longer counts (<c>TeamAvailability</c>).
+/// </summary>
+public sealed class AgentPresence
+{
+    public required string ConnectionId { get; set; }
+    public int UserId { get; set; }
+    public required string InstanceId { get; set; }
+
+    /// <summary>The agent set themselves away: the same on every row of theirs, wherever the console is.</summary>
+    public bool Away { get; set; }
+
+    public DateTime LastSeen { get; set; }
+
+    public const int MaxConnectionId = 64;
+    public const int MaxInstanceId = 32;
+}
+
+/// <summary>
+/// The one row saying what watchers were last told (<c>Availability</c>): an instance pushes a change only if
+/// it differs from this, and updates it in the same transaction, so two instances never push one change twice.
+/// </summary>
+public sealed class AnnouncedAvailability
+{
+    public const int TheRow = 1;
+
+    public int Id { get; set; }
+    public bool Online { get; set; }
+    public DateTime? NextOpenAt { get; set; }
+}
+
 /// <summary>The values of a message's <c>format</c> on the wire.</summary>
 public static class MessageFormats
 {
@@ -152,6 +185,8 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
     public DbSet<ChatFile> Files => Set<ChatFile>();
     public DbSet<Rating> Ratings => Set<Rating>();
     public DbSet<ReadMark> ReadMarks => Set<ReadMark>();
+    public DbSet<AgentPresence> Presence => Set<AgentPresence>();
+    public DbSet<AnnouncedAvailability> LastAvailability => Set<AnnouncedAvailability>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -171,6 +206,14 @@ public abstract class ChatDb(DbContextOptions options) : DbContext(options)
         model.Entity<Group>().Property(g => g.PageUrl).HasMaxLength(Group.MaxPageUrl);
         model.Entity<Group>().Property(g => g.VisitorTimeZone).HasMaxLength(Group.MaxTimeZone);
         model.Entity<Group>().Property(g => g.VisitorLanguage).HasMaxLength(Group.MaxLanguage);
+        model.Entity<AgentPresence>().HasKey(p => p.ConnectionId);
+        model.Entity<AgentPresence>().Property(p => p.ConnectionId).HasMaxLength(AgentPresence.MaxConnectionId);
+        model.Entity<AgentPresence>().Property(p => p.InstanceId).HasMaxLength(AgentPresence.MaxInstanceId);
+        model.Entity<AgentPresence>().HasIndex(p => p.InstanceId);
+        model.Entity<AgentPresence>().HasIndex(p => p.UserId);
+        model.Entity<AnnouncedAvailability>().Property(a => a.Id).ValueGeneratedNever();
+        // The row exists from the migration on: an instance takes it (an update) before it reads or announces.
+        model.Entity<AnnouncedAvailability>().HasData(new AnnouncedAvailability { Id = AnnouncedAvailability.TheRow });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

@@ -74,11 +74,14 @@ public static class Seed
             await db.Users.AnyAsync();
             await db.Groups.AnyAsync();
             await db.Chats.AnyAsync();
+            // Without them no agent's console could connect.
+            await db.Presence.AnyAsync();
+            await db.LastAvailability.AnyAsync();
             return null;
         }
         catch (System.Data.Common.DbException)
         {
-            return $"Refusing to start: the database of {db.GetType().Name} has no chat tables (Users, Groups, Chats). "
+            return $"Refusing to start: the database of {db.GetType().Name} has no chat tables (Users, Groups, Chats, Presence, LastAvailability). "
                 + "Add a migration that makes them (dotnet ef migrations add SupportChat), "
                 + "or leave out UseDbContext and let the package keep the chat in a database of its own.";
         }

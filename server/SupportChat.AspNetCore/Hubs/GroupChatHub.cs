@@ -62,7 +62,7 @@ public sealed class GroupChatHub(
             return Task.CompletedTask;
         }
         // An agent's connection is a console: the team is there while one is open (and its agent not away).
-        return Context.User!.IsAgent() ? team.AgentConnectedAsync(userId) : Task.CompletedTask;
+        return Context.User!.IsAgent() ? team.AgentConnectedAsync(db, Context.ConnectionId, userId) : Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -72,7 +72,7 @@ public sealed class GroupChatHub(
             var userId = Context.User!.UserId()!.Value;
             connections.Remove(userId);
             metrics.Disconnected();
-            if (Context.User!.IsAgent()) await team.AgentDisconnectedAsync(userId);
+            if (Context.User!.IsAgent()) await team.AgentDisconnectedAsync(db, Context.ConnectionId);
         }
     }
 
@@ -84,14 +84,14 @@ public sealed class GroupChatHub(
     public async Task<AvailabilityDto> WatchAvailability()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, AvailabilityWatchers);
-        return team.Current();
+        return await team.CurrentAsync(db, Context.ConnectionAborted);
     }
 
-    /// <summary>Agents only: away (true) counts as not there even with a console open; false is back. For all of the agent's consoles.</summary>
+    /// <summary>Agents only: away (true) counts as not there even with a console open; false is back. For all of the agent's consoles, on every instance.</summary>
     public Task SetAway(bool away)
     {
         if (!Context.User!.IsAgent()) throw new HubException("Only agents may set themselves away.");
-        return team.SetAwayAsync(Context.User!.UserId()!.Value, away);
+        return team.SetAwayAsync(db, Context.User!.UserId()!.Value, away);
     }
 
     public async Task JoinGroup(string groupId)

@@ -22,6 +22,58 @@ namespace SupportChat.Server.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SupportChat.Server.Data.AgentPresence", b =>
+                {
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Away")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ConnectionId");
+
+                    b.HasIndex("InstanceId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Presence");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.AnnouncedAvailability", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextOpenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Online")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("LastAvailability");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Online = false
+                        });
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.Chat", b =>
                 {
                     b.Property<int>("Id")

@@ -17,6 +17,58 @@ namespace SupportChat.Server.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SupportChat.Server.Data.AgentPresence", b =>
+                {
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Away")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConnectionId");
+
+                    b.HasIndex("InstanceId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Presence");
+                });
+
+            modelBuilder.Entity("SupportChat.Server.Data.AnnouncedAvailability", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextOpenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Online")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("LastAvailability");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Online = false
+                        });
+                });
+
             modelBuilder.Entity("SupportChat.Server.Data.Chat", b =>
                 {
                     b.Property<int>("Id")
