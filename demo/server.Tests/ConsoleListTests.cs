@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace SupportChat.Server.Tests;
@@ -110,5 +111,91 @@ public sealed class ConsoleListTests(ServerFactory server) : IClassFixture<Serve
         var refused = await server.ClientWith(visitor.Token).PostAsync($"/chats/{visitor.GroupId}/assign", null);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("Only agents may take a conversation.", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Each_row_says_its_last_messages_format_and_file_names_so_a_console_previews_it_without_reading_it()
+    {
+        var agentToken = await server.AgentToken();
+        var quiet = await server.NewVisitor();
+        var answered = await server.NewVisitor();
+        var sender = await server.NewVisitor();
+        await Readers.Say(server, answered.Token, answered.GroupId, "When does it ship?");
+        (await server.ClientWith(agentToken).PostAsJsonAsync($"/chats/{answered.GroupId}", new { message = "**On Tuesday**", format = "markdown" }))
+            .EnsureSuccessStatusCode();
+        var visitorClient = server.ClientWith(sender.Token);
+        List<string> ids = [];
+        foreach (var name in new[] { "receipt.txt", "box label.txt" })
+        {
+            var upload = await visitorClient.PostAsync($"/chats/{sender.GroupId}/files", FileSamples.Form("Order NW-1042"u8.ToArray(), name, "text/plain"));
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+            ids.Add(JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!);
+        }
+        var sent = await visitorClient.PostAsJsonAsync($"/chats/{sender.GroupId}", new { message = "", attachments = ids });
+        sent.EnsureSuccessStatusCode();
+        var attached = JsonDocument.Parse(await sent.Content.ReadAsStringAsync()).RootElement.GetProperty("chat").GetProperty("attachments")
+            .EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToList();
+
+        var none = await Listed(quiet.GroupId);
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("lastMessageFormat").ValueKind);
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("lastMessageFiles").ValueKind);
+
+        var markdown = await Listed(answered.GroupId);
+        Assert.Equal("**On Tuesday**", markdown.GetProperty("lastMessage").GetString());
+        Assert.Equal("markdown", markdown.GetProperty("lastMessageFormat").GetString());
+        Assert.Empty(markdown.GetProperty("lastMessageFiles").EnumerateArray());
+
+        // The names in the order the message carries its files; the message itself has no words.
+        var files = await Listed(sender.GroupId);
+        Assert.Equal("", files.GetProperty("lastMessage").GetString());
+        Assert.Equal("text", files.GetProperty("lastMessageFormat").GetString());
+        var listedNames = files.GetProperty("lastMessageFiles").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Equal(attached, listedNames);
+        Assert.Equal(["box label.txt", "receipt.txt"], listedNames.Order());
+
+        // The next message is the one described.
+        await Readers.Say(server, sender.Token, sender.GroupId, "Did you get them?");
+        var later = await Listed(sender.GroupId);
+        Assert.Equal("text", later.GetProperty("lastMessageFormat").GetString());
+        Assert.Empty(later.GetProperty("lastMessageFiles").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_new_conversation_is_pushed_as_the_row_the_list_gives_it_with_the_seeds_id_and_name()
+    {
+        await using var console = server.Hub(await server.AgentToken());
+        var started = Channel.CreateUnbounded<JsonElement>();
+        console.On<JsonElement>("ConversationStarted", row => started.Writer.TryWrite(row));
+        await console.StartAsync();
+        await console.InvokeAsync("WatchConversations");
+
+        var visitor = await Visitor(new { name = "Lena", pageUrl = "https://shop.example/cart", timeZone = "Europe/Berlin", language = "de-DE" });
+        var pushed = await Next(started, visitor.GroupId);
+        Assert.Equal("Conversation with Lena", pushed.GetProperty("name").GetString());
+        Assert.Equal("Lena", pushed.GetProperty("visitor").GetString());
+        Assert.Equal("https://shop.example/cart", pushed.GetProperty("pageUrl").GetString());
+        Assert.Equal("Europe/Berlin", pushed.GetProperty("timeZone").GetString());
+        Assert.Equal("de-DE", pushed.GetProperty("language").GetString());
+        Assert.Equal("open", pushed.GetProperty("state").GetString());
+        Assert.Equal((await Listed(visitor.GroupId)).GetRawText(), pushed.GetRawText());
+
+        // A returning visitor's next conversation is pushed the same way, with where they were carried over.
+        await Readers.Say(server, visitor.Token, visitor.GroupId, "Thanks, bye");
+        var next = await server.ClientWith(visitor.Token).PostAsync("/visitors/conversations", null);
+        next.EnsureSuccessStatusCode();
+        var nextId = JsonDocument.Parse(await next.Content.ReadAsStringAsync()).RootElement.GetProperty("groupId").GetInt32();
+        var nextPushed = await Next(started, nextId);
+        Assert.Equal("https://shop.example/cart", nextPushed.GetProperty("pageUrl").GetString());
+        Assert.Equal((await Listed(nextId)).GetRawText(), nextPushed.GetRawText());
+    }
+
+    /// <summary>The next push about <paramref name="groupId"/>.</summary>
+    private static async Task<JsonElement> Next(Channel<JsonElement> pushes, int groupId)
+    {
+        while (true)
+        {
+            var row = await pushes.Reader.ReadAsync().AsTask().WaitAsync(Readers.Wait);
+            if (row.GetProperty("id").GetInt32() == groupId) return row;
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace SupportChat.Server.Tests;
 
@@ -70,5 +72,27 @@ public sealed class ContactEmailTests(ServerFactory server) : IClassFixture<Serv
         await Problem(await server.ClientWith(other.Token).PostAsJsonAsync(path, new { email = "x@example.com" }), HttpStatusCode.Forbidden);
         await Problem(await server.ClientWith(await server.AgentToken()).PostAsJsonAsync(path, new { email = "x@example.com" }), HttpStatusCode.Forbidden);
         Assert.Equal(JsonValueKind.Null, (await Listed(visitor.GroupId)).GetProperty("contactEmail").ValueKind);
+    }
+
+    [Fact]
+    public async Task Agents_watching_hear_the_address_at_once_and_a_refused_one_is_not_pushed()
+    {
+        await using var console = server.Hub(await server.AgentToken());
+        var heard = Channel.CreateUnbounded<JsonElement>();
+        console.On<JsonElement>("ConversationContact", contact => heard.Writer.TryWrite(contact));
+        await console.StartAsync();
+        await console.InvokeAsync("WatchConversations");
+
+        var visitor = await server.NewVisitor();
+        var client = server.ClientWith(visitor.Token);
+        var path = $"/chats/{visitor.GroupId}/contact";
+        await Problem(await client.PostAsJsonAsync(path, new { email = "not an address" }), HttpStatusCode.BadRequest);
+        (await client.PostAsJsonAsync(path, new { email = " ana@example.com " })).EnsureSuccessStatusCode();
+
+        // The first push is the address stored, named as the list names it.
+        var pushed = await heard.Reader.ReadAsync().AsTask().WaitAsync(Readers.Wait);
+        Assert.Equal(visitor.GroupId, pushed.GetProperty("groupId").GetInt32());
+        Assert.Equal("ana@example.com", pushed.GetProperty("contactEmail").GetString());
+        Assert.Equal("ana@example.com", (await Listed(visitor.GroupId)).GetProperty("contactEmail").GetString());
     }
 }

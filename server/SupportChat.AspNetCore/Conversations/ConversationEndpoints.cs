@@ -19,6 +19,9 @@ public sealed record ContactRequest(string? Email);
 
 public sealed record ContactResponse(bool Success, string Email);
 
+/// <summary>The <c>ConversationContact</c> push to agents watching: the address as <c>contactEmail</c> in <c>GET /groups</c>.</summary>
+public sealed record ContactDto(int GroupId, string ContactEmail);
+
 /// <summary>The <c>ConversationAssigned</c> push to agents watching, and the answer to <c>POST /chats/{id}/assign</c>.</summary>
 public sealed record AssignmentDto(int GroupId, PersonDto Assignee);
 
@@ -51,7 +54,7 @@ public static class ConversationEndpoints
             .WithSummary("Agents only: assigns the conversation to the calling agent and pushes ConversationAssigned to agents watching.")
             .ProducesProblem(StatusCodes.Status403Forbidden);
         chat.MapPost("/contact", Contact)
-            .WithSummary("The conversation's visitor leaves an email address to be answered at; agents see it in GET /groups. No email is sent.")
+            .WithSummary("The conversation's visitor leaves an email address to be answered at; agents see it in GET /groups and hear it as ConversationContact. No email is sent.")
             .WithDescription("400 for anything but one address (at most 254 characters); 403 for anyone but the conversation's visitor.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -73,10 +76,12 @@ public static class ConversationEndpoints
 
     /// <summary>
     /// The visitor leaves an address to be answered at, for when nobody is there. Stored with the conversation
-    /// (a second one replaces the first) and shown to agents; no email is sent.
+    /// (a second one replaces the first) and pushed to the agents watching, whose consoles show it at once; no
+    /// email is sent. A push of its own rather than the whole row: a row read here could carry a state or a
+    /// last message older than a push that overtook it.
     /// </summary>
     private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> Contact(
-        int groupId, ContactRequest body, ClaimsPrincipal user, ChatDb db, CancellationToken cancel)
+        int groupId, ContactRequest body, ClaimsPrincipal user, ChatDb db, IHubContext<GroupChatHub> hub, CancellationToken cancel)
     {
         var userId = user.UserId();
         var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId, cancel);
@@ -91,6 +96,8 @@ public static class ConversationEndpoints
         }
         group.ContactEmail = email;
         await db.SaveChangesAsync(cancel);
+        await hub.Clients.Group(GroupChatHub.AgentsGroup)
+            .SendAsync(GroupChatHub.ConversationContact, new ContactDto(groupId, email), CancellationToken.None);
         return TypedResults.Ok(new ContactResponse(true, email));
     }
 

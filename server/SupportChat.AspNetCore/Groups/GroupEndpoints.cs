@@ -13,6 +13,12 @@ namespace SupportChat.Server.Groups;
 /// </summary>
 public sealed record GroupDto(int Id, string Name, int? OwnerUserId, DateTime CreatedAt, string? LastMessage, int? LastMessageId, string? ContactEmail = null)
 {
+    /// <summary>The last message's format, "text" or "markdown"; null without a message.</summary>
+    public string? LastMessageFormat { get; init; }
+
+    /// <summary>The names of the last message's files, in the order they were attached; null without a message.</summary>
+    public List<string>? LastMessageFiles { get; init; }
+
     /// <summary>"open" or "resolved".</summary>
     public string State { get; init; } = Conversations.ConversationStates.Open;
 
@@ -61,12 +67,7 @@ public static class GroupEndpoints
         var groups = db.Groups.AsNoTracking();
         if (!user.IsAgent()) groups = groups.Where(g => g.OwnerUserId == userId);
 
-        var rows = groups.Select(g => new
-        {
-            Group = g,
-            LastId = db.Chats.Where(c => c.GroupId == g.Id).Max(c => (int?)c.Id) ?? 0,
-            LastUserId = db.Chats.Where(c => c.GroupId == g.Id).OrderByDescending(c => c.Id).Select(c => (int?)c.UserId).FirstOrDefault(),
-        });
+        var rows = GroupRows.Query(db, groups);
         switch (state)
         {
             case null: break;
@@ -90,27 +91,7 @@ public static class GroupEndpoints
         var more = page.Count > take;
         if (more) page.RemoveAt(take);
 
-        var lastIds = page.Where(r => r.LastId > 0).Select(r => r.LastId).ToList();
-        var lastMessages = await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Message, cancel);
-        int[] people = [.. page.SelectMany(r => new[] { r.Group.OwnerUserId, r.Group.AssigneeId }).OfType<int>().Distinct()];
-        var users = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancel);
-        var groupIds = page.Select(r => r.Group.Id).ToList();
-        var ratings = (await db.Ratings.AsNoTracking().Where(x => groupIds.Contains(x.GroupId)).ToListAsync(cancel))
-            .ToLookup(x => (x.GroupId, x.Resolution));
-        var list = page
-            .Select(r => new GroupDto(r.Group.Id, r.Group.Name, r.Group.OwnerUserId, r.Group.CreatedAt,
-                r.LastId > 0 ? lastMessages.GetValueOrDefault(r.LastId) : null, r.LastId > 0 ? r.LastId : null, r.Group.ContactEmail)
-            {
-                State = r.Group.Resolved ? Conversations.ConversationStates.Resolved : Conversations.ConversationStates.Open,
-                Waiting = !r.Group.Resolved && r.LastUserId is not null && r.LastUserId == r.Group.OwnerUserId,
-                Assignee = r.Group.AssigneeId is { } a ? new Conversations.PersonDto(a, users.GetValueOrDefault(a)?.Name ?? "") : null,
-                Visitor = r.Group.OwnerUserId is { } o && users.GetValueOrDefault(o) is { } owner ? VisitorLabel(owner) : null,
-                PageUrl = r.Group.PageUrl,
-                TimeZone = r.Group.VisitorTimeZone,
-                Language = r.Group.VisitorLanguage,
-                Rating = ratings[(r.Group.Id, r.Group.Resolutions)].Select(x => new Conversations.RatingDto(x.Score, x.Comment, x.CreatedAt)).FirstOrDefault(),
-            })
-            .ToList();
+        var list = await GroupRows.DescribeAsync(db, page, cancel);
         var next = more ? Cursor.Format(page[^1].LastId, page[^1].Group.Id) : null;
         return TypedResults.Ok(new GroupsResponse(list, next));
     }

@@ -25,6 +25,7 @@ public sealed class GroupChatHub(
     public const string ConversationState = "ConversationState";
     public const string ReadUpTo = "ReadUpTo";
     public const string ConversationAssigned = "ConversationAssigned";
+    public const string ConversationContact = "ConversationContact";
     public const string Availability = "Availability";
 
     /// <summary>The connections that asked to hear <c>Availability</c> (<see cref="WatchAvailability"/>).</summary>
@@ -156,8 +157,9 @@ public sealed class GroupChatHub(
 
     /// <summary>
     /// The extension for the agent console: from now on this connection hears of every conversation that
-    /// starts (<c>ConversationStarted</c>, the listed group) and every message in any (<c>ConversationMessage</c>,
-    /// the message). Opt-in, so an agent's widget is not sent pushes it has no use for. Agents only.
+    /// starts (<c>ConversationStarted</c>, its row as <c>GET /groups</c> lists it) and every message in any
+    /// (<c>ConversationMessage</c>, the message), and of each address a visitor leaves (<c>ConversationContact</c>).
+    /// Opt-in, so an agent's widget is not sent pushes it has no use for. Agents only.
     /// </summary>
     public async Task WatchConversations()
     {

@@ -58,8 +58,7 @@ public sealed class SupportChatUsers(ChatDb db, Tokens tokens, TimeProvider cloc
             db.Groups.Add(group);
             await db.SaveChangesAsync(cancel);
             // The agent consoles list it at once.
-            await hub.Clients.Group(GroupChatHub.AgentsGroup)
-                .SendAsync(GroupChatHub.ConversationStarted, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null), cancel);
+            await GroupRows.PushStartedAsync(db, hub, group.Id);
         }
         return new SupportChatSession(tokens.Issue(user), user.Id, group.Id);
     }

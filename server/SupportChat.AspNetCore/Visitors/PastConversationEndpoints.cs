@@ -85,8 +85,7 @@ public static class PastConversationEndpoints
         };
         db.Groups.Add(group);
         await db.SaveChangesAsync(cancel);
-        await hub.Clients.Group(GroupChatHub.AgentsGroup)
-            .SendAsync(GroupChatHub.ConversationStarted, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null), CancellationToken.None);
+        await GroupRows.PushStartedAsync(db, hub, group.Id);
         return TypedResults.Ok(new NewConversationResponse(group.Id));
     }
 

@@ -80,9 +80,8 @@ public static class VisitorEndpoints
         await db.SaveChangesAsync(cancel);
         if (started)
         {
-            // The agent consoles list it at once.
-            await hub.Clients.Group(GroupChatHub.AgentsGroup)
-                .SendAsync(GroupChatHub.ConversationStarted, new GroupDto(group.Id, group.Name, group.OwnerUserId, group.CreatedAt, null, null), cancel);
+            // The agent consoles list it at once, as their list would show it: who, and where from.
+            await GroupRows.PushStartedAsync(db, hub, group.Id);
         }
 
         return TypedResults.Ok(new VisitorResponse(tokens.Issue(user), user.Id, group.Id));
