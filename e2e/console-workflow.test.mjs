@@ -1,6 +1,7 @@
 // The agent console as a team uses it, in real Chromium tabs against the real reference server: rows that
 // tell visitors apart, filters by state that follow pushes, "Assign to me" and "Resolve" seen live by a
-// second console, previews of formatted and file messages, and axe and the keyboard on the new states.
+// second console, previews of formatted and file messages from the list's own rows, new conversations and
+// visitors' addresses taken from pushes without reading the list again, and axe and the keyboard.
 // Visitors are made with POST /visitors as a widget's token-url call makes them, with the page, time zone
 // and language a widget tells; each test has conversations of its own and finds them by id.
 import assert from 'node:assert/strict';
@@ -65,6 +66,16 @@ async function openConsole({ bypassCSP = false } = {}) {
 }
 
 const row = (page, groupId) => page.locator(`#conversations button[data-group="${groupId}"]`);
+
+/** The requests a page makes from now on to paths that `matches`, as "GET /path". */
+function requestsTo(page, matches) {
+  const made = [];
+  page.on('request', request => {
+    const { pathname } = new URL(request.url());
+    if (matches(pathname)) made.push(`${request.method()} ${pathname}`);
+  });
+  return made;
+}
 
 /**
  * What a person sees: the element is rendered, lies inside the viewport, and nothing covers its middle.
@@ -314,13 +325,15 @@ const fact = (page, term) =>
     .textContent();
 
 describe('the last message in the list', () => {
-  it('is plain words for a formatted answer, and the file for a message of files alone, pushed or listed', async () => {
+  it('is plain words for a formatted answer, and the file for a message of files alone, pushed or listed, from the rows alone', async () => {
     const answered = await newVisitor();
     const sender = await newVisitor();
     await say(answered, 'When does it ship?');
     await say(sender, 'Here is my receipt');
     const first = await openConsole();
     const second = await openConsole();
+    // Neither console opens a conversation here: a request for a conversation's messages would be one per row.
+    const chatReads = [first.page, second.page].map(page => requestsTo(page, path => path.startsWith('/chats/')));
     try {
       const markdown = '**It left us on Tuesday.** Follow it [here](https://track.example/NW-1042) with `NW-1042` &amp; <b>x</b>';
       const words = 'It left us on Tuesday. Follow it here with NW-1042 & <b>x</b>';
@@ -361,6 +374,7 @@ describe('the last message in the list', () => {
         [answered.groupId, words],
       );
       await shownFile(second.page);
+      assert.deepEqual(chatReads, [[], []], 'a console read messages to preview them instead of taking the rows');
       assert.deepEqual([...first.problems, ...second.problems], []);
     } finally {
       await first.context.close();
@@ -438,3 +452,48 @@ async function assertNoAxeViolations(page, state) {
   });
   assert.deepEqual(violations, [], `axe in state "${state}"`);
 }
+
+describe("a new conversation and a visitor's address", () => {
+  it('show at once from their pushes: who, where from and what they left, without reading the list again', async () => {
+    const { context, page, problems } = await openConsole();
+    const listReads = requestsTo(page, path => path === '/groups');
+    try {
+      const visitor = await newVisitor({
+        name: 'Mina',
+        pageUrl: 'https://shop.example/grinders?ref=mail',
+        timeZone: 'Europe/Berlin',
+        language: 'de',
+      });
+      await row(page, visitor.groupId).waitFor();
+      // Without a message it sorts below every conversation that has one, as the server's list does.
+      await row(page, visitor.groupId).scrollIntoViewIfNeeded();
+      await assertSeen(row(page, visitor.groupId), 'the new row');
+      assert.equal(await row(page, visitor.groupId).locator('.who').textContent(), 'Mina');
+      assert.equal(await row(page, visitor.groupId).locator('.page').textContent(), 'shop.example/grinders');
+      assert.equal(await row(page, visitor.groupId).locator('.language').textContent(), 'German');
+      assert.equal(await row(page, visitor.groupId).locator('.state').textContent(), 'Open');
+      assert.equal(await row(page, visitor.groupId).locator('.last').textContent(), 'No messages yet');
+      assert.equal(await page.locator('#live').textContent(), 'New conversation: Mina');
+
+      await say(visitor, 'Do you still have the hand grinder?');
+      await page.waitForFunction(
+        id => document.querySelector(`[data-group="${id}"] .state`)?.textContent === 'Waiting for a reply',
+        visitor.groupId,
+      );
+      await row(page, visitor.groupId).click();
+      await page.locator('#details').waitFor();
+      await call(`/chats/${visitor.groupId}/contact`, { token: visitor.token, body: { email: 'mina@example.com' } });
+      await page.waitForFunction(
+        id => document.querySelector(`[data-group="${id}"] .more`)?.textContent === 'mina@example.com',
+        visitor.groupId,
+      );
+      await assertSeen(row(page, visitor.groupId).locator('.more'), 'the address in the row');
+      assert.equal(await fact(page, 'Email'), 'mina@example.com');
+      await assertSeen(page.locator('#facts div').filter({ has: page.locator('dt', { hasText: 'Email' }) }), 'the address in the facts');
+      assert.deepEqual(listReads, [], 'the console read the list instead of taking the pushes');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

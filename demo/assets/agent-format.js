@@ -72,14 +72,15 @@ function decodePath(path) {
 
 /**
  * The last message as one line: its text (markdown as the words it shows, not its markup), or, for a
- * message of files alone, `files: true` and the file's name or how many there are. `known` says there is a
- * message at all: the list answers only a message's text, so a message of files alone is "" there.
+ * message of files alone, `files: true` and the file's name or how many there are (`files`: their names).
+ * `known` says there is a message at all: one of files alone has no text, and a server that does not name
+ * its files gets "Files".
  */
-export function preview({ message, format, attachments }, known) {
+export function preview({ message, format, files }, known) {
   const text = format === 'markdown' ? plainText(message ?? '') : (message ?? '');
   if (text.trim() !== '') return { text: text.replace(/\s+/g, ' ').trim(), files: false };
-  if (attachments?.length === 1) return { text: attachments[0].name, files: true };
-  if (attachments?.length > 1) return { text: `${attachments.length} files`, files: true };
+  if (files?.length === 1) return { text: files[0], files: true };
+  if (files?.length > 1) return { text: `${files.length} files`, files: true };
   return known ? { text: 'Files', files: true } : { text: 'No messages yet', files: false };
 }
 

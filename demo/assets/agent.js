@@ -1,11 +1,11 @@
 // The agent console: signs in, lists every conversation and answers in one with <support-chat mode="inline">.
-// The list is live: the server tells this page of each conversation that starts, each message in any, each
-// change of state and each assignment (`WatchConversations` on the hub), and the console counts what the
-// agent has not read yet. Agents share it: filters by state, "Assign to me" and "Resolve", and a second
-// agent's console sees both at once. The conversation itself (messages, receipts, ratings) is the widget's:
-// this page draws only the list and the facts about the visitor. Built by rollup with the SignalR client
-// into /dist/demo/agent.js. The token lives in this module's memory only. Every value from the server is
-// shown as text (textContent), never as markup.
+// The list is live: the server tells this page of each conversation that starts (with its row, as the list
+// gives it), each message in any, each change of state, each assignment and each address a visitor leaves
+// (`WatchConversations` on the hub), and the console counts what the agent has not read yet. Agents share
+// it: filters by state, "Assign to me" and "Resolve", and a second agent's console sees both at once. The
+// conversation itself (messages, receipts, ratings) is the widget's: this page draws only the list and the
+// facts about the visitor. Built by rollup with the SignalR client into /dist/demo/agent.js. The token lives
+// in this module's memory only. Every value from the server is shown as text (textContent), never as markup.
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { dateTime, isWebAddress, languageName, localTime, pageLabel, preview } from './agent-format.js';
 
@@ -32,9 +32,8 @@ let selected;
 let filter = 'all';
 /**
  * Conversation id → the row of GET /groups (visitor, pageUrl, timeZone, language, state, waiting, assignee,
- * contactEmail, rating …) kept current by pushes, plus `unread`, the last message's `format` and
- * `attachments` (`described`: the id of the message they belong to), and who resolved or reopened it and
- * when, once its state was read or pushed. `unlisted`: known from its start's push only, not yet listed.
+ * contactEmail, rating, the last message with its format and file names …) kept current by pushes, plus
+ * `unread`, and who resolved or reopened it and when, once its state was read or pushed.
  */
 const conversations = new Map();
 /**
@@ -94,12 +93,12 @@ async function watch() {
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => Math.min(10_000, 500 * 2 ** context.previousRetryCount) })
     .configureLogging(LogLevel.Warning)
     .build();
-  connection.on('ConversationStarted', group => {
-    if (conversations.has(String(group.id))) return;
-    conversations.set(String(group.id), { ...group, state: 'open', unread: 0, unlisted: true });
+  // The push is the conversation's row as the list gives it: who the visitor is and where they write from.
+  connection.on('ConversationStarted', row => {
+    if (conversations.has(String(row.id))) return;
+    conversations.set(String(row.id), { ...row, unread: 0, changedAt: ++pushes });
     render();
-    // The push names the conversation only; the list says who the visitor is and where they write from.
-    void load().then(() => announce(`New conversation: ${labelOf(conversations.get(String(group.id)) ?? group)}`));
+    announce(`New conversation: ${labelOf(row)}`);
   });
   connection.on('ConversationMessage', message => {
     const conversation = conversations.get(String(message.groupId));
@@ -108,9 +107,8 @@ async function watch() {
     if (message.id > (conversation.lastMessageId ?? 0)) {
       conversation.lastMessage = message.message;
       conversation.lastMessageId = message.id;
-      conversation.format = message.format;
-      conversation.attachments = message.attachments;
-      conversation.described = message.id;
+      conversation.lastMessageFormat = message.format;
+      conversation.lastMessageFiles = message.attachments?.map(file => file.name);
       conversation.changedAt = ++pushes;
       // As the server counts it: waiting while its visitor wrote last. A message that reopens a resolved
       // conversation comes before its new state.
@@ -118,11 +116,16 @@ async function watch() {
       if (String(message.groupId) !== selected && message.userId !== me) conversation.unread++;
       render();
     }
-    // Only its start was pushed, which does not say who the visitor is: with a message it is first in the list.
-    if (conversation.unlisted) void load();
   });
   connection.on('ConversationState', state => applyState(state, { pushed: true }));
   connection.on('ConversationAssigned', ({ groupId, assignee }) => assign({ groupId, assignee }, { pushed: true }));
+  connection.on('ConversationContact', ({ groupId, contactEmail }) => {
+    const conversation = conversations.get(String(groupId));
+    if (!conversation) return;
+    conversation.contactEmail = contactEmail;
+    conversation.changedAt = ++pushes;
+    render();
+  });
   // After a reconnect the pushes in between are gone: the list is fetched again (unread counts stay).
   connection.onreconnected(async () => {
     await connection.invoke('WatchConversations');
@@ -158,35 +161,8 @@ async function load(state) {
   for (const group of groups) {
     const known = conversations.get(String(group.id));
     if (changedSince(known, asked)) continue;
-    conversations.set(String(group.id), {
-      ...known,
-      ...group,
-      unread: known?.unread ?? 0,
-      unlisted: false,
-      // The list tells only the text of the last message: what a push said of the same message stays.
-      ...(known?.lastMessageId === group.lastMessageId ? {} : { format: undefined, attachments: undefined, described: undefined }),
-    });
+    conversations.set(String(group.id), { ...known, ...group, unread: known?.unread ?? 0 });
   }
-  render();
-  await describeLastMessages();
-}
-
-/**
- * The list gives a last message's text only, so a formatted one would show its markup and one of files
- * alone nothing: each last message the console has not seen whole is read once (GET /chats, the newest one).
- */
-async function describeLastMessages() {
-  const unknown = [...conversations.values()].filter(c => c.lastMessageId != null && c.described !== c.lastMessageId);
-  if (unknown.length === 0) return;
-  await Promise.all(
-    unknown.map(async conversation => {
-      const lastId = conversation.lastMessageId;
-      const [message] = (await read(`/chats/${conversation.id}?beforeId=${lastId + 1}&limit=1`))?.chats ?? [];
-      // A newer message may have been pushed meanwhile, and told all of itself.
-      if (message?.id !== conversation.lastMessageId) return;
-      Object.assign(conversation, { format: message.format, attachments: message.attachments, described: message.id });
-    }),
-  );
   render();
 }
 
@@ -245,7 +221,7 @@ async function act(action, apply) {
   if (used?.hidden) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
 }
 
-/** What the list calls a conversation: its visitor's name or label, else (a push not yet described) its name. */
+/** What the list calls a conversation: its visitor's name or label, else (one with no visitor) its name. */
 const labelOf = conversation => conversation.visitor ?? conversation.name;
 
 function stateOf(conversation) {
@@ -334,7 +310,10 @@ function renderConversation(conversation) {
 
 /** The last message's words, or a paperclip (the widget's own) and the file for a message of files alone. */
 function renderPreview(conversation) {
-  const { text: words, files } = preview({ ...conversation, message: conversation.lastMessage }, conversation.lastMessageId != null);
+  const { text: words, files } = preview(
+    { message: conversation.lastMessage, format: conversation.lastMessageFormat, files: conversation.lastMessageFiles },
+    conversation.lastMessageId != null,
+  );
   const last = text('span', 'last', words);
   if (files) {
     const svg = 'http://www.w3.org/2000/svg';
