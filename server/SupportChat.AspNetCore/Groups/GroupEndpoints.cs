@@ -47,7 +47,7 @@ public static class GroupEndpoints
         var groups = app.MapGroup("/groups").RequireAuthorization(SupportChatAuth.Policy);
         groups.MapGet("", List)
             .WithSummary("Conversations: every one for an agent, most recently active first; one's own otherwise.")
-            .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page. `state` filters: open, waiting (open, the visitor wrote last) or resolved. Each conversation carries its state, waiting, assignee, visitor label, page, time zone, language, contact email and rating.");
+            .WithDescription("One page of `limit` (default and most: 100); `nextBefore` is the cursor for the next page, to pass as `before`, or null on the last page. `state` filters: open, waiting (open, the visitor wrote last) or resolved. Each conversation carries its state, waiting, assignee, visitor label, page, time zone, language, contact email and rating, and its last message's format and file names; ConversationStarted pushes the same row to agents watching.");
         groups.MapPost("", Create)
             .WithSummary("Creates a conversation: the team's for an agent, one's own for a registered user.")
             .WithDescription("Visitors are refused (403): their conversation comes with POST /visitors. Limited per account and per client IP (429 with Retry-After).")
