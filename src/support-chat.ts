@@ -171,6 +171,22 @@ export class SupportChat extends LitElement {
     await (await this.#load()).send(message);
   }
 
+  /**
+   * Switches to a signed-in visitor: `token` is their JWT, or a provider of fresh ones. The conversation
+   * shown is left and theirs joined (the `group` attribute, else the newest the server lists for them).
+   */
+  async identify(token: string | TokenProvider): Promise<void> {
+    (await this.#load()).identify(typeof token === 'string' ? () => token : token);
+  }
+
+  /**
+   * Signs the visitor out: leaves the conversation, closes the connection, drops the token and forgets that
+   * this browser has a conversation; the visitor's other tabs sign out too. Nothing connects until `identify`.
+   */
+  async logout(): Promise<void> {
+    (await this.#load()).logout();
+  }
+
   /** Drops the connection and connects again at once. */
   async reconnect(): Promise<void> {
     await (await this.#load()).reconnect();
