@@ -116,10 +116,8 @@ export interface FlowStrings {
   pastItem: (date: string, resolved: boolean, last: string) => string;
   /** Under the last of my messages the other side has read. */
   seen: string;
-  /** The question for an email, when nobody is there. */
+  /** The question for an email, when nobody is there: the email box's label. */
   askEmail: string;
-  /** The email box's label. */
-  email: string;
   sendEmail: string;
   /** After an address was taken. */
   emailSaved: (email: string) => string;

@@ -57,7 +57,10 @@ export class SupportChat extends LitElement {
   /** Base of the REST API. Defaults to the hub URL's origin. */
   @property({ attribute: 'api-url' }) apiUrl?: string;
 
-  /** An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. */
+  /**
+   * An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. The POST's
+   * JSON body tells the agents `pageUrl` (origin and path: never the query), `timeZone` and `language`.
+   */
   @property({ attribute: 'token-url' }) tokenUrl?: string;
 
   /** The panel's title. Defaults to the `heading` string ("Support"). */

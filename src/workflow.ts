@@ -79,7 +79,6 @@ export const flowStrings: FlowStrings = {
   pastItem: (date, resolved, last) => `${date} · ${resolved ? 'Resolved' : 'Open'}${last ? ` · ${last}` : ''}`,
   seen: 'Seen',
   askEmail: 'Nobody is here right now. Leave your email and we will answer you there.',
-  email: 'Your email',
   sendEmail: 'Save',
   emailSaved: email => `We will answer at ${email}.`,
   emailRefused: 'That is not an email address we can answer at, such as name@example.com.',
