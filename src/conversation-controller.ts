@@ -233,14 +233,8 @@ export class ConversationController implements ReactiveController {
    * page's `group`, else the newest the server lists for them, else a new one).
    */
   identify(provider: TokenProvider) {
-    this.#identified = async () => {
-      const token = await provider();
-      const { group, hubUrl, apiUrl, requestTimeout } = this.host;
-      return {
-        token,
-        groupId: group === undefined ? await newestConversation(apiBaseOf(hubUrl, apiUrl), token, requestTimeout) : undefined,
-      };
-    };
+    // Finding their conversation is the workflow chunk's: the list of a visitor's conversations is its extension.
+    this.#identified = async () => (await import('./workflow.js')).signIn(await provider(), this.host);
     this.#signOut(false);
   }
 
@@ -333,18 +327,6 @@ export class ConversationController implements ReactiveController {
 
 const namesGroup = (payload: unknown) =>
   typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
-
-/** The newest conversation the server lists for the holder of `token`, else a new one; none from a server without the list. */
-async function newestConversation(base: string | undefined, token: string, timeout: number): Promise<string | undefined> {
-  const api = new ChatApi(base ?? '', { current: async () => token, fresh: async () => token }, () => timeout);
-  try {
-    const list = (await api.call('visitors/conversations')) as { conversations: { groupId: number }[] };
-    const group = list.conversations[0] ?? ((await api.call('visitors/conversations', {})) as { groupId: number });
-    return String(group.groupId);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A token from the element's provider, else from its token URL. */
 async function grantFrom(host: ConversationHost): Promise<TokenGrant> {

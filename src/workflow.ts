@@ -1,6 +1,9 @@
 import { adoptStyles, css, html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { ChatApi } from './chat-api.js';
+import { apiBaseOf } from './conversation-memory.js';
 import { errorText } from './error-text.js';
 import type { FlowStrings, SupportChatStrings } from './strings.js';
+import type { TokenGrant } from './token-source.js';
 import type { ChatMessage } from './types.js';
 
 /** What the workflow needs of the widget: the element, its conversation, its words, and whether the visitor is looking. */
@@ -470,6 +473,29 @@ export class Workflow implements ReactiveController {
     this.#past = undefined;
     if (group !== this.#group) this.host.conversation.open(group);
     this.#update();
+  }
+}
+
+/**
+ * The grant for a visitor who signed in with `token`: their conversation is the page's `group`, else the newest
+ * the server lists for them, else a new one; none from a server without the list (the page must name it).
+ */
+export async function signIn(
+  token: string,
+  host: { readonly group?: string; readonly hubUrl?: string; readonly apiUrl?: string; readonly requestTimeout: number },
+): Promise<TokenGrant> {
+  if (host.group !== undefined) return { token };
+  const api = new ChatApi(
+    apiBaseOf(host.hubUrl, host.apiUrl) ?? '',
+    { current: async () => token, fresh: async () => token },
+    () => host.requestTimeout,
+  );
+  try {
+    const list = (await api.call('visitors/conversations')) as { conversations: { groupId: number }[] };
+    const newest = list.conversations[0] ?? ((await api.call('visitors/conversations', {})) as { groupId: number });
+    return { token, groupId: String(newest.groupId) };
+  } catch {
+    return { token };
   }
 }
 
