@@ -164,13 +164,20 @@ export class Workflow implements ReactiveController {
 
   /** A push, by name, or `Joined` with the answer to `WatchAvailability` after every join. */
   receive(name: string, payload: unknown) {
+    // Drawn again only for news: my own read mark comes back after every MarkRead, and a render costs.
+    const before = this.#drawn();
     if (name === 'Joined') {
       this.#availability = parseAvailability(payload);
       void this.#readState(this.#group);
     } else if (name === 'Availability') this.#availability = parseAvailability(payload);
     else if (name === 'ReadUpTo') this.#mark(payload);
     else this.#apply(parseState(payload));
-    this.host.element.requestUpdate();
+    if (this.#drawn() !== before) this.host.element.requestUpdate();
+  }
+
+  /** What of the workflow's state is drawn, to tell whether a push changed any of it. */
+  #drawn() {
+    return JSON.stringify([this.#availability, this.#state, this.#theirMark, this.#rating?.asking.phase]);
   }
 
   /** The state as the server has it now: after a join, whatever was pushed while not in the group is in it. */
@@ -179,9 +186,10 @@ export class Workflow implements ReactiveController {
     try {
       const answer = (await this.host.conversation.call(`chats/${encodeURIComponent(group)}/state`)) as { readUpTo?: unknown };
       if (group !== this.#group) return;
+      const before = this.#drawn();
       if (Array.isArray(answer.readUpTo)) for (const mark of answer.readUpTo) this.#mark(mark);
       this.#apply(parseState(answer));
-      this.host.element.requestUpdate();
+      if (this.#drawn() !== before) this.host.element.requestUpdate();
     } catch {
       // Read again at the next join; until then the conversation shows without its state, as before.
     }
