@@ -78,4 +78,15 @@ public sealed class SendRoundTripTests(RecordingServer server) : IClassFixture<R
         // Who may post there, the message, and its author's name for the push.
         Assert.True(sent.Count == 3, string.Join("\n---\n", sent));
     }
+
+    [Fact]
+    public async Task A_new_visitors_conversation_is_pushed_to_consoles_without_reading_messages_or_ratings_it_cannot_have()
+    {
+        await server.NewVisitor("first, so the database is made and migrated before");
+        var sent = await StatementsOf(() => server.NewVisitor("Ines"));
+
+        Assert.DoesNotContain(sent, s => s.Contains("FROM \"Ratings\"", StringComparison.Ordinal));
+        // The visitor, a look for their conversation, the conversation, and its row for the push with its owner's name.
+        Assert.True(sent.Count == 5, string.Join("\n---\n", sent));
+    }
 }
