@@ -237,12 +237,22 @@ public sealed class ReadReceiptShutdownTests(ReadServer server) : IClassFixture<
         }
         Assert.Equal(first, Assert.Single((await Readers.Marks(server, agentToken, visitor.GroupId)).EnumerateArray()).GetProperty("lastId").GetInt32());
 
+        string database;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            database = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(
+                scope.ServiceProvider.GetRequiredService<SupportChat.Server.Data.ChatDb>().Database)!;
+        }
+
+        // The demo's Main disposes the host once it has stopped: the database is read without it.
         await server.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync();
 
-        await using var scope = server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SupportChat.Server.Data.ChatDb>();
-        var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-            db.ReadMarks, m => m.GroupId == visitor.GroupId && m.UserId == visitor.UserId);
-        Assert.Equal(second, stored.LastId);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database);
+        await connection.OpenAsync();
+        var read = connection.CreateCommand();
+        read.CommandText = "SELECT \"LastId\" FROM \"ReadMarks\" WHERE \"GroupId\" = $group AND \"UserId\" = $user";
+        read.Parameters.AddWithValue("$group", visitor.GroupId);
+        read.Parameters.AddWithValue("$user", visitor.UserId);
+        Assert.Equal(second, Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 }
