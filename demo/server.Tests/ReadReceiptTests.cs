@@ -217,3 +217,42 @@ public sealed class HiddenAgentReceiptTests(HiddenAgentReceiptsServer server) : 
         Assert.Equal(2, (await Readers.Marks(server, agentToken, visitor.GroupId)).GetArrayLength());
     }
 }
+
+/// <summary>A fixture of its own: the test stops its host.</summary>
+public sealed class ReadReceiptShutdownTests(ReadServer server) : IClassFixture<ReadServer>
+{
+    /// <summary>A mark waiting for its interval's end when the server stops is stored, not lost with its timer.</summary>
+    [Fact]
+    public async Task A_mark_coalesced_in_the_current_interval_is_stored_when_the_server_stops()
+    {
+        var visitor = await server.NewVisitor();
+        var agentToken = await server.AgentToken();
+        var first = await Readers.Say(server, agentToken, visitor.GroupId, "Hello");
+        var second = await Readers.Say(server, agentToken, visitor.GroupId, "Anything else?");
+        await using (var hub = server.Hub(visitor.Token))
+        {
+            await hub.StartAsync();
+            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), first);
+            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), second);
+        }
+        Assert.Equal(first, Assert.Single((await Readers.Marks(server, agentToken, visitor.GroupId)).EnumerateArray()).GetProperty("lastId").GetInt32());
+
+        string database;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            database = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(
+                scope.ServiceProvider.GetRequiredService<SupportChat.Server.Data.ChatDb>().Database)!;
+        }
+
+        // The demo's Main disposes the host once it has stopped: the database is read without it.
+        await server.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync();
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database);
+        await connection.OpenAsync();
+        var read = connection.CreateCommand();
+        read.CommandText = "SELECT \"LastId\" FROM \"ReadMarks\" WHERE \"GroupId\" = $group AND \"UserId\" = $user";
+        read.Parameters.AddWithValue("$group", visitor.GroupId);
+        read.Parameters.AddWithValue("$user", visitor.UserId);
+        Assert.Equal(second, Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

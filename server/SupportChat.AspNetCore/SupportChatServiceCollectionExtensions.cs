@@ -92,6 +92,8 @@ public static class SupportChatServiceCollectionExtensions
         services.AddSingleton<NewGroupLimit>();
         services.AddSingleton<ConnectionsPerUser>();
         services.AddSingleton<ReadReceipts>();
+        // Stopped with the host, so the marks coalesced in the current interval are stored rather than lost.
+        services.AddHostedService(sp => sp.GetRequiredService<ReadReceipts>());
         services.AddSingleton<TeamAvailability>();
         // Started with the host, so every instance keeps its consoles' rows fresh and sweeps a dead instance's.
         services.AddHostedService(sp => sp.GetRequiredService<TeamAvailability>());

@@ -10,10 +10,18 @@ namespace SupportChat.Server.Auth;
 /// </summary>
 public sealed class ConversationAccess(ChatDb db)
 {
-    public async Task<bool> CanAccessAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default)
+    public async Task<bool> CanAccessAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default) =>
+        await ResolvedIfAllowedAsync(principal, groupId, cancel) is not null;
+
+    /// <summary>
+    /// Whether the conversation is resolved, or null when the caller may not access it. A send asks both in
+    /// one query, so a message in an open conversation (nearly every one) costs no reopen statement.
+    /// </summary>
+    public async Task<bool?> ResolvedIfAllowedAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default)
     {
-        if (principal.UserId() is not { } userId) return false;
-        if (principal.IsAgent()) return await db.Groups.AnyAsync(g => g.Id == groupId, cancel);
-        return await db.Groups.AnyAsync(g => g.Id == groupId && g.OwnerUserId == userId, cancel);
+        if (principal.UserId() is not { } userId) return null;
+        var agent = principal.IsAgent();
+        return await db.Groups.Where(g => g.Id == groupId && (agent || g.OwnerUserId == userId))
+            .Select(g => (bool?)g.Resolved).FirstOrDefaultAsync(cancel);
     }
 }

@@ -106,7 +106,7 @@ public static class ChatEndpoints
         var arrived = clock.GetTimestamp();
         using var span = SupportChatMetrics.Traces.StartActivity("support_chat.send");
         span?.SetTag("support_chat.group_id", groupId);
-        if (!await access.CanAccessAsync(user, groupId, cancel)) return TypedResults.Forbid();
+        if (await access.ResolvedIfAllowedAsync(user, groupId, cancel) is not { } resolved) return TypedResults.Forbid();
 
         if (body.GroupId is { } named && named != groupId)
         {
@@ -188,7 +188,9 @@ public static class ChatEndpoints
         await hub.Clients.Group(GroupChatHub.AgentsGroup).SendAsync(GroupChatHub.ConversationMessage, pushed, CancellationToken.None);
         metrics.Pushed(GroupChatHub.ConversationMessage);
         // After the message, so a client sees the message that reopened the conversation before the new state.
-        if (!user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
+        // Only when the access check found it resolved: a resolution after that check and before this message's
+        // CreatedAt is missed, a window of the validation above; one after CreatedAt never reopened it anyway.
+        if (resolved && !user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
         span?.SetTag("support_chat.message_id", chat.Id);
 
         return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId, f => urls.Describe(http, f))));

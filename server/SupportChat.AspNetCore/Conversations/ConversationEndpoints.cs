@@ -178,7 +178,11 @@ public static class ConversationEndpoints
         }
         catch (DbUpdateException)
         {
-            // The unique index on (conversation, resolution) is the one judge, also of two ratings racing.
+            // The unique index on (conversation, resolution) is the one judge, also of two ratings racing. A busy
+            // or failing database throws the same type, so only a rating that is there makes the 409: a visitor
+            // told "rated already" would not send again a rating that was never stored.
+            db.ChangeTracker.Clear();
+            if (!await db.Ratings.AnyAsync(r => r.GroupId == groupId && r.Resolution == group.Resolutions, CancellationToken.None)) throw;
             return Conflict("This resolution is rated already: a conversation is rated once each time it is resolved.");
         }
         var state = (await ConversationStates.ReadAsync(db, groupId, CancellationToken.None))!;

@@ -16,9 +16,11 @@ public sealed record ReadUpToDto(int GroupId, int UserId, int LastId);
 /// database at most one write per interval however often a client calls (a flood of 10,000 is two writes), and
 /// no mark is lost. The entry is forgotten after a quiet interval, so memory holds only readers who read just
 /// now. The interval is per instance; behind a backplane each instance holds its own readers to it.
+/// A hosted service for its stop only: the marks still waiting for their interval's end are stored then.
 /// </summary>
 public sealed class ReadReceipts(
     IHubContext<GroupChatHub> hub, IServiceScopeFactory scopes, SupportChatOptions options, TimeProvider clock, ILogger<ReadReceipts> log)
+    : IHostedService
 {
     private readonly ConcurrentDictionary<(int GroupId, int UserId), Reader> readers = new();
 
@@ -56,6 +58,32 @@ public sealed class ReadReceipts(
             await MoveAndPushAsync(db, groupId, userId, agent, lastId, cancel);
             return;
         }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The host stops (after its server, so no mark arrives any more): each mark waiting for its interval's end
+    /// is stored now, and its timer disposed, which would otherwise fire into a container that is gone and
+    /// lose the mark with a warning.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        List<Task> stores = [];
+        foreach (var ((groupId, userId), reader) in readers)
+        {
+            int pending;
+            lock (reader)
+            {
+                reader.Quiet?.Dispose();
+                reader.Forgotten = true;
+                pending = reader.Pending;
+                reader.Pending = 0;
+            }
+            readers.TryRemove(new KeyValuePair<(int, int), Reader>((groupId, userId), reader));
+            if (pending > 0) stores.Add(StoreLaterAsync(groupId, userId, reader.Agent, pending));
+        }
+        await Task.WhenAll(stores);
     }
 
     private void EndOfInterval(int groupId, int userId, Reader reader)

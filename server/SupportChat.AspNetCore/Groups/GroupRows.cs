@@ -36,14 +36,18 @@ public static class GroupRows
     /// </summary>
     public static async Task<List<GroupDto>> DescribeAsync(ChatDb db, List<Listed> page, CancellationToken cancel)
     {
+        // A query is asked only when a row can have an answer: a conversation that has just started (every new
+        // visitor's, pushed as ConversationStarted) has no message and no resolution yet.
         var lastIds = page.Where(r => r.LastId > 0).Select(r => r.LastId).ToList();
-        var lastMessages = await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id))
-            .Select(c => new LastMessage(c.Id, c.Message, c.Format, c.Attachments.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).Select(f => f.Name).ToList()))
-            .ToDictionaryAsync(m => m.Id, cancel);
+        var lastMessages = lastIds.Count == 0
+            ? []
+            : await db.Chats.AsNoTracking().Where(c => lastIds.Contains(c.Id))
+                .Select(c => new LastMessage(c.Id, c.Message, c.Format, c.Attachments.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).Select(f => f.Name).ToList()))
+                .ToDictionaryAsync(m => m.Id, cancel);
         int[] people = [.. page.SelectMany(r => new[] { r.Group.OwnerUserId, r.Group.AssigneeId }).OfType<int>().Distinct()];
         var users = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancel);
-        var groupIds = page.Select(r => r.Group.Id).ToList();
-        var ratings = (await db.Ratings.AsNoTracking().Where(x => groupIds.Contains(x.GroupId)).ToListAsync(cancel))
+        var resolvedIds = page.Where(r => r.Group.Resolutions > 0).Select(r => r.Group.Id).ToList();
+        var ratings = (resolvedIds.Count == 0 ? [] : await db.Ratings.AsNoTracking().Where(x => resolvedIds.Contains(x.GroupId)).ToListAsync(cancel))
             .ToLookup(x => (x.GroupId, x.Resolution));
         return [.. page.Select(r =>
         {

@@ -48,7 +48,7 @@ public sealed class GroupChatHub(
     private const string MayMark = "may-mark";
 
     /// <summary>A user's connection past the cap is closed at once; the ones already open are untouched.</summary>
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         var userId = Context.User!.UserId()!.Value;
         if (connections.TryAdd(userId, options.MaxConnectionsPerUser))
@@ -60,10 +60,29 @@ public sealed class GroupChatHub(
         {
             log.LogWarning("Refused a hub connection for user {UserId}: already {Cap} open.", userId, options.MaxConnectionsPerUser);
             Context.Abort();
-            return Task.CompletedTask;
+            return;
         }
+        if (!Context.User!.IsAgent()) return;
         // An agent's connection is a console: the team is there while one is open (and its agent not away).
-        return Context.User!.IsAgent() ? team.AgentConnectedAsync(db, Context.ConnectionId, userId) : Task.CompletedTask;
+        try
+        {
+            await team.AgentConnectedAsync(db, Context.ConnectionId, userId);
+        }
+        catch
+        {
+            // SignalR calls no OnDisconnectedAsync after an OnConnectedAsync that threw: undone here, or the
+            // agent's connection slot would stay taken, and a stored console row, kept fresh by this instance's
+            // heartbeat, would say the team is there for as long as the instance runs.
+            try
+            {
+                await OnDisconnectedAsync(null);
+            }
+            catch (Exception undo)
+            {
+                log.LogWarning(undo, "Could not undo the failed start of agent {UserId}'s console.", userId);
+            }
+            throw;
+        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
