@@ -78,7 +78,7 @@ export interface FileStrings {
   sendWaits: string;
 }
 
-/** The texts of the support workflow: their defaults load with it (`workflow.ts`). */
+/** The texts of the support workflow: their defaults load with it (`flow-strings.ts`, in the workflow chunk). */
 export interface FlowStrings {
   /** The header while someone is there. */
   online: string;

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
-import { MARK_INTERVAL_MS } from '../workflow.js';
+import { MARK_INTERVAL_MS } from '../flow-read-marks.js';
 import { FakeConnection, loadConversationCode, settle } from './fake-connection.js';
 
 /*

@@ -1,0 +1,18 @@
+import type { FlowStrings } from './strings.js';
+
+/** A question at the end of the list: asked, on its way, answered, or put away. */
+export type Asking = { phase: 'ask' | 'sending'; error?: string } | { phase: 'done'; said: string } | { phase: 'dismissed' };
+
+/** What a part of the workflow that asks the visitor something needs of it. */
+export interface AskingHost {
+  /** The element the question is drawn in: its answer is read from there. */
+  readonly element: { readonly renderRoot: ParentNode; requestUpdate(): void };
+  readonly conversation: { call(path: string, body?: unknown): Promise<unknown> };
+  /** The conversation the workflow shows, as of the last update. */
+  readonly group?: string;
+  /** The reader is an agent: they are the team, and nothing is asked of them. */
+  readonly agent: boolean;
+  readonly text: FlowStrings;
+  /** A failure, said to the visitor: a refusal's own sentence, the widget's words for no answer at all. */
+  said(error: unknown): string;
+}

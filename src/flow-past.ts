@@ -1,0 +1,60 @@
+import { parsePast, type PastConversation } from './flow-protocol.js';
+
+/** The list as it shows: its rows once they came, or what failed. */
+export interface PastList {
+  items?: PastConversation[];
+  error?: string;
+}
+
+/** What the past conversations need of the workflow. */
+export interface PastHost {
+  readonly element: { readonly renderRoot: ParentNode; readonly updateComplete: Promise<unknown>; requestUpdate(): void };
+  readonly conversation: { call(path: string, body?: unknown): Promise<unknown>; open(group: string): void };
+  /** The conversation the workflow shows, as of the last update. */
+  readonly group?: string;
+  said(error: unknown): string;
+}
+
+/** The visitor's earlier conversations, shown instead of the conversation while they pick one. */
+export class PastConversations {
+  #list?: PastList;
+
+  constructor(private readonly host: PastHost) {}
+
+  /** The list, while it is shown instead of the conversation. */
+  get list(): PastList | undefined {
+    return this.#list;
+  }
+
+  readonly open = async () => {
+    const list: PastList = {};
+    this.#list = list;
+    this.#update();
+    try {
+      const answer = (await this.host.conversation.call('visitors/conversations')) as { conversations?: unknown };
+      list.items = Array.isArray(answer.conversations) ? answer.conversations.map(parsePast).filter(item => !!item) : [];
+    } catch (error) {
+      list.error = this.host.said(error);
+    }
+    this.#update();
+    const element = this.host.element;
+    await element.updateComplete;
+    element.renderRoot.querySelector<HTMLElement>('.past h3 + * button, .past li button')?.focus();
+  };
+
+  readonly close = () => {
+    this.#list = undefined;
+    this.#update();
+  };
+
+  /** Back to the conversation picked, which shows from then on. */
+  readonly pick = (group: string) => {
+    this.#list = undefined;
+    if (group !== this.host.group) this.host.conversation.open(group);
+    this.#update();
+  };
+
+  #update() {
+    this.host.element.requestUpdate();
+  }
+}

@@ -1,0 +1,96 @@
+import type { AskingHost, Asking } from './flow-ask.js';
+import { statusOf, type ConversationState } from './flow-protocol.js';
+
+/** The rating question, for the resolution it asks about, with the score picked so far. */
+export interface RatingQuestion {
+  resolution: number;
+  asking: Asking;
+  score?: number;
+}
+
+/** What the resolution needs beyond a question's host: to open the new conversation it offers. */
+export interface ResolutionHost extends AskingHost {
+  readonly conversation: AskingHost['conversation'] & { open(group: string): void };
+}
+
+/**
+ * The conversation's state, resolved or open again, and what a resolution asks of the visitor: a rating,
+ * once per resolution, and whether to start a new conversation.
+ */
+export class Resolution {
+  #state?: ConversationState;
+  #rating?: RatingQuestion;
+
+  constructor(private readonly host: ResolutionHost) {}
+
+  get state(): ConversationState | undefined {
+    return this.#state;
+  }
+
+  get rating(): RatingQuestion | undefined {
+    return this.#rating;
+  }
+
+  /** Another conversation shows: nothing of the last one's state carries over. */
+  reset() {
+    this.#state = this.#rating = undefined;
+  }
+
+  apply(state: ConversationState | undefined) {
+    if (!state || state.groupId !== this.host.group) return;
+    this.#state = state;
+    // Once per resolution: a new resolution asks again, a reopened conversation asks nothing.
+    if (state.resolved && !state.rated && !this.host.agent && this.#rating?.resolution !== state.resolution) {
+      this.#rating = { resolution: state.resolution, asking: { phase: 'ask' } };
+    }
+  }
+
+  readonly choose = (event: Event) => {
+    if (this.#rating) this.#rating.score = Number((event.target as HTMLInputElement).value);
+    this.#update();
+  };
+
+  /**
+   * Not forms, these questions: the composer stays the panel's one form, and Enter in the text box is its own.
+   * The server judges what is sent (a score, an address) and says what it refused.
+   */
+  readonly rate = async () => {
+    const rating = this.#rating;
+    const group = this.host.group;
+    if (!rating || group === undefined) return;
+    const comment = this.host.element.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value.trim();
+    rating.asking = { phase: 'sending' };
+    this.#update();
+    try {
+      await this.host.conversation.call(`chats/${encodeURIComponent(group)}/rating`, {
+        score: rating.score,
+        comment: comment || undefined,
+      });
+      rating.asking = { phase: 'done', said: this.host.text.thanks };
+    } catch (error) {
+      // 409: rated already, here or in another tab. Thanks all the same.
+      rating.asking =
+        statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
+    }
+    this.#update();
+  };
+
+  readonly dismiss = () => {
+    if (this.#rating) this.#rating.asking = { phase: 'dismissed' };
+    this.#update();
+  };
+
+  readonly startNew = async () => {
+    try {
+      const answer = (await this.host.conversation.call('visitors/conversations', {})) as { groupId?: unknown };
+      if (typeof answer.groupId === 'number') this.host.conversation.open(String(answer.groupId));
+    } catch (error) {
+      if (this.#rating) this.#rating.asking = { phase: 'ask', error: this.host.said(error) };
+      this.#update();
+    }
+  };
+
+  #update() {
+    this.host.element.requestUpdate();
+  }
+}
