@@ -40,6 +40,9 @@ describe('a long conversation, against the real reference server', () => {
     const element = page.querySelector('support-chat')!;
     await whenConnected(element);
     await until(() => bubbles(element).length === 50, 'the first page never loaded');
+    // The support workflow's chunk draws its link above the list once loaded; measured from then on, since its
+    // first drawing landing in the same frame as an older page is not what this test holds still.
+    await until(() => element.shadowRoot!.querySelector('.past-open'), 'the support workflow never drew');
     const log = element.shadowRoot!.querySelector<HTMLElement>('.log')!;
     const offset = (text: string) => offsetInList(element, text);
     const atBottom = () => Math.abs(log.scrollTop + log.clientHeight - log.scrollHeight) <= 2;
@@ -88,7 +91,13 @@ describe('a long conversation, against the real reference server', () => {
   it('applies a burst of pushes in one render, and pushes right after it on the next frame', async () => {
     const visitor = await newVisitor(env.server, 'Burst');
     let connection!: FakeConnection;
-    const factory: ConnectionFactory = () => (connection = new FakeConnection());
+    // A hub without the support workflow, as the seed's: its chunk, loaded and drawn after the join, would
+    // land in the count below at a time of its own. What is counted here is the pushes' rendering.
+    const factory: ConnectionFactory = () => {
+      connection = new FakeConnection();
+      connection.refuse.set('WatchAvailability', new Error('Method does not exist.'));
+      return connection;
+    };
     const element = await fixture<SupportChat>(html`
       <support-chat
         mode="inline"
