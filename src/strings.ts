@@ -137,7 +137,7 @@ export const defaultStrings: SupportChatStrings = {
   you: 'You',
   empty: 'Ask us anything. We usually answer within a few minutes.',
   status: {
-    connected: 'Online',
+    connected: 'Connected',
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     disconnected: 'Offline',
