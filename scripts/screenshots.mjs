@@ -1,6 +1,7 @@
 // `npm run screenshots`: renders the demo in Chromium at desktop and phone sizes (closed and open, light
 // and dark, left-to-right and the Arabic page right-to-left, with a sent picture and a file chip, the agent console, the
-// console with filters and with a resolved, rated conversation, and the three-theme page) and writes PNGs to screenshots/.
+// console with filters and with a resolved, rated conversation, the three-theme page, and the support workflow's away,
+// resolved and rating states) and writes PNGs to screenshots/.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
@@ -148,7 +149,46 @@ async function shot(page, name) {
   written.push(`${OUT}/${name}.png`);
 }
 
+/**
+ * The support workflow as a visitor sees it, on the shop page: nobody there (the header says when they will be
+ * answered, and the widget asks for an email after the first message), then resolved with the rating asked,
+ * then a score picked with its comment box. Light and dark, phone and desktop, and the Arabic page.
+ */
+async function workflowStates() {
+  for (const [size, colorScheme, rtl] of [
+    ['desktop', 'light', false],
+    ['phone', 'dark', false],
+    ['desktop', 'light', true],
+  ]) {
+    const context = await browser.newContext({
+      viewport: SIZES[size],
+      colorScheme,
+      isMobile: size === 'phone',
+      hasTouch: size === 'phone',
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/${rtl ? 'ar.html' : ''}`);
+    await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+    await page.locator('support-chat .launcher').click();
+    await page.locator('support-chat textarea').fill(rtl ? 'هل من أحد هنا؟' : 'Is anyone there?');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+    const name = `${size}-${colorScheme}${rtl ? '-rtl' : ''}`;
+    await page.locator('support-chat .contact input').waitFor();
+    await shot(page, `${name}-away`);
+    const groupId = await page.evaluate(() => document.querySelector('support-chat').messages[0].groupId);
+    await fetch(`${server.url}/chats/${groupId}/resolve`, { method: 'POST', headers: { Authorization: `Bearer ${await agentToken()}` } });
+    await page.locator('support-chat .rating legend').waitFor();
+    await shot(page, `${name}-resolved`);
+    await page.locator('support-chat .score').nth(3).click();
+    await page.locator('support-chat .rating textarea').waitFor();
+    await shot(page, `${name}-rating`);
+    await context.close();
+  }
+}
+
 try {
+  await workflowStates();
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const colorScheme of ['light', 'dark']) {
       for (const rtl of [false, true]) {

@@ -37,12 +37,15 @@ export const isFormattingChunk = file => file.startsWith('support-chat-formattin
 /** The file chips and uploads, and the drawing of a message's files: loaded with the first file picked or shown. */
 export const isAttachmentsChunk = file => file.startsWith('support-chat-attachment-');
 
+/** States, ratings, read marks, availability, past conversations: loaded once the server shows it has them. */
+export const isWorkflowChunk = file => file.startsWith('support-chat-workflow-');
+
 const budgets = [
   { name: 'first payload (launcher)', files: firstPayload(), maxGzipBytes: 12 * KB },
   { name: 'first payload, classic script', files: ['support-chat.classic.js', ...firstPayload()], maxGzipBytes: 12 * KB },
   {
     name: 'everything without formatting and attachments',
-    files: allFiles().filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file)),
+    files: allFiles().filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file) && !isWorkflowChunk(file)),
     maxGzipBytes: 40 * KB,
   },
   { name: 'formatting chunk (markdown + DOMPurify)', files: allFiles().filter(isFormattingChunk), maxGzipBytes: 28 * KB },
@@ -51,6 +54,7 @@ const budgets = [
     files: allFiles().filter(isAttachmentsChunk),
     maxGzipBytes: 4 * KB,
   },
+  { name: 'workflow chunk (states, ratings, seen, availability)', files: allFiles().filter(isWorkflowChunk), maxGzipBytes: 6 * KB },
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

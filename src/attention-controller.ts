@@ -10,12 +10,14 @@ export interface AttentionOptions {
   onReadElsewhere: () => void;
   /** The tab became visible again. */
   onVisible: () => void;
+  /** The visitor signed out in another tab. */
+  onLoggedOutElsewhere?: () => void;
 }
 
 /**
  * What the page around the widget shows of unseen messages: "(2) " before the document title while there
  * are any, restored once read; and a BroadcastChannel per conversation, so reading in one of the
- * visitor's tabs clears the count in the others. Everything it adds it removes when the host goes.
+ * visitor's tabs clears the count in the others (and signing out there signs them out). Everything it adds it removes when the host goes.
  */
 export class AttentionController implements ReactiveController {
   #channel?: BroadcastChannel;
@@ -31,6 +33,7 @@ export class AttentionController implements ReactiveController {
 
   readonly #onChannelMessage = (event: MessageEvent) => {
     if (event.data === 'read') this.options.onReadElsewhere();
+    if (event.data === 'logout') this.options.onLoggedOutElsewhere?.();
   };
 
   constructor(
@@ -65,9 +68,9 @@ export class AttentionController implements ReactiveController {
     }
   }
 
-  /** Tells the visitor's other tabs this conversation has been read. */
-  announceRead() {
-    this.#channel?.postMessage('read');
+  /** Tells the visitor's other tabs this conversation has been read (`read`), or that they signed out (`logout`). */
+  announce(news: 'read' | 'logout') {
+    this.#channel?.postMessage(news);
   }
 
   /** "(n) " before the page's title while n > 0; the page's own title back at 0. */

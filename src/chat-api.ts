@@ -89,6 +89,14 @@ export class ChatApi implements ChatRest {
     return answer?.chat === undefined ? undefined : parseMessage(answer.chat);
   }
 
+  /** Any other call of the API, e.g. `chats/5/state`: a GET, or with a body a POST. Answers the parsed body. */
+  call(path: string, body?: unknown): Promise<unknown> {
+    return this.#request(
+      new URL(path, this.#base()),
+      body === undefined ? { method: 'GET' } : { method: 'POST', body: JSON.stringify(body) },
+    );
+  }
+
   #base() {
     return this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`;
   }

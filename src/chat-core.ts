@@ -12,8 +12,9 @@ import { ScrollWindowController } from './scroll-window-controller.js';
 import { SmallScreenController } from './small-screen-controller.js';
 import type { SupportChatStrings } from './strings.js';
 import { TypingController } from './typing-controller.js';
-import type { Attachment, ChatMessage, ChatStatus } from './types.js';
+import type { Attachment, ChatMessage, ChatStatus, TokenProvider } from './types.js';
 import { UnreadController, type UnreadHost } from './unread-controller.js';
+import type { Workflow } from './workflow.js';
 
 export { WINDOW_SIZE } from './scroll-window-controller.js';
 
@@ -41,6 +42,9 @@ export class ChatCore implements ReactiveController {
   readonly #composer: ComposerController;
   readonly #scroll: ScrollWindowController;
   readonly #files: AttachInput;
+  /** The support workflow (states, ratings, read marks, availability): a chunk of its own, loaded once the server shows it has one. */
+  #flow?: Workflow;
+  #flowLoading?: Promise<Workflow>;
 
   constructor(
     private readonly host: ChatHost,
@@ -58,10 +62,21 @@ export class ChatCore implements ReactiveController {
         if (error instanceof ChatApiError && error.status === 429) this.#composer.coolDown(error.retryAfter ?? 10);
       },
       onTyping: payload => this.#typing.notice(payload),
+      onWorkflow: (name, payload) => this.#toFlow(name, payload),
+      // The seed's hub has no WatchAvailability: its refusal loads nothing, and says nothing.
+      onJoined: () =>
+        void this.#conversation.invoke('WatchAvailability').then(
+          answer => this.#toFlow('Joined', answer),
+          () => undefined,
+        ),
       strings,
     });
     const conversation = this.#conversation;
-    this.#unread = new UnreadController(host, () => conversation.key);
+    this.#unread = new UnreadController(
+      host,
+      () => conversation.key,
+      () => conversation.logout(),
+    );
     this.#typing = new TypingController(host, { me: () => conversation.me, groupId: () => conversation.groupId });
     this.#files = new AttachInput({
       element: host,
@@ -130,6 +145,35 @@ export class ChatCore implements ReactiveController {
     return this.#conversation.reconnect();
   }
 
+  identify(provider: TokenProvider) {
+    this.#conversation.identify(provider);
+  }
+
+  /** Signs out here and, through the conversation's channel, in the visitor's other tabs. */
+  logout() {
+    this.#unread.loggedOut();
+    this.#conversation.logout();
+  }
+
+  /** A push (or the answer to `WatchAvailability`) of the support workflow: handed to its chunk, loaded for it. */
+  #toFlow(name: string, payload: unknown) {
+    this.#flowLoading ??= import('./workflow.js').then(
+      ({ Workflow }) =>
+        (this.#flow = new Workflow({
+          element: this.host,
+          conversation: this.#conversation,
+          strings: this.strings,
+          locale: () => this.#locale,
+          seeing: () => this.#unread.seeing && this.#scroll.atEnd,
+        })),
+      (error: unknown) => {
+        this.#flowLoading = undefined;
+        throw error;
+      },
+    );
+    this.#flowLoading.then(flow => flow.receive(name, payload)).catch(() => undefined);
+  }
+
   renderPanel() {
     const host = this.host;
     const text = this.strings();
@@ -149,6 +193,7 @@ export class ChatCore implements ReactiveController {
       sendable: this.#composer.sendable,
       cannotSend: this.#composer.cannotSend,
       files: this.#files,
+      flow: this.#flow,
       counterpart: renderCounterpart(messages, conversation.me),
       list: renderList({
         messages,
@@ -157,6 +202,7 @@ export class ChatCore implements ReactiveController {
         files: this.#files.list,
         me: conversation.me,
         text,
+        mark: this.#flow?.mark,
         retry: this.#retry,
       }),
       on: this.#on,
@@ -174,7 +220,10 @@ export class ChatCore implements ReactiveController {
       this.host.hide();
     },
     close: () => this.host.hide(),
-    scroll: () => this.#scroll.onScroll(),
+    scroll: () => {
+      this.#scroll.onScroll();
+      this.#flow?.look();
+    },
     scrollToEnd: () => this.#scroll.scrollToEnd(),
     input: (event: InputEvent) => this.#composer.onInput(event),
     composerKeydown: (event: KeyboardEvent) => this.#composer.onKeydown(event),

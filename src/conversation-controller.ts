@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Arrival } from './arrival.js';
 import { ChatApi } from './chat-api.js';
 import { ChatSession } from './chat-session.js';
-import { apiBaseOf, rememberConversation } from './conversation-memory.js';
+import { apiBaseOf, forgetConversation, rememberConversation } from './conversation-memory.js';
 import { errorText, failedSendText, NoConversationError, NoTokenSourceError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
 import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
@@ -37,6 +37,10 @@ export interface ConversationOptions {
   onSendFailed: (error: Error) => void;
   /** A `UserTyping` push, unparsed. */
   onTyping: (payload: unknown) => void;
+  /** A push of the support workflow, by name, unparsed. */
+  onWorkflow?: (name: string, payload: unknown) => void;
+  /** The group is joined (again): what a push may have said meanwhile must be read anew. */
+  onJoined?: () => void;
   strings: () => SupportChatStrings;
 }
 
@@ -59,6 +63,12 @@ export class ConversationController implements ReactiveController {
   readonly #sessionArrival = new Arrival<ChatSession>();
   /** Why the token provider failed on the last connect, if it did. */
   #tokenError?: Error;
+  /** The conversation the visitor opened (a past one, or one they started), over the page's and the token URL's. */
+  #chosen?: string;
+  /** Set by `identify`: where tokens come from now, over the element's own token source. */
+  #identified?: () => Promise<TokenGrant>;
+  /** Set by `logout`: no token, no connection, no conversation until `identify`. */
+  #signedOut = false;
   readonly #tokens: TokenSource;
   readonly #hub: HubConnectionController;
   readonly #pushes = new PushBatcher(payloads => this.#session?.receive(payloads));
@@ -68,7 +78,7 @@ export class ConversationController implements ReactiveController {
     private readonly options: ConversationOptions,
   ) {
     this.#tokens = new TokenSource(
-      () => grantFrom(host),
+      () => this.#identified?.() ?? grantFrom(host),
       () => host.requestTimeout,
     );
     this.#hub = new HubConnectionController(host, {
@@ -80,7 +90,9 @@ export class ConversationController implements ReactiveController {
         if (namesGroup(payload) || this.#hub.joinedGroup === this.#session?.groupId) this.#pushes.queue(payload);
       },
       onTyping: options.onTyping,
+      onWorkflow: options.onWorkflow,
       onJoined: () => {
+        options.onJoined?.();
         this.#notice = undefined;
         host.requestUpdate();
         void this.#session?.catchUp();
@@ -140,12 +152,14 @@ export class ConversationController implements ReactiveController {
     const session = `${host.group ?? this.#tokens.groupId}\n${host.hubUrl}\n${host.apiUrl}`;
     if (session !== this.#sessionInputs) {
       this.#sessionInputs = session;
+      // The page or the token URL named another conversation: it is the one shown now.
+      this.#chosen = undefined;
       this.#openSession();
     }
     // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment
     // later. Which provider it is does not matter here: it is read at each connect, so a new one (a React
     // parent's inline arrow, on every render) must not reconnect.
-    const url = host.tokenProvider || host.tokenUrl ? host.hubUrl : undefined;
+    const url = (host.tokenProvider || host.tokenUrl || this.#identified) && !this.#signedOut ? host.hubUrl : undefined;
     const hub = `${url}\n${host.transport}\n${host.skipNegotiation}`;
     if (hub !== this.#hubInputs) {
       this.#hubInputs = hub;
@@ -197,10 +211,56 @@ export class ConversationController implements ReactiveController {
     return this.#hub.reconnect();
   }
 
+  /** Calls a hub method on the live connection (an extension the seed's hub may refuse). */
+  invoke(method: string, ...args: unknown[]): Promise<unknown> {
+    return this.#hub.invoke(method, ...args);
+  }
+
+  /** Calls the REST API with the visitor's token, e.g. `chats/5/state`; a body makes it a POST. */
+  call(path: string, body?: unknown): Promise<unknown> {
+    const base = this.#apiBase;
+    return base
+      ? new ChatApi(base, this.#tokens, () => this.host.requestTimeout).call(path, body)
+      : Promise.reject(new NoConversationError());
+  }
+
+  /** Shows another of the visitor's conversations, as a change of `group` would. */
+  open(group: string) {
+    this.#chosen = group;
+    this.#openSession();
+  }
+
+  /**
+   * Another visitor from now on, with tokens from `provider`: the conversation left, theirs joined (the
+   * page's `group`, else the newest the server lists for them, else a new one).
+   */
+  identify(provider: TokenProvider) {
+    // Finding their conversation is the workflow chunk's: the list of a visitor's conversations is its extension.
+    this.#identified = async () => (await import('./workflow.js')).signIn(await provider(), this.host);
+    this.#signOut(false);
+  }
+
+  /** Nobody from now on: the group left, the connection closed, the token and the conversation's flag dropped. */
+  logout() {
+    forgetConversation(this.#apiBase);
+    this.#identified = undefined;
+    this.#signOut(true);
+  }
+
+  #signOut(out: boolean) {
+    this.#signedOut = out;
+    this.#tokens.forget();
+    this.#chosen = undefined;
+    this.#openSession();
+    // Reconfigured at the update: a new connection, or none.
+    this.#hubInputs = undefined;
+    this.host.requestUpdate();
+  }
+
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
   #openSession() {
     const host = this.host;
-    const group = host.group ?? this.#tokens.groupId;
+    const group = this.#signedOut ? undefined : (this.#chosen ?? host.group ?? this.#tokens.groupId);
     const base = apiBaseOf(host.hubUrl, host.apiUrl);
     const key = group && base ? `${base} ${group}` : undefined;
     if (key === this.#sessionKey) return;

@@ -35,3 +35,14 @@ export function rememberConversation(apiBase: string | undefined): void {
     // Nothing lost: the launcher just loads the conversation a little later next time.
   }
 }
+
+/** The visitor signed out: the launcher no longer loads the conversation early on this browser. */
+export function forgetConversation(apiBase: string | undefined): void {
+  if (!apiBase) return;
+  remembered.delete(apiBase);
+  try {
+    localStorage.removeItem(KEY_PREFIX + apiBase);
+  } catch {
+    // Storage refused: there was no flag to forget.
+  }
+}

@@ -35,6 +35,8 @@ export interface HubConnectionOptions {
   onMessage: (payload: unknown) => void;
   /** Every `UserTyping` argument, unparsed. */
   onTyping: (payload: unknown) => void;
+  /** A push of the support workflow, by name, unparsed. */
+  onWorkflow?: (name: string, payload: unknown) => void;
   /** After each successful `JoinGroup`: the moment to fetch what was missed. */
   onJoined: (groupId: string) => void;
   onStatusChange: (status: ChatStatus) => void;
@@ -144,6 +146,12 @@ export class HubConnectionController implements ReactiveController {
     if (connection && group !== undefined) this.#typing.send(connection, group);
   }
 
+  /** Calls a hub method on the live connection; refused when there is none. */
+  invoke(method: string, ...args: unknown[]): Promise<unknown> {
+    const connection = this.#connection;
+    return connection && this.#status === 'connected' ? connection.invoke(method, ...args) : Promise.reject(new Error('Not connected.'));
+  }
+
   /** Drops the connection and makes a new one now, skipping any back-off wait. */
   reconnect() {
     return this.#restart();
@@ -174,6 +182,7 @@ export class HubConnectionController implements ReactiveController {
     this.#unlisten = listen(connection, () => this.#live(connection, generation), {
       message: this.options.onMessage,
       typing: this.options.onTyping,
+      workflow: (name, payload) => this.options.onWorkflow?.(name, payload),
       reconnecting: () => this.#setStatus('reconnecting'),
       reconnected: () => void this.#afterConnect(connection, generation),
       closed: () => {

@@ -18,6 +18,8 @@ export interface ListView {
   /** A message's files. */
   files?: (files: readonly Attachment[]) => unknown;
   text: SupportChatStrings;
+  /** What the support workflow adds under a message ("Seen"). */
+  mark?: (message: ChatMessage) => unknown;
   retry: (message: ChatMessage) => void;
 }
 
@@ -79,6 +81,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
               <button class="retry" @click=${() => view.retry(message)}>${text.retry}</button>`
           : nothing
       }
+      ${view.mark?.(message)}
     </li>
   `;
 }

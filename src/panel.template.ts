@@ -20,6 +20,8 @@ export interface PanelView {
   /** Words or an uploaded file, and no upload on its way. */
   sendable: boolean;
   files: AttachInput;
+  /** The support workflow's parts, once its chunk is loaded: a line in the header, and what goes around the list. */
+  flow?: { header(): unknown; around(list: TemplateResult): unknown };
   /** Why sending rests now, under the text box. */
   cannotSend?: string;
   counterpart: TemplateResult | typeof nothing;
@@ -55,7 +57,7 @@ export function renderPanel(view: PanelView) {
       <header part="header">
         <div class="title">
           <h2>${view.heading}</h2>
-          ${view.counterpart}
+          ${view.counterpart} ${view.flow?.header()}
         </div>
         <span class="status" data-status=${status}>${text.status[status]}</span>
         ${view.inline ? nothing : html`<button class="close" aria-label=${text.close} @click=${on.close}>×</button>`}
@@ -63,7 +65,9 @@ export function renderPanel(view: PanelView) {
       ${view.notice ? html`<p class="notice" role="alert">${view.notice}</p>` : nothing}
       ${status === 'reconnecting' && !view.notice ? html`<p class="banner" role="status">${text.reconnecting}</p>` : nothing}
       ${view.newBelow ? html`<button class="pill" @click=${on.scrollToEnd}>${text.newMessages}</button>` : nothing}
-      <div part="messages" class="log" role="log" aria-label=${view.heading} @scroll=${on.scroll}>${view.list}</div>
+      <div part="messages" class="log" role="log" aria-label=${view.heading} @scroll=${on.scroll}>
+        ${view.flow?.around(view.list) ?? view.list}
+      </div>
       ${view.typists.length > 0 ? html`<p class="typing" role="status">${text.typing(view.typists)}</p>` : nothing}
       ${files.tray?.render() ?? nothing}
       <span class="visually-hidden" aria-live="polite">${files.tray?.said}</span>

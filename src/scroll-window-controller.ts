@@ -45,6 +45,11 @@ export class ScrollWindowController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Whether the reader is at the newest message. */
+  get atEnd(): boolean {
+    return this.#atEnd;
+  }
+
   /** New messages arrived below while the reader was scrolled up. */
   get newBelow(): boolean {
     return this.#newBelow;

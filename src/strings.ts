@@ -78,6 +78,53 @@ export interface FileStrings {
   sendWaits: string;
 }
 
+/** The texts of the support workflow: their defaults load with it (`workflow.ts`). */
+export interface FlowStrings {
+  /** The header while someone is there. */
+  online: string;
+  /** The header while nobody is: when they will be (a time, with a weekday when not today). */
+  backAt: (time: string, weekday?: string) => string;
+  /** The header while nobody is, and the server does not say when they will be. */
+  away: string;
+  /** The line at the end of a resolved conversation, as the visitor reads it. */
+  resolved: string;
+  /** As an agent reads it: who resolved it, and when. */
+  resolvedBy: (name: string, time: string) => string;
+  /** As an agent reads it: who reopened it, and when. */
+  reopenedBy: (name: string, time: string) => string;
+  /** As an agent reads it: the visitor's rating of the latest resolution. */
+  rated: (score: number, comment?: string) => string;
+  /** The rating's question (the radio group's legend). */
+  rateQuestion: string;
+  /** The accessible name of score n of 5. */
+  score: (score: number) => string;
+  /** The rating's optional comment box. */
+  rateComment: string;
+  sendRating: string;
+  /** Closes a question (the rating, the email) without an answer. */
+  notNow: string;
+  /** After a rating, or when it was rated already. */
+  thanks: string;
+  startNew: string;
+  /** The button that shows the visitor's earlier conversations, and the list's heading. */
+  past: string;
+  /** Back from that list to the conversation. */
+  backToChat: string;
+  /** The list when there is nothing in it. */
+  noPast: string;
+  /** A conversation in the list: when it started, its state, its last message. */
+  pastItem: (date: string, resolved: boolean, last: string) => string;
+  /** Under the last of my messages the other side has read. */
+  seen: string;
+  /** The question for an email, when nobody is there: the email box's label. */
+  askEmail: string;
+  sendEmail: string;
+  /** After an address was taken. */
+  emailSaved: (email: string) => string;
+  /** An address the server refused. */
+  emailRefused: string;
+}
+
 export const defaultStrings: SupportChatStrings = {
   heading: 'Support',
   placeholder: 'Write a message…',
@@ -115,7 +162,7 @@ export const defaultStrings: SupportChatStrings = {
   attach: 'Attach files',
 };
 
-export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'> & FileStrings> & {
+export type SupportChatStringOverrides = Partial<Omit<SupportChatStrings, 'status'> & FileStrings & FlowStrings> & {
   status?: Partial<Record<ChatStatus, string>>;
 };
 

@@ -57,7 +57,10 @@ export class SupportChat extends LitElement {
   /** Base of the REST API. Defaults to the hub URL's origin. */
   @property({ attribute: 'api-url' }) apiUrl?: string;
 
-  /** An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. */
+  /**
+   * An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. The POST's
+   * JSON body tells the agents `pageUrl` (origin and path: never the query), `timeZone` and `language`.
+   */
   @property({ attribute: 'token-url' }) tokenUrl?: string;
 
   /** The panel's title. Defaults to the `heading` string ("Support"). */
@@ -169,6 +172,22 @@ export class SupportChat extends LitElement {
     const message = text.trim();
     if (!message) return;
     await (await this.#load()).send(message);
+  }
+
+  /**
+   * Switches to a signed-in visitor: `token` is their JWT, or a provider of fresh ones. The conversation
+   * shown is left and theirs joined (the `group` attribute, else the newest the server lists for them).
+   */
+  async identify(token: string | TokenProvider): Promise<void> {
+    (await this.#load()).identify(typeof token === 'string' ? () => token : token);
+  }
+
+  /**
+   * Signs the visitor out: leaves the conversation, closes the connection, drops the token and forgets that
+   * this browser has a conversation; the visitor's other tabs sign out too. Nothing connects until `identify`.
+   */
+  async logout(): Promise<void> {
+    (await this.#load()).logout();
   }
 
   /** Drops the connection and connects again at once. */

@@ -31,10 +31,23 @@ export function readIdentity(token: string): TokenIdentity {
   }
 }
 
-/** Asks a token-url endpoint with credentials, so its HttpOnly cookie can say who this visitor is. */
+/**
+ * Asks a token-url endpoint with credentials, so its HttpOnly cookie can say who this visitor is. The body
+ * tells the agents where the visitor writes from: the page's origin and path (a query or a fragment can
+ * carry a secret, such as a reset link's token), the visitor's time zone and language.
+ */
 export function tokenUrlProvider(url: string): () => Promise<TokenGrant> {
   return async () => {
-    const response = await fetch(url, { method: 'POST', credentials: 'include' });
+    const response = await fetch(url, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        pageUrl: location.origin + location.pathname,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        language: navigator.language,
+      }),
+    });
     if (!response.ok) throw new SignInError(`The token endpoint answered ${response.status}.`);
     const body = (await response.json()) as { token?: unknown; groupId?: unknown };
     if (typeof body.token !== 'string') throw new SignInError('The token endpoint answered without a token.');
@@ -53,6 +66,8 @@ export class TokenSource {
   #grant?: Promise<TokenGrant>;
   #identity: TokenIdentity = {};
   #groupId?: string;
+  /** Bumped by `forget`. */
+  #person = 0;
 
   /** `timeoutMs` is read at each ask: a provider that hangs must not hold the connection forever. */
   constructor(
@@ -70,14 +85,27 @@ export class TokenSource {
   }
 
   async fresh(): Promise<string> {
+    const person = this.#person;
     // Calls that overlap (a reconnect and a 401 at once) share one request to the provider.
     this.#grant ??= withTimeout(this.provider(), this.timeoutMs(), 'The token provider').finally(() => (this.#grant = undefined));
     const grant = await this.#grant;
+    // Asked for before `forget`: the token of the person before, not of this one.
+    if (person !== this.#person) return this.fresh();
     this.#token = grant.token;
     this.#fetchedAt = performance.now();
     this.#identity = readIdentity(grant.token);
     this.#groupId = grant.groupId ?? this.#groupId;
     return grant.token;
+  }
+
+  /** Another person from now on: nothing of the last token is kept, not even the conversation it named. */
+  forget() {
+    this.#token = undefined;
+    this.#fetchedAt = -Infinity;
+    this.#identity = {};
+    this.#groupId = undefined;
+    this.#grant = undefined;
+    this.#person++;
   }
 
   async current(): Promise<string> {

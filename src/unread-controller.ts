@@ -24,11 +24,14 @@ export class UnreadController implements ReactiveController {
     private readonly host: UnreadHost,
     /** The conversation's key: tabs sharing it share read state. */
     channelName: () => string | undefined,
+    /** The visitor signed out in another of their tabs. */
+    onLoggedOutElsewhere?: () => void,
   ) {
     this.#attention = new AttentionController(host, {
       channelName,
       // Read in another of this visitor's tabs: read here too.
       onReadElsewhere: () => this.#set(0),
+      onLoggedOutElsewhere,
       onVisible: () => {
         if (this.seeing) this.read();
       },
@@ -55,7 +58,12 @@ export class UnreadController implements ReactiveController {
   read() {
     if (this.#count === 0) return;
     this.#set(0);
-    this.#attention.announceRead();
+    this.#attention.announce('read');
+  }
+
+  /** Signed out here: the visitor's other tabs sign out too. */
+  loggedOut() {
+    this.#attention.announce('logout');
   }
 
   /** `unseen` new messages from others: counted, with a chime, unless the visitor is looking. */

@@ -105,11 +105,12 @@ describe('HubConnectionController', () => {
     expect(t.statuses).to.deep.equal(['connecting', 'connected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
   });
 
-  it('on removal leaves the group, stops the connection and removes its handler', async () => {
+  it('on removal leaves the group, stops the connection and removes its handlers', async () => {
     const t = setUp();
     await t.connect('7');
     const connection = t.connections[0];
-    expect(connection.handlerCount()).to.equal(2);
+    // ReceiveMessage, UserTyping, and the workflow's ConversationState, ReadUpTo and Availability.
+    expect(connection.handlerCount()).to.equal(5);
     t.host.disconnect();
     await settle();
     expect(connection.calls).to.deep.equal(['start', 'JoinGroup(7)', 'LeaveGroup(7)', 'stop']);
