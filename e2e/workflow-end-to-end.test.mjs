@@ -1,0 +1,239 @@
+// The support workflow end to end, as the two people in it see it: a visitor on the demo shop (its widget,
+// reached by token-url) and an agent in the console (/agent.html, signed in), each in a Chromium context of
+// their own against the real reference server. Every step is checked on both pages by what is on screen:
+// rendered, inside the viewport, not covered, with the right words. Tests run one after another and each
+// closes its pages: whether the team is there depends on the consoles connected to the whole server.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { AGENT, ReferenceServer } from '../scripts/reference-server.mjs';
+
+const server = new ReferenceServer();
+let browser;
+let agentToken;
+
+before(async () => {
+  await server.start();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const login = await fetch(`${server.url}/users/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(AGENT),
+  });
+  agentToken = (await login.json()).token;
+});
+
+after(async () => {
+  await browser?.close();
+  await server.stop();
+});
+
+/** The visitor: German, in New York, so the console has a language and a local time to show. */
+const VISITOR = { locale: 'de-DE', timezoneId: 'America/New_York' };
+/** The agent: en-GB (a 24-hour clock), in London. */
+const AGENT_PLACE = { locale: 'en-GB', timezoneId: 'Europe/London' };
+
+/** The reference server's state of a conversation, as an agent reads it. */
+async function stateOf(target, groupId) {
+  const response = await fetch(`${target.url}/chats/${groupId}/state`, {
+    headers: { Authorization: `Bearer ${agentToken}` },
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/** Page errors of a page, collected to be asserted empty at the end. */
+function watchErrors(page, problems) {
+  page.on('pageerror', error => problems.push(`${page.url()}: ${error.message}`));
+}
+
+/** The demo shop at 1280 × 800 as a new visitor (a context of its own: no cookie), its widget connected. */
+async function openShop(problems, target = server) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...VISITOR });
+  const page = await context.newPage();
+  watchErrors(page, problems);
+  await page.goto(`${target.url}/`);
+  await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+  return { context, page };
+}
+
+/** The console at 1280 × 800, signed in, its list loaded and its hub watching. */
+async function openConsole(problems, target = server) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...AGENT_PLACE });
+  const page = await context.newPage();
+  watchErrors(page, problems);
+  await signIn(page, target);
+  return { context, page };
+}
+
+async function signIn(page, target = server) {
+  await page.goto(`${target.url}/agent.html`);
+  await page.fill('input[name=email]', AGENT.email);
+  await page.fill('input[name=password]', AGENT.password);
+  // The console loads its list once WatchConversations has been answered: from then on it is watching.
+  const watching = page.waitForResponse(response => response.url().endsWith('/groups'));
+  await page.click('button[type=submit]');
+  await watching;
+  // Signed in, the sign-in card is gone and the list is where the agent looks (an empty list has no height).
+  assert.equal(await page.locator('#sign-in').isVisible(), false, 'the sign-in card is still shown');
+  await assertSeen(page.getByRole('heading', { name: 'Conversations' }), 'the conversation list');
+}
+
+/**
+ * What a person sees: the element is rendered, lies inside the viewport, and nothing covers its middle
+ * (asked of its own root, so an element in a widget's shadow root is judged inside it). Says which failed.
+ */
+async function assertSeen(locator, what) {
+  await locator.waitFor();
+  assert.ok(await locator.isVisible(), `${what} is not visible`);
+  const seen = await locator.evaluate(element => {
+    const box = element.getBoundingClientRect();
+    const inside = box.width > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+    const top = element.getRootNode().elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return { inside, covered: !element.contains(top) };
+  });
+  assert.ok(seen.inside, `${what} is outside the viewport`);
+  assert.ok(!seen.covered, `${what} is covered`);
+}
+
+/** Waits until a locator's text is exactly `expected` (after waiting for it to exist), then checks it is seen. */
+async function assertShows(locator, expected, what) {
+  const page = locator.page();
+  await locator.waitFor();
+  const handle = await locator.elementHandle();
+  await page.waitForFunction(([element, text]) => element.textContent.replace(/\s+/g, ' ').trim() === text, [handle, expected]);
+  await assertSeen(locator, what);
+}
+
+const widget = page => page.locator('support-chat');
+const bubbleTexts = page => widget(page).locator('.message .text').allTextContents();
+
+/** The visitor opens the panel if it is closed, writes, and waits until the server has it. */
+async function visitorWrites(page, text) {
+  if (!(await page.evaluate(() => document.querySelector('support-chat').open))) await widget(page).locator('.launcher').click();
+  await widget(page).locator('textarea').fill(text);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    text => document.querySelector('support-chat').messages.some(m => m.text === text && m.state === 'sent'),
+    text,
+  );
+  return page.evaluate(() => String(document.querySelector('support-chat').messages.at(-1).groupId));
+}
+
+const row = (page, groupId) => page.locator(`#conversations button[data-group="${groupId}"]`);
+
+/** The agent opens a conversation from the list: the chat shows its messages. */
+async function agentOpens(page, groupId, count) {
+  await row(page, groupId).click();
+  await page.waitForFunction(n => document.querySelector('#chat').messages.length === n, count);
+  await assertSeen(page.locator('#chat textarea'), "the console's composer");
+}
+
+async function agentWrites(page, text) {
+  await page.locator('#chat textarea').fill(text);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(text => document.querySelector('#chat').messages.some(m => m.text === text && m.state === 'sent'), text);
+}
+
+/** What the open conversation's facts say for one term ("Assigned to" → "you"). */
+const fact = (page, term) =>
+  page
+    .locator('#facts div')
+    .filter({ has: page.locator('dt', { hasText: term }) })
+    .locator('dd');
+
+/** "09:41": the time now in a zone, as an en-GB agent reads it. */
+const nowIn = timeZone => new Intl.DateTimeFormat('en-GB', { timeZone, timeStyle: 'short' }).format(new Date());
+
+describe('resolved, rated, and a new conversation', () => {
+  it('the visitor writes, the agent answers and resolves, the visitor rates 4 with a comment and starts anew', async () => {
+    const problems = [];
+    const agent = await openConsole(problems);
+    const visitor = await openShop(problems);
+    try {
+      const shop = visitor.page;
+      const console = agent.page;
+      const groupId = await visitorWrites(shop, 'My parcel NW-1042 is late');
+
+      // The console lists them by their label, with the page they wrote from, their time and language.
+      const entry = row(console, groupId);
+      await assertSeen(entry, 'the new conversation in the list');
+      await console.waitForFunction(
+        id => /^Visitor [0-9A-F]{4}$/.test(document.querySelector(`[data-group="${id}"] .who`)?.textContent),
+        groupId,
+      );
+      const label = await entry.locator('.who').textContent();
+      assert.equal(await entry.locator('.page').textContent(), new URL(server.url).host);
+      assert.equal(await entry.locator('.language').textContent(), 'German (Germany)');
+      const before = nowIn(VISITOR.timezoneId);
+      const shownTime = await entry.locator('.local-time').textContent();
+      assert.ok([before, nowIn(VISITOR.timezoneId)].includes(shownTime.replace(/ \S+$/, '')), `${shownTime} is not New York's time`);
+      assert.equal(await entry.locator('.last').textContent(), 'My parcel NW-1042 is late');
+      await assertShows(entry.locator('.state'), 'Waiting for a reply', 'the state in the list');
+
+      // The agent answers; the visitor reads it in the shop's widget.
+      await agentOpens(console, groupId, 1);
+      await assertShows(console.locator('#details h2'), label, 'the conversation heading');
+      await agentWrites(console, 'It left us this morning, sorry for the wait.');
+      await assertShows(
+        widget(shop).locator('.message .text').last(),
+        'It left us this morning, sorry for the wait.',
+        'the answer in the widget',
+      );
+
+      // Resolved in the console: the widget says so and asks for a rating.
+      await console.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await assertShows(console.locator('#details .state'), 'Resolved', 'the state in the console');
+      await assertShows(widget(shop).locator('.resolution'), 'This conversation was resolved', 'the resolved line');
+      await assertShows(widget(shop).locator('.rating legend'), 'How did we do?', 'the rating question');
+      const scores = widget(shop).locator('.rating .score');
+      assert.deepEqual(await scores.allTextContents(), ['1', '2', '3', '4', '5']);
+      await assertSeen(scores.nth(3), 'the score 4');
+      await scores.nth(3).click();
+      const comment = widget(shop).locator('.rating textarea');
+      await assertSeen(comment, 'the comment box');
+      await comment.fill('Quick and kind');
+      await widget(shop).getByRole('button', { name: 'Send rating' }).click();
+      await assertShows(widget(shop).locator('.said'), 'Thank you for your rating!', 'the thanks');
+      assert.equal(await widget(shop).locator('.rating').count(), 0, 'the rating is still asked after it was given');
+
+      // The console shows the score and the comment, in the facts and in the row.
+      await assertShows(fact(console, 'Rating'), '4 of 5: “Quick and kind”', 'the rating in the facts');
+      await assertShows(entry.locator('.more'), 'Rated 4 of 5', 'the rating in the list');
+      const { rating } = await stateOf(server, groupId);
+      assert.deepEqual([rating.score, rating.comment], [4, 'Quick and kind']);
+
+      // Back on the shop later (a reload): still resolved, and not asked again.
+      await shop.reload();
+      await shop.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
+      if (!(await shop.evaluate(() => document.querySelector('support-chat').open))) await widget(shop).locator('.launcher').click();
+      await assertShows(widget(shop).locator('.resolution'), 'This conversation was resolved', 'the resolved line after a reload');
+      assert.deepEqual(await bubbleTexts(shop), ['My parcel NW-1042 is late', 'It left us this morning, sorry for the wait.']);
+      assert.equal(await widget(shop).locator('.rating').count(), 0, 'the rating was asked again');
+
+      // A new conversation: empty, and in the console's list under the same visitor.
+      const startNew = widget(shop).getByRole('button', { name: 'Start a new conversation' });
+      await assertSeen(startNew, 'Start a new conversation');
+      const started = shop.waitForResponse(response => response.url().endsWith('/visitors/conversations'));
+      await startNew.click();
+      const fresh = String((await (await started).json()).groupId);
+      assert.notEqual(fresh, groupId);
+      await shop.waitForFunction(() => document.querySelector('support-chat').messages.length === 0);
+      await shop.waitForFunction(() => !document.querySelector('support-chat').shadowRoot.querySelector('.resolution'));
+      assert.deepEqual(await bubbleTexts(shop), []);
+      await assertSeen(widget(shop).locator('textarea'), 'the composer of the new conversation');
+      await assertSeen(row(console, fresh), 'the new conversation in the list');
+      assert.equal(await visitorWrites(shop, 'And can I change my address?'), fresh);
+      await assertShows(row(console, fresh).locator('.last'), 'And can I change my address?', 'the new message in the list');
+      await assertShows(row(console, fresh).locator('.who'), label, 'the same visitor in the list');
+      await assertShows(row(console, fresh).locator('.state'), 'Waiting for a reply', 'the new conversation state');
+      // The old one stays resolved and rated.
+      assert.equal(await row(console, groupId).locator('.state').textContent(), 'Resolved');
+      assert.deepEqual(problems, []);
+    } finally {
+      await visitor.context.close();
+      await agent.context.close();
+    }
+  });
+});
