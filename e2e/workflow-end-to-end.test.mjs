@@ -102,7 +102,10 @@ async function assertShows(locator, expected, what) {
   const page = locator.page();
   await locator.waitFor();
   const handle = await locator.elementHandle();
-  await page.waitForFunction(([element, text]) => element.textContent.replace(/\s+/g, ' ').trim() === text, [handle, expected]);
+  const shown = () => handle.evaluate(element => element.textContent.replace(/\s+/g, ' ').trim());
+  await page
+    .waitForFunction(([element, text]) => element.textContent.replace(/\s+/g, ' ').trim() === text, [handle, expected])
+    .catch(async () => assert.equal(await shown(), expected, `${what} says something else`));
   await assertSeen(locator, what);
 }
 
@@ -237,3 +240,57 @@ describe('resolved, rated, and a new conversation', () => {
     }
   });
 });
+
+describe('a message in a resolved conversation', () => {
+  it('reopens it: the widget drops the resolved line, the console says who reopened it and when', async () => {
+    const problems = [];
+    const agent = await openConsole(problems);
+    const visitor = await openShop(problems);
+    try {
+      const shop = visitor.page;
+      const console = agent.page;
+      const groupId = await visitorWrites(shop, 'Do you ship to Canada?');
+      await agentOpens(console, groupId, 1);
+      await agentWrites(console, 'We do, in five to seven days.');
+      await console.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await assertShows(widget(shop).locator('.resolution'), 'This conversation was resolved', 'the resolved line');
+      await assertShows(fact(console, 'Resolved'), `by you, ${agentTime((await stateOf(server, groupId)).resolvedAt)}`, 'who resolved it');
+      assert.equal(await fact(console, 'Reopened').count(), 0);
+
+      // The visitor writes again, without rating: the conversation is open once more, on both pages.
+      await visitorWrites(shop, 'And to Mexico?');
+      await shop.waitForFunction(() => !document.querySelector('support-chat').shadowRoot.querySelector('.resolution'));
+      assert.equal(await widget(shop).locator('.rating').count(), 0, 'the rating is still asked in an open conversation');
+      const label = await row(console, groupId).locator('.who').textContent();
+      assert.match(label, /^Visitor [0-9A-F]{4}$/);
+      const { state, reopenedAt } = await stateOf(server, groupId);
+      assert.equal(state, 'open');
+      assert.ok(reopenedAt, 'the server has no time of the reopening');
+      await assertShows(fact(console, 'Reopened'), `by ${label}, ${agentTime(reopenedAt)}`, 'who reopened it and when');
+      await assertShows(console.locator('#details .state'), 'Waiting for a reply', 'the state in the console');
+      await assertShows(row(console, groupId).locator('.state'), 'Waiting for a reply', 'the state in the list');
+      await assertShows(console.locator('#chat .message .text').last(), 'And to Mexico?', 'the message in the console');
+      assert.equal(await fact(console, 'Resolved').count(), 0);
+      assert.deepEqual(problems, []);
+      // The console's chat says it too, under the messages, by the same name as the facts above it. Its time
+      // is in the widget's locale, the page's lang ("en"), where the facts use the browser's.
+      const chatTime = new Intl.DateTimeFormat('en', { timeZone: AGENT_PLACE.timezoneId, dateStyle: 'short', timeStyle: 'short' });
+      await assertShows(
+        console.locator('#chat .resolution'),
+        `Reopened by ${label} at ${chatTime.format(new Date(reopenedAt))}`,
+        'the reopened line in the chat',
+      );
+    } finally {
+      await visitor.context.close();
+      await agent.context.close();
+    }
+  });
+});
+
+/** A time the server stored, as the console's facts show it: in the agent's locale and zone as this test sets them. */
+function agentTime(iso) {
+  assert.ok(iso, 'no time to show');
+  return new Intl.DateTimeFormat(AGENT_PLACE.locale, { timeZone: AGENT_PLACE.timezoneId, dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+}
