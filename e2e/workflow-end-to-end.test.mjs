@@ -97,16 +97,15 @@ async function assertSeen(locator, what) {
   assert.ok(!seen.covered, `${what} is covered`);
 }
 
-/** Waits until a locator's text is exactly `expected` (after waiting for it to exist), then checks it is seen. */
+/**
+ * Waits until a locator's text is exactly `expected` (found afresh each time: the console redraws its facts),
+ * then checks that it is seen. Says what it showed instead.
+ */
 async function assertShows(locator, expected, what) {
-  const page = locator.page();
-  await locator.waitFor();
-  const handle = await locator.elementHandle();
-  const shown = () => handle.evaluate(element => element.textContent.replace(/\s+/g, ' ').trim());
-  await page
-    .waitForFunction(([element, text]) => element.textContent.replace(/\s+/g, ' ').trim() === text, [handle, expected])
-    .catch(async () => assert.equal(await shown(), expected, `${what} says something else`));
-  await assertSeen(locator, what);
+  const exact = new RegExp(`^\\s*${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const shown = locator.filter({ hasText: exact });
+  await shown.waitFor().catch(async () => assert.equal(await locator.first().textContent(), expected, `${what} says something else`));
+  await assertSeen(shown, what);
 }
 
 const widget = page => page.locator('support-chat');
@@ -294,3 +293,132 @@ function agentTime(iso) {
     new Date(iso),
   );
 }
+
+describe('Seen', () => {
+  it("under the visitor's last message once the agent has the conversation open, and under the answer once the visitor looks", async () => {
+    const problems = [];
+    const agent = await openConsole(problems);
+    const visitor = await openShop(problems);
+    try {
+      const shop = visitor.page;
+      const console = agent.page;
+      await visitorWrites(shop, 'Is the grinder in stock?');
+      const groupId = await visitorWrites(shop, 'The burr one, I mean');
+      // The console has both by push; listed but not open, nobody has read them.
+      await assertShows(row(console, groupId).locator('.last'), 'The burr one, I mean', 'the last message in the list');
+      assert.equal(await widget(shop).locator('.seen').count(), 0, '"Seen" before the agent opened the conversation');
+
+      await agentOpens(console, groupId, 2);
+      await assertShows(widget(shop).locator('.seen'), 'Seen', '"Seen" in the widget');
+      assert.equal(await widget(shop).locator('.seen').count(), 1);
+      const seenUnder = await widget(shop)
+        .locator('.seen')
+        .evaluate(seen => seen.closest('.message').querySelector('.text').textContent);
+      assert.equal(seenUnder, 'The burr one, I mean');
+
+      // The other way round: the visitor has closed the panel when the answer comes, so it waits unread.
+      await widget(shop).locator('.close').click();
+      await shop.waitForFunction(() => !document.querySelector('support-chat').open);
+      await agentWrites(console, 'Yes, we have three left.');
+      await shop.waitForFunction(() => document.querySelector('support-chat').unreadCount === 1);
+      assert.equal(await console.locator('#chat .seen').count(), 0, '"Seen" under an answer the visitor has not looked at');
+
+      await widget(shop).locator('.launcher').click();
+      await assertShows(widget(shop).locator('.message .text').last(), 'Yes, we have three left.', 'the answer in the widget');
+      await assertShows(console.locator('#chat .seen'), 'Seen', '"Seen" in the console');
+      const agentSeenUnder = await console
+        .locator('#chat .seen')
+        .evaluate(seen => seen.closest('.message').querySelector('.text').textContent);
+      assert.equal(agentSeenUnder, 'Yes, we have three left.');
+      assert.equal(await console.locator('#chat .seen').count(), 1);
+      // The visitor's own "Seen" stays where it was: the agent's answer is not the visitor's message.
+      assert.equal(await widget(shop).locator('.seen').count(), 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await visitor.context.close();
+      await agent.context.close();
+    }
+  });
+});
+
+describe('whether someone is there', () => {
+  it('says so while a console is connected; when it closes the header changes, and a message asks for an email the console shows', async () => {
+    const problems = [];
+    const agent = await openConsole(problems);
+    const visitor = await openShop(problems);
+    try {
+      const shop = visitor.page;
+      await widget(shop).locator('.launcher').click();
+      await assertShows(widget(shop).locator('.availability'), 'We usually answer in a few minutes', 'the header with an agent there');
+
+      // The agent closes the console: nobody is there any more.
+      await agent.page.close();
+      await assertShows(widget(shop).locator('.availability'), "We'll answer as soon as we can", 'the header with nobody there');
+      assert.equal(await widget(shop).locator('.contact').count(), 0, 'an email asked before the visitor wrote');
+
+      // Sending still works; then the widget asks, once, where to answer.
+      const groupId = await visitorWrites(shop, 'Can I pause my subscription?');
+      const ask = widget(shop).locator('.contact label');
+      await assertShows(ask, 'Nobody is here right now. Leave your email and we will answer you there.', 'the email question');
+      await widget(shop).locator('.contact input').fill('rita@example.com');
+      await widget(shop).getByRole('button', { name: 'Save' }).click();
+      await assertShows(widget(shop).locator('.said'), 'We will answer at rita@example.com.', 'the email taken');
+      assert.equal(await widget(shop).locator('.contact').count(), 0);
+
+      // The agent comes back: a console signed in again shows the address in the list and in the facts
+      // (nothing pushes it to a console open meanwhile: the list's next load brings it).
+      const back = await openConsole(problems);
+      try {
+        await assertShows(row(back.page, groupId).locator('.more'), 'rita@example.com', 'the email in the list');
+        await agentOpens(back.page, groupId, 1);
+        await assertShows(fact(back.page, 'Email'), 'rita@example.com', 'the email in the facts');
+        // And the visitor's header says someone is there again.
+        await assertShows(widget(shop).locator('.availability'), 'We usually answer in a few minutes', 'the header once the agent is back');
+        // A second message asks nothing more: the question was asked once.
+        await visitorWrites(shop, 'Thanks!');
+        assert.equal(await widget(shop).locator('.contact').count(), 0);
+      } finally {
+        await back.context.close();
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await visitor.context.close();
+      await agent.context.close();
+    }
+  });
+});
+
+describe('two consoles', () => {
+  it('"Assign to me" in one shows live in the other, in its list and in its open conversation', async () => {
+    const problems = [];
+    const first = await openConsole(problems);
+    const second = await openConsole(problems);
+    const visitor = await openShop(problems);
+    try {
+      const groupId = await visitorWrites(visitor.page, 'Which grind for a moka pot?');
+      await agentOpens(first.page, groupId, 1);
+      await agentOpens(second.page, groupId, 1);
+      for (const { page } of [first, second]) {
+        await assertShows(fact(page, 'Assigned to'), 'nobody', 'nobody assigned');
+        await assertSeen(page.getByRole('button', { name: 'Assign to me', exact: true }), 'Assign to me');
+      }
+      const listReads = [];
+      second.page.on('request', request => request.url().includes('/groups') && listReads.push(request.url()));
+
+      await first.page.getByRole('button', { name: 'Assign to me', exact: true }).click();
+      await assertShows(fact(first.page, 'Assigned to'), 'you', 'the assignment where it was made');
+      // The other console hears it by push: both are signed in as the reference server's one agent.
+      await assertShows(fact(second.page, 'Assigned to'), 'you', 'the assignment in the other console');
+      await assertShows(row(second.page, groupId).locator('.more'), 'Assigned to you', 'the assignment in the other list');
+      await second.page.waitForFunction(() => document.querySelector('#assign').hidden);
+      assert.equal(await second.page.getByRole('button', { name: 'Assign to me', exact: true }).count(), 0);
+      await assertSeen(second.page.getByRole('button', { name: 'Resolve', exact: true }), 'Resolve in the other console');
+      assert.deepEqual(listReads, [], 'the other console read the list instead of hearing the push');
+      assert.deepEqual(problems, []);
+    } finally {
+      await visitor.context.close();
+      await first.context.close();
+      await second.context.close();
+    }
+  });
+});
