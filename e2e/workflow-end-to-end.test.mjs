@@ -48,14 +48,26 @@ function watchErrors(page, problems) {
   page.on('pageerror', error => problems.push(`${page.url()}: ${error.message}`));
 }
 
-/** The demo shop at 1280 × 800 as a new visitor (a context of its own: no cookie), its widget connected. */
+/**
+ * The demo shop at 1280 × 800 as a new visitor (a context of its own: no cookie), its widget connected.
+ * `invoked`: the hub methods the page calls over its WebSocket, as the JSON hub protocol frames them.
+ */
 async function openShop(problems, target = server) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...VISITOR });
   const page = await context.newPage();
   watchErrors(page, problems);
+  const invoked = [];
+  page.on('websocket', socket =>
+    socket.on('framesent', ({ payload }) => {
+      for (const frame of String(payload).split('\x1e').filter(Boolean)) {
+        const { type, target: method, arguments: args } = JSON.parse(frame);
+        if (type === 1) invoked.push({ target: method, args });
+      }
+    }),
+  );
   await page.goto(`${target.url}/`);
   await page.waitForFunction(() => document.querySelector('support-chat')?.status === 'connected');
-  return { context, page };
+  return { context, page, invoked };
 }
 
 /** The console at 1280 × 800, signed in, its list loaded and its hub watching. */
@@ -144,6 +156,15 @@ const fact = (page, term) =>
     .locator('#facts div')
     .filter({ has: page.locator('dt', { hasText: term }) })
     .locator('dd');
+
+/** Waits for a condition of the test's own (what it heard on the wire), checked every 50 ms for 30 s. */
+async function waitUntil(condition, message) {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, message);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
 
 /** "09:41": the time now in a zone, as an en-GB agent reads it. */
 const nowIn = timeZone => new Intl.DateTimeFormat('en-GB', { timeZone, timeStyle: 'short' }).format(new Date());
@@ -304,6 +325,9 @@ describe('Seen', () => {
       const console = agent.page;
       await visitorWrites(shop, 'Is the grinder in stock?');
       const groupId = await visitorWrites(shop, 'The burr one, I mean');
+      // The read marks the widget sent over the hub for this conversation.
+      const marksSent = () =>
+        visitor.invoked.filter(({ target, args }) => target === 'MarkRead' && args[0] === groupId).map(({ args }) => args[1]);
       // The console has both by push; listed but not open, nobody has read them.
       await assertShows(row(console, groupId).locator('.last'), 'The burr one, I mean', 'the last message in the list');
       assert.equal(await widget(shop).locator('.seen').count(), 0, '"Seen" before the agent opened the conversation');
@@ -320,10 +344,20 @@ describe('Seen', () => {
       await widget(shop).locator('.close').click();
       await shop.waitForFunction(() => !document.querySelector('support-chat').open);
       await agentWrites(console, 'Yes, we have three left.');
+      const answerId = await console.evaluate(() => document.querySelector('#chat').messages.at(-1).id);
       await shop.waitForFunction(() => document.querySelector('support-chat').unreadCount === 1);
+      // Time is the subject: a read mark waits at most a second for its turn (MARK_INTERVAL_MS), so after
+      // three none may have left for the answer, on the wire or on the console's screen.
+      await new Promise(resolve => setTimeout(resolve, 3000));
+      assert.deepEqual(
+        marksSent().filter(id => id >= answerId),
+        [],
+        'the closed widget marked the answer read',
+      );
       assert.equal(await console.locator('#chat .seen').count(), 0, '"Seen" under an answer the visitor has not looked at');
 
       await widget(shop).locator('.launcher').click();
+      await waitUntil(() => marksSent().includes(answerId), 'the open widget never marked the answer read');
       await assertShows(widget(shop).locator('.message .text').last(), 'Yes, we have three left.', 'the answer in the widget');
       await assertShows(console.locator('#chat .seen'), 'Seen', '"Seen" in the console');
       const agentSeenUnder = await console
@@ -419,6 +453,45 @@ describe('two consoles', () => {
       await visitor.context.close();
       await first.context.close();
       await second.context.close();
+    }
+  });
+});
+
+describe('outside business hours', () => {
+  // Open only on the day after tomorrow (UTC), 09:00–17:00: now nobody is there, console or not.
+  const opens = new Date(Date.now() + 2 * 86_400_000);
+  opens.setUTCHours(9, 0, 0, 0);
+  const day = opens.toLocaleDateString('en', { weekday: 'short', timeZone: 'UTC' });
+  const closed = new ReferenceServer({ env: { SUPPORTCHAT_HOURS: `${day} 09:00-17:00`, SUPPORTCHAT_TIME_ZONE: 'UTC' } });
+  before(() => closed.start());
+  after(() => closed.stop());
+
+  it("the header says when the team is back, in the visitor's time zone, though a console is connected; the email reaches the console", async () => {
+    const problems = [];
+    const agent = await openConsole(problems, closed);
+    const visitor = await openShop(problems, closed);
+    try {
+      const shop = visitor.page;
+      await widget(shop).locator('.launcher').click();
+      // In the page's language (en) and the visitor's zone: 09:00 UTC is early morning in New York.
+      const inNewYork = options => new Intl.DateTimeFormat('en', { timeZone: VISITOR.timezoneId, ...options }).format(opens);
+      const back = `Back on ${inNewYork({ weekday: 'long' })} at ${inNewYork({ hour: '2-digit', minute: '2-digit' })}`;
+      await assertShows(widget(shop).locator('.availability'), back, 'the header outside the hours');
+
+      const groupId = await visitorWrites(shop, 'Are you open on Sunday?');
+      await assertSeen(widget(shop).locator('.contact input'), 'the email question');
+      await widget(shop).locator('.contact input').fill('sam@example.com');
+      await widget(shop).getByRole('button', { name: 'Save' }).click();
+      await assertShows(widget(shop).locator('.said'), 'We will answer at sam@example.com.', 'the email taken');
+
+      // The console was open all along: no push tells it of the address, its list's next load does.
+      await assertShows(row(agent.page, groupId).locator('.last'), 'Are you open on Sunday?', 'the message in the list');
+      await signIn(agent.page, closed);
+      await assertShows(row(agent.page, groupId).locator('.more'), 'sam@example.com', 'the email in the list after a reload');
+      assert.deepEqual(problems, []);
+    } finally {
+      await visitor.context.close();
+      await agent.context.close();
     }
   });
 });
