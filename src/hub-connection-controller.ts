@@ -148,8 +148,8 @@ export class HubConnectionController implements ReactiveController {
 
   /** Calls a hub method on the live connection; refused when there is none. */
   invoke(method: string, ...args: unknown[]): Promise<unknown> {
-    const connection = this.#connection;
-    return connection && this.#status === 'connected' ? connection.invoke(method, ...args) : Promise.reject(new Error('Not connected.'));
+    // One not yet started refuses by itself.
+    return this.#connection?.invoke(method, ...args) ?? Promise.reject(new Error('Not connected.'));
   }
 
   /** Drops the connection and makes a new one now, skipping any back-off wait. */

@@ -35,6 +35,8 @@ export class ScrollWindowController implements ReactiveController {
    * older pages put in front of a window at 0 show up in it, with no render in between.
    */
   #start?: number;
+  /** Set by `follow` until the render it asked for: the end is where the list goes, wherever it is now. */
+  #following = false;
   /** Set while the list changes above the view: a node to keep where it is on screen. */
   #anchor?: { key: string; top: number };
 
@@ -68,10 +70,14 @@ export class ScrollWindowController implements ReactiveController {
   /** Scrolled up, whatever this render adds or removes must not move what the reader is looking at. */
   hostUpdate() {
     const log = this.#log;
+    // Scrolled away, and the browser has not said so yet (its scroll event comes with the next frame): a
+    // render in between (a push, a chunk arriving) must not pull the reader back to the end.
+    if (log && this.#atEnd && !this.#following && log.scrollTop + log.clientHeight < log.scrollHeight - NEAR_END_PX) this.onScroll();
     if (log && !this.#atEnd) this.#holdView(log);
   }
 
   hostUpdated() {
+    this.#following = false;
     const log = this.#log;
     if (!log) return;
     const anchor = this.#anchor;
@@ -91,6 +97,7 @@ export class ScrollWindowController implements ReactiveController {
   /** Back to the newest message, and staying there as more come. */
   follow() {
     this.#atEnd = true;
+    this.#following = true;
     this.#anchor = undefined;
     this.#start = undefined;
     this.host.requestUpdate();

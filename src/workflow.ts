@@ -164,13 +164,20 @@ export class Workflow implements ReactiveController {
 
   /** A push, by name, or `Joined` with the answer to `WatchAvailability` after every join. */
   receive(name: string, payload: unknown) {
+    // Drawn again only for news: my own read mark comes back after every MarkRead, and a render costs.
+    const before = this.#drawn();
     if (name === 'Joined') {
       this.#availability = parseAvailability(payload);
       void this.#readState(this.#group);
     } else if (name === 'Availability') this.#availability = parseAvailability(payload);
     else if (name === 'ReadUpTo') this.#mark(payload);
     else this.#apply(parseState(payload));
-    this.host.element.requestUpdate();
+    if (this.#drawn() !== before) this.host.element.requestUpdate();
+  }
+
+  /** What of the workflow's state is drawn, to tell whether a push changed any of it. */
+  #drawn() {
+    return JSON.stringify([this.#availability, this.#state, this.#theirMark, this.#rating?.asking.phase]);
   }
 
   /** The state as the server has it now: after a join, whatever was pushed while not in the group is in it. */
@@ -179,9 +186,10 @@ export class Workflow implements ReactiveController {
     try {
       const answer = (await this.host.conversation.call(`chats/${encodeURIComponent(group)}/state`)) as { readUpTo?: unknown };
       if (group !== this.#group) return;
+      const before = this.#drawn();
       if (Array.isArray(answer.readUpTo)) for (const mark of answer.readUpTo) this.#mark(mark);
       this.#apply(parseState(answer));
-      this.host.element.requestUpdate();
+      if (this.#drawn() !== before) this.host.element.requestUpdate();
     } catch {
       // Read again at the next join; until then the conversation shows without its state, as before.
     }
@@ -287,7 +295,7 @@ export class Workflow implements ReactiveController {
 
   /** Compact until a score is picked, so the resolved line above it stays in view: then the comment and Send. */
   #renderRating(text: FlowStrings, asking: { phase: 'ask' | 'sending'; error?: string }, chosen: number | undefined) {
-    return html`<form class="rating" @submit=${this.#rate}>
+    return html`<div class="ask rating">
       <fieldset ?disabled=${asking.phase === 'sending'}>
         <legend>${text.rateQuestion}</legend>
         <div class="actions">
@@ -298,7 +306,6 @@ export class Workflow implements ReactiveController {
                   type="radio"
                   name="score"
                   value=${score}
-                  required
                   aria-label=${text.score(score)}
                   .checked=${score === chosen}
                   @change=${this.#choose}
@@ -309,13 +316,13 @@ export class Workflow implements ReactiveController {
         </div>
         ${
           chosen
-            ? html`<label>${text.rateComment}<textarea name="comment" maxlength="1000" rows="1"></textarea></label>
+            ? html`<label>${text.rateComment}<textarea maxlength="1000" rows="1"></textarea></label>
                 ${asking.error ? html`<p class="error" role="alert">${asking.error}</p>` : nothing}
-                <button type="submit">${text.sendRating}</button>`
+                <button class="primary" @click=${this.#rate}>${text.sendRating}</button>`
             : nothing
         }
       </fieldset>
-    </form>`;
+    </div>`;
   }
 
   readonly #choose = (event: Event) => {
@@ -340,16 +347,22 @@ export class Workflow implements ReactiveController {
     const asking = (this.#contact ??= asked(key) ? { phase: 'dismissed' } : { phase: 'ask' });
     if (asking.phase === 'dismissed') return nothing;
     if (asking.phase === 'done') return html`<p class="said" role="status">${asking.said}</p>`;
-    return html`<form class="contact" @submit=${this.#saveEmail}>
+    return html`<div class="ask contact">
       <fieldset ?disabled=${asking.phase === 'sending'}>
-        <label>${text.askEmail}<input type="email" name="email" autocomplete="email" required aria-describedby="contact-error" /></label>
-        <p id="contact-error" class="error" role="alert">${asking.error ?? ''}</p>
+        <label
+          >${text.askEmail}<input
+            type="email"
+            autocomplete="email"
+            aria-describedby=${asking.error ? 'contact-error' : nothing}
+            @keydown=${(event: KeyboardEvent) => event.key === 'Enter' && this.#saveEmail()}
+        /></label>
+        ${asking.error ? html`<p id="contact-error" class="error" role="alert">${asking.error}</p>` : nothing}
         <div class="actions">
-          <button type="submit">${text.sendEmail}</button>
+          <button class="primary" @click=${this.#saveEmail}>${text.sendEmail}</button>
           <button type="button" class="link" @click=${this.#dismissContact}>${text.notNow}</button>
         </div>
       </fieldset>
-    </form>`;
+    </div>`;
   }
 
   #renderPast(past: { items?: PastConversation[]; error?: string }) {
@@ -387,18 +400,20 @@ export class Workflow implements ReactiveController {
     this.host.element.requestUpdate();
   }
 
-  readonly #rate = async (event: SubmitEvent) => {
-    event.preventDefault();
+  /**
+   * Not forms, these questions: the composer stays the panel's one form, and Enter in the text box is its own.
+   * The server judges what is sent (a score, an address) and says what it refused.
+   */
+  readonly #rate = async () => {
     const rating = this.#rating;
     const group = this.#group;
     if (!rating || group === undefined) return;
-    const form = new FormData(event.target as HTMLFormElement);
-    const comment = String(form.get('comment') ?? '').trim();
+    const comment = this.host.element.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value.trim();
     rating.asking = { phase: 'sending' };
     this.#update();
     try {
       await this.host.conversation.call(`chats/${encodeURIComponent(group)}/rating`, {
-        score: Number(form.get('score')),
+        score: rating.score,
         comment: comment || undefined,
       });
       rating.asking = { phase: 'done', said: this.#text.thanks };
@@ -414,12 +429,11 @@ export class Workflow implements ReactiveController {
     this.#update();
   };
 
-  readonly #saveEmail = async (event: SubmitEvent) => {
-    event.preventDefault();
+  readonly #saveEmail = async () => {
     const group = this.#group;
     const key = this.host.conversation.key;
     if (group === undefined || !key) return;
-    const email = String(new FormData(event.target as HTMLFormElement).get('email') ?? '').trim();
+    const email = this.host.element.renderRoot.querySelector<HTMLInputElement>('.contact input')?.value.trim() ?? '';
     this.#contact = { phase: 'sending' };
     this.#update();
     try {
@@ -615,8 +629,7 @@ const flowStyles = css`
     font-size: 12px;
   }
 
-  .log form {
-    display: block;
+  .ask {
     margin-block-start: 12px;
     padding: 12px;
     border: 1px solid color-mix(in srgb, var(--_text) 25%, transparent);
@@ -676,8 +689,8 @@ const flowStyles = css`
     font-size: 14px;
   }
 
-  .log input[type='email'],
-  .log form textarea {
+  .ask input[type='email'],
+  .ask textarea {
     padding: 6px 10px;
     border: 1px solid color-mix(in srgb, var(--_text) 35%, transparent);
     border-radius: 8px;
@@ -693,25 +706,21 @@ const flowStyles = css`
     align-items: center;
   }
 
-  .log form button[type='submit'] {
+  .primary {
     align-self: flex-start;
     padding: 8px 16px;
-  }
-
-  .log form .link {
-    background: none;
-    color: inherit;
-    font-weight: normal;
+    border: none;
+    border-radius: 12px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    font: inherit;
+    font-weight: 600;
   }
 
   .error {
     margin: 0;
     color: var(--_danger);
     font-size: 14px;
-  }
-
-  .error:empty {
-    display: none;
   }
 
   .past ul {

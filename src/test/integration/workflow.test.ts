@@ -148,7 +148,7 @@ describe('the support workflow in the widget, against the real reference server'
     buttonNamed(element, 'Send rating')!.click();
     await until(() => text($(element, '.said')) === 'Thank you for your rating!', 'the refusal was not thanked');
     expect($(element, '.rating')).to.equal(null);
-    expect($(element, '.flow .error')).to.equal(null);
+    expect(text($(element, '.flow .error'))).to.equal('');
     const state = await api<State>(env.server, env.agent, `chats/${visitor.groupId}/state`);
     expect(state.rating?.score).to.equal(2);
   });
@@ -239,7 +239,7 @@ describe('the support workflow in the widget, against the real reference server'
     const input = $<HTMLInputElement>(element, '.contact input')!;
     input.value = 'someone@localhost';
     buttonNamed(element, 'Save')!.click();
-    await until(() => text($(element, '.contact .error')) !== '', 'a refused address said nothing');
+    await until(() => $(element, '.contact .error') !== null, 'a refused address said nothing');
     expect(text($(element, '.contact .error'))).to.equal('That is not an email address we can answer at, such as name@example.com.');
     expect(visible(element, $(element, '.contact .error'))).to.equal(true);
     $<HTMLInputElement>(element, '.contact input')!.value = 'someone@example.com';
@@ -295,6 +295,28 @@ describe('the support workflow in the widget, against the real reference server'
     // Signed out, a send has nowhere to go, and nothing connects by itself.
     await one.updateComplete;
     expect(one.status).to.equal('disconnected');
+  });
+
+  it("the token URL's POST tells the agents the page (origin and path, never the query), time zone and language", async () => {
+    // The test page's own address has a query (the runner's session id): it must not reach the server.
+    expect(location.search).to.not.equal('');
+    const element = await fixture<SupportChat>(
+      html`<support-chat open hub-url=${hubUrl(env.server)} token-url=${`${env.server.url}/visitors`}></support-chat>`,
+    );
+    await whenConnected(element);
+    await element.send('Where am I writing from?');
+    await until(() => element.messages[0]?.groupId !== undefined, 'the message was not sent');
+    const { groups } = await api<{ groups: { id: number; pageUrl: string | null; timeZone: string | null; language: string | null }[] }>(
+      env.server,
+      env.agent,
+      'groups',
+    );
+    const mine = groups.find(group => String(group.id) === element.messages[0].groupId);
+    expect(mine).to.deep.include({
+      pageUrl: location.origin + location.pathname,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      language: navigator.language,
+    });
   });
 
   describe('axe finds nothing', () => {
