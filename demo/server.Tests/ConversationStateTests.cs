@@ -96,6 +96,21 @@ public sealed class ConversationStateTests(ServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task An_anonymous_visitor_who_reopens_is_named_by_the_label_the_console_lists_them_by()
+    {
+        var visitor = await server.NewVisitor();
+        var agentToken = await server.AgentToken();
+        await server.ClientWith(agentToken).PostAsync($"/chats/{visitor.GroupId}/resolve", null);
+        (await server.ClientWith(visitor.Token).PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "Still broken" })).EnsureSuccessStatusCode();
+
+        var state = await Json(await server.ClientWith(agentToken).GetAsync($"/chats/{visitor.GroupId}/state"));
+        var rows = await Json(await server.ClientWith(agentToken).GetAsync("/groups"));
+        var row = rows.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("id").GetInt32() == visitor.GroupId);
+        Assert.Matches("^Visitor [0-9A-F]{4}$", row.GetProperty("visitor").GetString());
+        Assert.Equal(row.GetProperty("visitor").GetString(), state.GetProperty("reopenedBy").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_visitors_message_reopens_a_resolved_conversation_and_says_who_and_when_but_an_agents_does_not()
     {
         var visitor = await server.NewVisitor("Omar");

@@ -43,7 +43,9 @@ public static class ConversationStates
         var group = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, cancel);
         if (group is null) return null;
         int[] people = [.. new[] { group.ResolvedById, group.ReopenedById }.OfType<int>()];
-        var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, cancel);
+        // Anonymous visitors by the label the console lists them by, not the "Visitor" they all share.
+        var names = (await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToListAsync(cancel))
+            .ToDictionary(u => u.Id, SupportChat.Server.Groups.GroupEndpoints.VisitorLabel);
         var rating = group.Resolutions == 0
             ? null
             : await db.Ratings.AsNoTracking().Where(r => r.GroupId == groupId && r.Resolution == group.Resolutions)
