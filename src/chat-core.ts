@@ -75,7 +75,10 @@ export class ChatCore implements ReactiveController {
     this.#unread = new UnreadController(
       host,
       () => conversation.key,
-      () => conversation.logout(),
+      () => {
+        this.#flow?.forgetPerson();
+        conversation.logout();
+      },
     );
     this.#typing = new TypingController(host, { me: () => conversation.me, groupId: () => conversation.groupId });
     this.#files = new AttachInput({
@@ -146,12 +149,14 @@ export class ChatCore implements ReactiveController {
   }
 
   identify(provider: TokenProvider) {
+    this.#flow?.forgetPerson();
     this.#conversation.identify(provider);
   }
 
   /** Signs out here and, through the conversation's channel, in the visitor's other tabs. */
   logout() {
     this.#unread.loggedOut();
+    this.#flow?.forgetPerson();
     this.#conversation.logout();
   }
 

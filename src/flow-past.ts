@@ -36,6 +36,8 @@ export class PastConversations {
     } catch (error) {
       list.error = this.host.said(error);
     }
+    // Closed, or another person or conversation since it was asked for: its rows are not this one's to show.
+    if (this.#list !== list) return;
     this.#update();
     const element = this.host.element;
     await element.updateComplete;
@@ -46,6 +48,11 @@ export class PastConversations {
     this.#list = undefined;
     this.#update();
   };
+
+  /** Another conversation or another person: the list (and a read of it on its way) is dropped. */
+  reset() {
+    this.#list = undefined;
+  }
 
   /** Back to the conversation picked, which shows from then on. */
   readonly pick = (group: string) => {

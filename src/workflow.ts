@@ -97,7 +97,20 @@ export class Workflow implements ReactiveController {
       this.#resolution.reset();
       this.#marks.reset();
       this.#availability.reset();
+      this.#past.reset();
     }
+  }
+
+  /**
+   * Another person from now on (`identify`, `logout`), even on the same conversation: nothing of the last
+   * one's shows, least of all their earlier conversations on a shared device.
+   */
+  forgetPerson() {
+    this.#resolution.reset();
+    this.#marks.reset();
+    this.#availability.reset();
+    this.#past.reset();
+    this.element.requestUpdate();
   }
 
   /** A push, by name, or `Joined` with the answer to `WatchAvailability` after every join. */

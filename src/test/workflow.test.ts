@@ -30,6 +30,31 @@ async function widget({ open = true, seedHub = false } = {}) {
   return { element, connection };
 }
 
+/**
+ * Answers the list of past conversations with A's rows when the test releases it; every other request
+ * goes on to the page's server (which knows no such API, as before).
+ */
+function pastListServer() {
+  const real = window.fetch;
+  const releases: (() => void)[] = [];
+  const asked: string[] = [];
+  window.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!url.includes('visitors/conversations')) return real(input, init);
+    asked.push(url);
+    return new Promise(resolve =>
+      releases.push(() =>
+        resolve(
+          new Response(JSON.stringify({ conversations: [{ groupId: 41, state: 'open', lastMessage: "A's secret" }] }), {
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      ),
+    );
+  };
+  return { releases, asked, restore: () => (window.fetch = real) };
+}
+
 const marks = (connection: FakeConnection) => connection.calls.filter(call => call.startsWith('MarkRead('));
 
 describe('the support workflow with a fake connection', () => {
@@ -89,5 +114,42 @@ describe('the support workflow with a fake connection', () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  describe("a person's past conversations", () => {
+    let server: ReturnType<typeof pastListServer>;
+    beforeEach(() => (server = pastListServer()));
+    afterEach(() => server.restore());
+
+    const pastShown = (element: SupportChat) => element.shadowRoot!.querySelector('.past');
+    async function openPast(element: SupportChat) {
+      await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'no way to the past conversations');
+      element.shadowRoot!.querySelector<HTMLButtonElement>('.past-open')!.click();
+      await waitUntil(() => server.releases.length === 1, 'the list was never asked for');
+    }
+
+    it("logout takes the last visitor's list off the screen", async () => {
+      const { element } = await widget();
+      await openPast(element);
+      server.releases[0]();
+      await waitUntil(() => element.shadowRoot!.textContent!.includes("A's secret"), "A's rows never showed");
+      await element.logout();
+      await element.updateComplete;
+      expect(pastShown(element)).to.equal(null);
+      expect(element.shadowRoot!.textContent).not.to.include("A's secret");
+    });
+
+    it("identify(B) on the same conversation drops A's list, and A's read that answers afterwards shows nothing", async () => {
+      const { element } = await widget();
+      await openPast(element);
+      await element.identify('token-of-b');
+      await element.updateComplete;
+      expect(pastShown(element)).to.equal(null);
+      server.releases[0]();
+      await settle();
+      await element.updateComplete;
+      expect(pastShown(element)).to.equal(null);
+      expect(element.shadowRoot!.textContent).not.to.include("A's secret");
+    });
   });
 });
