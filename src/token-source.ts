@@ -87,10 +87,17 @@ export class TokenSource {
   async fresh(): Promise<string> {
     const person = this.#person;
     // Calls that overlap (a reconnect and a 401 at once) share one request to the provider.
-    this.#grant ??= withTimeout(this.provider(), this.timeoutMs(), 'The token provider').finally(() => (this.#grant = undefined));
+    if (!this.#grant) {
+      const asked: Promise<TokenGrant> = withTimeout(this.provider(), this.timeoutMs(), 'The token provider').finally(() => {
+        // Only its own: after `forget` another person's request may be the shared one by now.
+        if (this.#grant === asked) this.#grant = undefined;
+      });
+      this.#grant = asked;
+    }
     const grant = await this.#grant;
-    // Asked for before `forget`: the token of the person before, not of this one.
-    if (person !== this.#person) return this.fresh();
+    // Asked for before `forget`: the token of the person before. Not asked again for them: after a logout
+    // one more credentialed request to a token URL could sign the last visitor back in.
+    if (person !== this.#person) throw new SignInError('Signed out while the token was on its way.');
     this.#token = grant.token;
     this.#fetchedAt = performance.now();
     this.#identity = readIdentity(grant.token);

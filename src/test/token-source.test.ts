@@ -69,4 +69,27 @@ describe('TokenSource', () => {
     await source.fresh().catch((error: Error) => (message = error.message));
     expect(message).to.equal('The token provider did not answer within 50 ms.');
   });
+
+  it('forget() during a fetch: the caller fails rather than asking again, and the next fetch is shared, not wiped', async () => {
+    let calls = 0;
+    const answers: ((grant: { token: string }) => void)[] = [];
+    const source = new TokenSource(() => {
+      calls++;
+      return new Promise(resolve => answers.push(resolve));
+    });
+    const before = source.fresh();
+    source.forget();
+    const [first, second] = [source.fresh(), source.fresh()];
+    expect(calls).to.equal(2);
+    answers[0]({ token: fakeJwt({ sub: '1' }) });
+    let failure = '';
+    await before.catch((error: Error) => (failure = error.name));
+    expect(failure).to.equal('SignInError');
+    // The old fetch's end left the new shared one in place: a third ask joins it.
+    const third = source.fresh();
+    expect(calls).to.equal(2);
+    answers[1]({ token: fakeJwt({ sub: '2' }) });
+    expect(await Promise.all([first, second, third])).to.deep.equal([fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' })]);
+    expect(calls).to.equal(2);
+  });
 });
