@@ -54,15 +54,19 @@ export class Availability {
     const key = this.host.conversation.key;
     if (group === undefined || !key) return;
     const email = this.host.element.renderRoot.querySelector<HTMLInputElement>('.contact input')?.value.trim() ?? '';
-    this.#contact = { phase: 'sending' };
+    const sending: Asking = (this.#contact = { phase: 'sending' });
     this.#update();
+    let answer: Asking;
     try {
       await this.host.conversation.call(`chats/${encodeURIComponent(group)}/contact`, { email });
-      this.#contact = { phase: 'done', said: this.host.text.emailSaved(email) };
+      answer = { phase: 'done', said: this.host.text.emailSaved(email) };
       remember(key);
     } catch (error) {
-      this.#contact = { phase: 'ask', error: statusOf(error) === 400 ? this.host.text.emailRefused : this.host.said(error) };
+      answer = { phase: 'ask', error: statusOf(error) === 400 ? this.host.text.emailRefused : this.host.said(error) };
     }
+    // Another conversation (or person) since: the answer is about the one left, not the one shown.
+    if (this.#contact !== sending) return;
+    this.#contact = answer;
     this.#update();
   };
 

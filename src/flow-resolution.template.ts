@@ -4,7 +4,7 @@ import type { Resolution } from './flow-resolution.js';
 import type { FlowStrings } from './strings.js';
 
 /** The conversation's resolution and its questions, and what their controls do. */
-export type ResolutionView = Pick<Resolution, 'state' | 'rating' | 'choose' | 'rate' | 'dismiss' | 'startNew'>;
+export type ResolutionView = Pick<Resolution, 'state' | 'rating' | 'starting' | 'choose' | 'rate' | 'dismiss' | 'startNew'>;
 
 /**
  * The end of a resolved conversation as the visitor reads it (the rating question, a new conversation
@@ -30,7 +30,8 @@ export function renderResolution(view: ResolutionView, text: FlowStrings, agent:
     <p class="resolution" role="status">${text.resolved}</p>
     ${(asking?.phase === 'ask' || asking?.phase === 'sending') && !state.rated ? renderRating(view, text, asking, view.rating?.score) : nothing}
     ${asking?.phase === 'done' ? html`<p class="said" role="status">${asking.said}</p>` : nothing}
-    <button class="link" @click=${view.startNew}>${text.startNew}</button>
+    <button class="link" ?disabled=${view.starting?.phase === 'sending'} @click=${view.startNew}>${text.startNew}</button>
+    ${view.starting?.phase === 'ask' ? html`<p class="error" role="alert">${view.starting.error}</p>` : nothing}
   </div>`;
 }
 

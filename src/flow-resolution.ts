@@ -20,6 +20,7 @@ export interface ResolutionHost extends AskingHost {
 export class Resolution {
   #state?: ConversationState;
   #rating?: RatingQuestion;
+  #starting?: Asking;
 
   constructor(private readonly host: ResolutionHost) {}
 
@@ -33,7 +34,7 @@ export class Resolution {
 
   /** Another conversation shows: nothing of the last one's state carries over. */
   reset() {
-    this.#state = this.#rating = undefined;
+    this.#state = this.#rating = this.#starting = undefined;
   }
 
   apply(state: ConversationState | undefined) {
@@ -80,14 +81,26 @@ export class Resolution {
     this.#update();
   };
 
+  /** "Start a new conversation" on its way (one at a time: a double click makes one), or why it failed. */
+  get starting(): Asking | undefined {
+    return this.#starting;
+  }
+
   readonly startNew = async () => {
+    if (this.#starting?.phase === 'sending') return;
+    const starting: Asking = (this.#starting = { phase: 'sending' });
+    const group = this.host.group;
+    this.#update();
     try {
       const answer = (await this.host.conversation.call('visitors/conversations', {})) as { groupId?: unknown };
-      if (typeof answer.groupId === 'number') this.host.conversation.open(String(answer.groupId));
+      // Another conversation shows since (the visitor picked one, or signed out): that one stays.
+      if (this.#starting !== starting) return;
+      this.#starting = undefined;
+      if (typeof answer.groupId === 'number' && group === this.host.group) this.host.conversation.open(String(answer.groupId));
     } catch (error) {
-      if (this.#rating) this.#rating.asking = { phase: 'ask', error: this.host.said(error) };
-      this.#update();
+      if (this.#starting === starting) this.#starting = { phase: 'ask', error: this.host.said(error) };
     }
+    this.#update();
   };
 
   #update() {

@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
+import type { ChatConnection } from '../hub-connection-controller.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
 import { MARK_INTERVAL_MS } from '../flow-read-marks.js';
@@ -10,19 +11,38 @@ import { FakeConnection, loadConversationCode, settle } from './fake-connection.
  * workflow gets none of it. What the server does with them is proven in integration/workflow.test.ts.
  */
 
+/** A token whose `sid` says I am user 5 (the fake hub reads no signature). */
+const VISITOR_TOKEN = `x.${btoa(JSON.stringify({ sid: 5 }))}.x`;
+const visitorSays = (id: number, groupId = 1) => ({
+  id,
+  name: 'Me',
+  message: `question ${id}`,
+  userId: 5,
+  userAvatarUrl: null,
+  isMe: true,
+  groupId,
+});
 const agentSays = (id: number) => ({ id, name: 'Agent', message: `answer ${id}`, userId: 1, userAvatarUrl: null, isMe: false, groupId: 1 });
 
 /** A widget on conversation 1 through a fake connection; `seedHub`: the hub refuses WatchAvailability, as the seed's does. */
-async function widget({ open = true, seedHub = false } = {}) {
+async function widget({ open = true, seedHub = false, away = false } = {}) {
   const connection = new FakeConnection();
   if (seedHub) connection.refuse.set('WatchAvailability', new Error('Method does not exist.'));
+  if (away) {
+    // Nobody there: the answer to WatchAvailability says so.
+    const invoke = connection.invoke.bind(connection);
+    (connection as ChatConnection).invoke = async (method: string, ...args: unknown[]) => {
+      await invoke(method, ...args);
+      return method === 'WatchAvailability' ? { online: false } : undefined;
+    };
+  }
   const element = await fixture<SupportChat>(html`
     <support-chat
       ?open=${open}
       hub-url="https://chat.example/hubs/groupchat"
       api-url=${`${location.origin}/no-such-api/`}
       group="1"
-      .tokenProvider=${() => 'token'}
+      .tokenProvider=${() => VISITOR_TOKEN}
       .createConnection=${() => connection}
     ></support-chat>
   `);
@@ -31,29 +51,28 @@ async function widget({ open = true, seedHub = false } = {}) {
 }
 
 /**
- * Answers the list of past conversations with A's rows when the test releases it; every other request
- * goes on to the page's server (which knows no such API, as before).
+ * Holds the page's requests whose URL has `part` (and, if given, this method) until the test releases each with
+ * an answer; every other request goes on to the page's server (which knows no such API).
  */
-function pastListServer() {
+function heldRequests(part: string, method?: string) {
   const real = window.fetch;
-  const releases: (() => void)[] = [];
-  const asked: string[] = [];
+  const releases: ((answer: Response) => void)[] = [];
   window.fetch = (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
-    if (!url.includes('visitors/conversations')) return real(input, init);
-    asked.push(url);
-    return new Promise(resolve =>
-      releases.push(() =>
-        resolve(
-          new Response(JSON.stringify({ conversations: [{ groupId: 41, state: 'open', lastMessage: "A's secret" }] }), {
-            headers: { 'Content-Type': 'application/json' },
-          }),
-        ),
-      ),
-    );
+    if (!url.includes(part) || (method && init?.method !== method)) return real(input, init);
+    return new Promise(resolve => releases.push(resolve));
   };
-  return { releases, asked, restore: () => (window.fetch = real) };
+  return { releases, restore: () => (window.fetch = real) };
 }
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status < 400 ? 'application/json' : 'application/problem+json' },
+  });
+
+/** A's rows, as the server would list them. */
+const pastOfA = () => json({ conversations: [{ groupId: 41, state: 'open', lastMessage: "A's secret" }] });
 
 const marks = (connection: FakeConnection) => connection.calls.filter(call => call.startsWith('MarkRead('));
 
@@ -117,8 +136,8 @@ describe('the support workflow with a fake connection', () => {
   });
 
   describe("a person's past conversations", () => {
-    let server: ReturnType<typeof pastListServer>;
-    beforeEach(() => (server = pastListServer()));
+    let server: ReturnType<typeof heldRequests>;
+    beforeEach(() => (server = heldRequests('visitors/conversations')));
     afterEach(() => server.restore());
 
     // A boolean, not the element: a failed assertion on an element makes web-test-runner serialize it for the
@@ -133,7 +152,7 @@ describe('the support workflow with a fake connection', () => {
     it("logout takes the last visitor's list off the screen", async () => {
       const { element } = await widget();
       await openPast(element);
-      server.releases[0]();
+      server.releases[0](pastOfA());
       await waitUntil(() => element.shadowRoot!.textContent!.includes("A's secret"), "A's rows never showed");
       await element.logout();
       await element.updateComplete;
@@ -147,11 +166,82 @@ describe('the support workflow with a fake connection', () => {
       await element.identify('token-of-b');
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
-      server.releases[0]();
+      server.releases[0](pastOfA());
       await settle();
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
+    });
+  });
+
+  describe('questions that answer after the visitor moved on', () => {
+    let server: ReturnType<typeof heldRequests>;
+    afterEach(() => server.restore());
+
+    const $ = <T extends HTMLElement = HTMLElement>(element: SupportChat, selector: string) =>
+      element.shadowRoot!.querySelector<T>(selector);
+    const shownText = (element: SupportChat) => element.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    const startButton = (element: SupportChat) =>
+      [...element.shadowRoot!.querySelectorAll('button')].find(button => button.textContent!.trim() === 'Start a new conversation');
+
+    async function resolved(connection: FakeConnection, element: SupportChat) {
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: false });
+      await waitUntil(() => startButton(element), 'the resolution never showed');
+    }
+
+    it('the email saved for conversation 1 answers after a switch to 2: 2 still asks its own question', async () => {
+      for (const key of Object.keys(localStorage)) if (key.startsWith('support-chat:contact-asked:')) localStorage.removeItem(key);
+      server = heldRequests('/contact');
+      const { element, connection } = await widget({ away: true });
+      connection.push(HubMethods.receiveMessage, visitorSays(1));
+      await waitUntil(() => $(element, '.contact input'), 'the email was not asked in conversation 1');
+      $<HTMLInputElement>(element, '.contact input')!.value = 'one@example.com';
+      $(element, '.contact .primary')!.click();
+      await waitUntil(() => server.releases.length === 1, 'the address was never posted');
+
+      element.group = '2';
+      await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
+      connection.push(HubMethods.receiveMessage, visitorSays(2, 2));
+      await waitUntil(() => element.messages.some(m => m.id === 2) && $(element, '.contact input'), 'conversation 2 asked nothing');
+      server.releases[0](json({}));
+      await settle();
+      await element.updateComplete;
+      expect(shownText(element)).not.to.include('We will answer at one@example.com');
+      expect($(element, '.contact input') !== null).to.equal(true, "conversation 2's question went away");
+    });
+
+    it('"Start a new conversation" clicked twice makes one, and is disabled while it is on its way', async () => {
+      server = heldRequests('visitors/conversations', 'POST');
+      const { element, connection } = await widget();
+      await resolved(connection, element);
+      // Both before the render that disables it: the second must start nothing all the same.
+      const button = startButton(element)!;
+      button.click();
+      button.click();
+      await element.updateComplete;
+      await settle();
+      expect(server.releases.length).to.equal(1);
+      expect(startButton(element)!.disabled).to.equal(true);
+      server.releases[0](json({ groupId: 7 }));
+      await waitUntil(() => connection.calls.includes('JoinGroup(7)'), 'the new conversation was not opened');
+      expect(server.releases.length).to.equal(1);
+    });
+
+    it('"Start a new conversation" refused: its sentence shows beside it, with the rating put away', async () => {
+      server = heldRequests('visitors/conversations', 'POST');
+      const { element, connection } = await widget();
+      await resolved(connection, element);
+      [...element.shadowRoot!.querySelectorAll<HTMLButtonElement>('.rating button')]
+        .find(b => b.textContent!.trim() === 'Not now')!
+        .click();
+      await waitUntil(() => !$(element, '.rating'), 'the rating did not go away');
+      startButton(element)!.click();
+      await waitUntil(() => server.releases.length === 1, 'nothing was posted');
+      server.releases[0](json({ title: 'Busy', detail: 'No new conversation can start right now.' }, 503));
+      await waitUntil(() => $(element, '.flow .error'), 'the failure said nothing');
+      expect($(element, '.flow .error')!.textContent).to.equal('No new conversation can start right now.');
+      expect($(element, '.flow .error')!.getAttribute('role')).to.equal('alert');
+      expect(startButton(element)!.disabled).to.equal(false);
     });
   });
 });
