@@ -4,8 +4,13 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 const UNREAD_PREFIX = /^\(\d+\) /;
 
 export interface AttentionOptions {
-  /** The conversation's key: tabs sharing it share read state. */
+  /**
+   * The person (an API base and a token's subject): their tabs share one channel, whatever conversation each
+   * shows, and nobody else's do (an agent's console on the same conversation, another visitor's widget).
+   */
   channelName: () => string | undefined;
+  /** The conversation's key: a read clears the count only in the tabs showing the same conversation. */
+  conversation: () => string | undefined;
   /** Another tab of this visitor read the conversation. */
   onReadElsewhere: () => void;
   /** The tab became visible again. */
@@ -16,8 +21,8 @@ export interface AttentionOptions {
 
 /**
  * What the page around the widget shows of unseen messages: "(2) " before the document title while there
- * are any, restored once read; and a BroadcastChannel per conversation, so reading in one of the
- * visitor's tabs clears the count in the others (and signing out there signs them out). Everything it adds it removes when the host goes.
+ * are any, restored once read; and a BroadcastChannel per visitor, so reading a conversation in one of their
+ * tabs clears its count in the others, and signing out in one signs out all of them. Everything it adds it removes when the host goes.
  */
 export class AttentionController implements ReactiveController {
   #channel?: BroadcastChannel;
@@ -32,7 +37,8 @@ export class AttentionController implements ReactiveController {
   };
 
   readonly #onChannelMessage = (event: MessageEvent) => {
-    if (event.data === 'read') this.options.onReadElsewhere();
+    const read = (event.data as { read?: unknown } | null)?.read;
+    if (read !== undefined && read === this.options.conversation()) this.options.onReadElsewhere();
     if (event.data === 'logout') this.options.onLoggedOutElsewhere?.();
   };
 
@@ -70,7 +76,7 @@ export class AttentionController implements ReactiveController {
 
   /** Tells the visitor's other tabs this conversation has been read (`read`), or that they signed out (`logout`). */
   announce(news: 'read' | 'logout') {
-    this.#channel?.postMessage(news);
+    this.#channel?.postMessage(news === 'read' ? { read: this.options.conversation() } : news);
   }
 
   /** "(n) " before the page's title while n > 0; the page's own title back at 0. */

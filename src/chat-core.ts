@@ -74,6 +74,8 @@ export class ChatCore implements ReactiveController {
     const conversation = this.#conversation;
     this.#unread = new UnreadController(
       host,
+      // A logout follows the person, not the conversation: their tabs on other ones sign out, an agent's console on this one does not.
+      () => (conversation.me !== undefined && conversation.apiBase ? `${conversation.apiBase} ${conversation.me}` : undefined),
       () => conversation.key,
       () => {
         this.#flow?.forgetPerson();
@@ -153,7 +155,7 @@ export class ChatCore implements ReactiveController {
     this.#conversation.identify(provider);
   }
 
-  /** Signs out here and, through the conversation's channel, in the visitor's other tabs. */
+  /** Signs out here and, through the visitor's channel, in their other tabs. */
   logout() {
     this.#unread.loggedOut();
     this.#flow?.forgetPerson();

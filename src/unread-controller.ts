@@ -22,13 +22,16 @@ export class UnreadController implements ReactiveController {
 
   constructor(
     private readonly host: UnreadHost,
-    /** The conversation's key: tabs sharing it share read state. */
+    /** The person: their tabs share read state and a logout. */
     channelName: () => string | undefined,
+    /** The conversation's key: a read is for the tabs showing it. */
+    conversation: () => string | undefined,
     /** The visitor signed out in another of their tabs. */
     onLoggedOutElsewhere?: () => void,
   ) {
     this.#attention = new AttentionController(host, {
       channelName,
+      conversation,
       // Read in another of this visitor's tabs: read here too.
       onReadElsewhere: () => this.#set(0),
       onLoggedOutElsewhere,

@@ -308,6 +308,31 @@ describe('the support workflow in the widget, against the real reference server'
     expect(one.status).to.equal('disconnected');
   });
 
+  it("logout() signs out the visitor's widget on their other conversation, and not an agent's console on the same one", async () => {
+    const visitor = await newVisitor(env.server, 'Leaving');
+    await postOk(env.server, visitor.token, visitor.groupId, 'First question');
+    const { groupId: other } = await api<{ groupId: number }>(env.server, visitor.token, 'visitors/conversations', {});
+    await postOk(env.server, visitor.token, String(other), 'Second question');
+    const page = await fixture<HTMLDivElement>(html`<div style="height: 900px"></div>`);
+    const one = inlineWidget(env.server, visitor.groupId, visitor.token);
+    const two = inlineWidget(env.server, String(other), visitor.token);
+    const agent = inlineWidget(env.server, visitor.groupId, env.agent);
+    agent.composeFormat = 'markdown';
+    page.append(one, two, agent);
+    await until(
+      () => shownTexts(one).join() === 'First question' && shownTexts(two).join() === 'Second question' && shownTexts(agent).length === 1,
+      'the three widgets never loaded',
+    );
+
+    await one.logout();
+    await until(() => two.status === 'disconnected', "the visitor's widget on their other conversation stayed signed in");
+    expect(shownTexts(two)).to.deep.equal([]);
+    // The channel's news reached every listener by now: the console still shows the conversation, and live.
+    await postOk(env.server, env.agent, visitor.groupId, 'Still here for the next one');
+    await until(() => shownTexts(agent).includes('Still here for the next one'), "the agent's console was signed out too");
+    expect(agent.status).to.equal('connected');
+  });
+
   it("the token URL's POST tells the agents the page (origin and path, never the query), time zone and language", async () => {
     // The test page's own address has a query (the runner's session id): it must not reach the server.
     expect(location.search).to.not.equal('');
