@@ -16,3 +16,20 @@ export interface AskingHost {
   /** A failure, said to the visitor: a refusal's own sentence, the widget's words for no answer at all. */
   said(error: unknown): string;
 }
+
+/** A question answered or put away (`what` names it and its conversation): not asked again there, on any visit. */
+export function asked(what: string): boolean {
+  try {
+    return localStorage.getItem(`support-chat:${what}`) !== null;
+  } catch {
+    return false;
+  }
+}
+
+export function remember(what: string) {
+  try {
+    localStorage.setItem(`support-chat:${what}`, '1');
+  } catch {
+    // Storage refused: asked again on the next visit, no worse than that.
+  }
+}

@@ -1,4 +1,4 @@
-import type { Asking, AskingHost } from './flow-ask.js';
+import { asked, remember, type Asking, type AskingHost } from './flow-ask.js';
 import { parseAvailability, statusOf, type TeamAvailability } from './flow-protocol.js';
 import type { ChatMessage } from './types.js';
 
@@ -46,7 +46,7 @@ export class Availability {
     if (this.host.agent || !key || resolved || this.#now?.online !== false || !messages.some(m => m.id !== undefined && m.userId === me)) {
       return undefined;
     }
-    return (this.#contact ??= asked(key) ? { phase: 'dismissed' } : { phase: 'ask' });
+    return (this.#contact ??= asked(`contact-asked:${key}`) ? { phase: 'dismissed' } : { phase: 'ask' });
   }
 
   readonly saveEmail = async () => {
@@ -60,7 +60,7 @@ export class Availability {
     try {
       await this.host.conversation.call(`chats/${encodeURIComponent(group)}/contact`, { email });
       answer = { phase: 'done', said: this.host.text.emailSaved(email) };
-      remember(key);
+      remember(`contact-asked:${key}`);
     } catch (error) {
       answer = { phase: 'ask', error: statusOf(error) === 400 ? this.host.text.emailRefused : this.host.said(error) };
     }
@@ -72,31 +72,12 @@ export class Availability {
 
   readonly dismissContact = () => {
     const key = this.host.conversation.key;
-    if (key) remember(key);
+    if (key) remember(`contact-asked:${key}`);
     this.#contact = { phase: 'dismissed' };
     this.#update();
   };
 
   #update() {
     this.host.element.requestUpdate();
-  }
-}
-
-/** The email question, answered or put away for a conversation: not asked again there, on any visit. */
-const ASKED = 'support-chat:contact-asked:';
-
-function asked(key: string): boolean {
-  try {
-    return localStorage.getItem(ASKED + key) !== null;
-  } catch {
-    return false;
-  }
-}
-
-function remember(key: string) {
-  try {
-    localStorage.setItem(ASKED + key, '1');
-  } catch {
-    // Storage refused: asked again on the next visit, no worse than that.
   }
 }

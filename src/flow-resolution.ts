@@ -1,4 +1,4 @@
-import type { AskingHost, Asking } from './flow-ask.js';
+import { asked, remember, type Asking, type AskingHost } from './flow-ask.js';
 import { statusOf, type ConversationState } from './flow-protocol.js';
 
 /** The rating question, for the resolution it asks about, with the score picked so far. */
@@ -10,7 +10,11 @@ export interface RatingQuestion {
 
 /** What the resolution needs beyond a question's host: to open the new conversation it offers. */
 export interface ResolutionHost extends AskingHost {
-  readonly conversation: AskingHost['conversation'] & { open(group: string): void };
+  readonly conversation: AskingHost['conversation'] & {
+    /** Names the conversation across the visitor's visits: a rating put away stays away. */
+    readonly key?: string;
+    open(group: string): void;
+  };
 }
 
 /**
@@ -40,9 +44,9 @@ export class Resolution {
   apply(state: ConversationState | undefined) {
     if (!state || state.groupId !== this.host.group) return;
     this.#state = state;
-    // Once per resolution: a new resolution asks again, a reopened conversation asks nothing.
+    // Once per resolution, on any visit: a new resolution asks again, a reopened conversation asks nothing.
     if (state.resolved && !state.rated && !this.host.agent && this.#rating?.resolution !== state.resolution) {
-      this.#rating = { resolution: state.resolution, asking: { phase: 'ask' } };
+      this.#rating = { resolution: state.resolution, asking: { phase: asked(this.#asked(state.resolution)) ? 'dismissed' : 'ask' } };
     }
   }
 
@@ -77,9 +81,17 @@ export class Resolution {
   };
 
   readonly dismiss = () => {
-    if (this.#rating) this.#rating.asking = { phase: 'dismissed' };
+    if (this.#rating) {
+      this.#rating.asking = { phase: 'dismissed' };
+      remember(this.#asked(this.#rating.resolution));
+    }
     this.#update();
   };
+
+  /** The rating of this resolution of the conversation, put away: how the browser remembers it. */
+  #asked(resolution: number) {
+    return `rating-asked:${this.host.conversation.key} ${resolution}`;
+  }
 
   /** "Start a new conversation" on its way (one at a time: a double click makes one), or why it failed. */
   get starting(): Asking | undefined {

@@ -78,6 +78,10 @@ const marks = (connection: FakeConnection) => connection.calls.filter(call => ca
 
 describe('the support workflow with a fake connection', () => {
   before(loadConversationCode);
+  // A question put away is remembered by the browser: each test starts with none.
+  beforeEach(() => {
+    for (const key of Object.keys(localStorage)) if (/^support-chat:(rating|contact)-asked:/.test(key)) localStorage.removeItem(key);
+  });
 
   it('MarkRead: at most once per interval however many messages come, only forward, with the newest id', async () => {
     const { element, connection } = await widget();
@@ -135,6 +139,25 @@ describe('the support workflow with a fake connection', () => {
     }
   });
 
+  it('a rating put away stays away after a reload; the next resolution asks again', async () => {
+    const resolvedAs = (resolution: number) => ({ groupId: 1, state: 'resolved', resolution, rated: false });
+    const rating = (element: SupportChat) => element.shadowRoot!.querySelector('.rating');
+    const first = await widget();
+    first.connection.push('ConversationState', resolvedAs(1));
+    await waitUntil(() => rating(first.element), 'the rating was never asked');
+    [...rating(first.element)!.querySelectorAll('button')].find(button => button.textContent!.trim() === 'Not now')!.click();
+    await waitUntil(() => !rating(first.element), 'Not now did not put it away');
+    first.element.remove();
+
+    // The page again: the same resolution, put away, is not asked again.
+    const again = await widget();
+    again.connection.push('ConversationState', resolvedAs(1));
+    await waitUntil(() => again.element.shadowRoot!.querySelector('.resolution'), 'the resolution never showed');
+    expect(rating(again.element) !== null).to.equal(false, 'the rating put away was asked again');
+    again.connection.push('ConversationState', resolvedAs(2));
+    await waitUntil(() => rating(again.element), 'the next resolution asked for no rating');
+  });
+
   describe("a person's past conversations", () => {
     let server: ReturnType<typeof heldRequests>;
     beforeEach(() => (server = heldRequests('visitors/conversations')));
@@ -190,7 +213,6 @@ describe('the support workflow with a fake connection', () => {
     }
 
     it('the email saved for conversation 1 answers after a switch to 2: 2 still asks its own question', async () => {
-      for (const key of Object.keys(localStorage)) if (key.startsWith('support-chat:contact-asked:')) localStorage.removeItem(key);
       server = heldRequests('/contact');
       const { element, connection } = await widget({ away: true });
       connection.push(HubMethods.receiveMessage, visitorSays(1));
