@@ -133,7 +133,8 @@ export class ChatCore implements ReactiveController {
   }
 
   focusComposer() {
-    this.host.renderRoot.querySelector('textarea')?.focus();
+    // The composer's: a rating's comment box may come before it.
+    this.host.renderRoot.querySelector<HTMLElement>('form textarea')?.focus();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */

@@ -15,6 +15,8 @@ export interface AskingHost {
   readonly text: FlowStrings;
   /** A failure, said to the visitor: a refusal's own sentence, the widget's words for no answer at all. */
   said(error: unknown): string;
+  /** After the next render, the focus goes to `selector` (the composer if none), if the control it was on went away. */
+  focusNext(selector?: string): void;
 }
 
 /** A question answered or put away (`what` names it and its conversation): not asked again there, on any visit. */

@@ -68,6 +68,7 @@ export class Availability {
     if (this.#contact !== sending) return;
     this.#contact = answer;
     this.#update();
+    this.host.focusNext(answer.phase === 'ask' ? '.contact input' : undefined);
   };
 
   readonly dismissContact = () => {
@@ -75,6 +76,7 @@ export class Availability {
     if (key) remember(`contact-asked:${key}`);
     this.#contact = { phase: 'dismissed' };
     this.#update();
+    this.host.focusNext();
   };
 
   #update() {

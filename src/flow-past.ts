@@ -13,6 +13,7 @@ export interface PastHost {
   /** The conversation the workflow shows, as of the last update. */
   readonly group?: string;
   said(error: unknown): string;
+  focusNext(selector?: string): void;
 }
 
 /** The visitor's earlier conversations, shown instead of the conversation while they pick one. */
@@ -47,6 +48,7 @@ export class PastConversations {
   readonly close = () => {
     this.#list = undefined;
     this.#update();
+    this.host.focusNext('.past-open');
   };
 
   /** Another conversation or another person: the list (and a read of it on its way) is dropped. */
@@ -59,6 +61,7 @@ export class PastConversations {
     this.#list = undefined;
     if (group !== this.host.group) this.host.conversation.open(group);
     this.#update();
+    this.host.focusNext();
   };
 
   #update() {

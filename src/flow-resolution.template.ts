@@ -30,7 +30,7 @@ export function renderResolution(view: ResolutionView, text: FlowStrings, agent:
     <p class="resolution" role="status">${text.resolved}</p>
     ${(asking?.phase === 'ask' || asking?.phase === 'sending') && !state.rated ? renderRating(view, text, asking, view.rating?.score) : nothing}
     ${asking?.phase === 'done' ? html`<p class="said" role="status">${asking.said}</p>` : nothing}
-    <button class="link" ?disabled=${view.starting?.phase === 'sending'} @click=${view.startNew}>${text.startNew}</button>
+    <button class="link start" ?disabled=${view.starting?.phase === 'sending'} @click=${view.startNew}>${text.startNew}</button>
     ${view.starting?.phase === 'ask' ? html`<p class="error" role="alert">${view.starting.error}</p>` : nothing}
   </div>`;
 }

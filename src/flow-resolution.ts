@@ -78,6 +78,7 @@ export class Resolution {
         statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
     }
     this.#update();
+    this.host.focusNext(rating.asking.phase === 'ask' ? '.rating textarea' : undefined);
   };
 
   readonly dismiss = () => {
@@ -86,6 +87,7 @@ export class Resolution {
       remember(this.#asked(this.#rating.resolution));
     }
     this.#update();
+    this.host.focusNext();
   };
 
   /** The rating of this resolution of the conversation, put away: how the browser remembers it. */
@@ -113,6 +115,7 @@ export class Resolution {
       if (this.#starting === starting) this.#starting = { phase: 'ask', error: this.host.said(error) };
     }
     this.#update();
+    this.host.focusNext(this.#starting ? '.start' : undefined);
   };
 
   #update() {

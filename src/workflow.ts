@@ -84,6 +84,18 @@ export class Workflow implements ReactiveController {
     return errorText(error instanceof Error ? error : new Error(String(error)), this.host.strings());
   }
 
+  /**
+   * A question's control went away or was disabled under the focus, which would fall to the page: it goes to
+   * `selector`, the composer by default, unless the visitor put it somewhere since.
+   */
+  async focusNext(selector = 'form textarea') {
+    const element = this.element;
+    await element.updateComplete;
+    const root = element.renderRoot as ShadowRoot;
+    const active = root.activeElement;
+    if (active ? active.matches(':disabled') : document.activeElement === document.body) root.querySelector<HTMLElement>(selector)?.focus();
+  }
+
   /** The newest message is in view: the list shows (not the past conversations) and the visitor looks at it. */
   seeing() {
     return !this.#past.list && this.host.seeing();

@@ -266,4 +266,94 @@ describe('the support workflow with a fake connection', () => {
       expect(startButton(element)!.disabled).to.equal(false);
     });
   });
+
+  describe('the focus after a question is answered or put away: on the composer, never on the page', () => {
+    let server: ReturnType<typeof heldRequests>;
+    afterEach(() => server.restore());
+
+    const $ = <T extends HTMLElement = HTMLElement>(element: SupportChat, selector: string) =>
+      element.shadowRoot!.querySelector<T>(selector);
+    const named = (element: SupportChat, name: string) =>
+      [...element.shadowRoot!.querySelectorAll('button')].find(button => button.textContent!.replace(/\s+/g, ' ').trim() === name);
+    /** As a person does it: the focus on the control, then the click. */
+    const press = (control: HTMLElement | undefined | null) => {
+      control!.focus();
+      control!.click();
+    };
+    /** What has the focus, by its name: `body` when it fell out of the widget. */
+    const focused = (element: SupportChat) => {
+      const active = element.shadowRoot!.activeElement;
+      return active ? active.getAttribute('aria-label') || active.textContent!.trim() : (document.activeElement?.localName ?? '');
+    };
+    const composer = 'Write a message…';
+
+    it('Send rating, and Not now on the next resolution', async () => {
+      server = heldRequests('/rating');
+      const { element, connection } = await widget();
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: false });
+      await waitUntil(() => $(element, '.rating input'), 'the rating was never asked');
+      press($(element, '.rating input[value="4"]'));
+      await waitUntil(() => named(element, 'Send rating'), 'no Send rating after a score');
+      press(named(element, 'Send rating'));
+      await waitUntil(() => server.releases.length === 1, 'the rating was never posted');
+      server.releases[0](json({}));
+      await waitUntil(() => $(element, '.said'), 'no thanks');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 2, rated: false });
+      await waitUntil(() => named(element, 'Not now'), 'the next resolution asked nothing');
+      press(named(element, 'Not now'));
+      await waitUntil(() => !$(element, '.rating'), 'Not now did not put the rating away');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+    });
+
+    it('Save email; and Not now in another conversation', async () => {
+      server = heldRequests('/contact');
+      const { element, connection } = await widget({ away: true });
+      connection.push(HubMethods.receiveMessage, visitorSays(1));
+      await waitUntil(() => $(element, '.contact input'), 'the email was not asked');
+      $<HTMLInputElement>(element, '.contact input')!.value = 'me@example.com';
+      press(named(element, 'Save'));
+      await waitUntil(() => server.releases.length === 1, 'the address was never posted');
+      server.releases[0](json({}));
+      await waitUntil(() => $(element, '.said'), 'the address was not taken');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+
+      element.group = '2';
+      await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
+      connection.push(HubMethods.receiveMessage, visitorSays(2, 2));
+      await waitUntil(() => named(element, 'Not now'), 'conversation 2 asked nothing');
+      press(named(element, 'Not now'));
+      await waitUntil(() => !$(element, '.contact'), 'Not now did not put the question away');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+    });
+
+    it('Start a new conversation; a past one picked; the past list closed', async () => {
+      server = heldRequests('visitors/conversations');
+      const { element, connection } = await widget();
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: true });
+      await waitUntil(() => named(element, 'Start a new conversation'), 'no way to start anew');
+      press(named(element, 'Start a new conversation'));
+      await waitUntil(() => server.releases.length === 1, 'nothing was posted');
+      server.releases[0](json({ groupId: 7 }));
+      await waitUntil(() => connection.calls.includes('JoinGroup(7)'), 'the new conversation was not opened');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+
+      press(named(element, 'Past conversations'));
+      await waitUntil(() => server.releases.length === 2, 'the list was never asked for');
+      server.releases[1](pastOfA());
+      await waitUntil(() => $(element, '.past li button'), 'the list never came');
+      press($(element, '.past li button'));
+      await waitUntil(() => connection.calls.includes('JoinGroup(41)'), 'the past conversation was not opened');
+      await waitUntil(() => focused(element) === composer, `the focus went to ${focused(element)}`);
+
+      press(named(element, 'Past conversations'));
+      await waitUntil(() => server.releases.length === 3, 'the list was never asked for again');
+      server.releases[2](pastOfA());
+      await waitUntil(() => $(element, '.past li button'), 'the list never came again');
+      press(named(element, 'Back to the conversation'));
+      await waitUntil(() => !$(element, '.past'), 'the list did not close');
+      await waitUntil(() => focused(element) === 'Past conversations', `the focus went to ${focused(element)}`);
+    });
+  });
 });
