@@ -187,6 +187,7 @@ export class ChatCore implements ReactiveController {
     const text = this.strings();
     const conversation = this.#conversation;
     const messages = conversation.messages;
+    const empty = this.#flow?.empty;
     return renderPanel({
       text,
       heading: host.heading ?? text.heading,
@@ -209,7 +210,7 @@ export class ChatCore implements ReactiveController {
         locale: this.#locale,
         files: this.#files.list,
         me: conversation.me,
-        text,
+        text: empty ? { ...text, empty } : text,
         mark: this.#flow?.mark,
         retry: this.#retry,
       }),

@@ -5,6 +5,7 @@ export const flowStrings: FlowStrings = {
   online: 'We usually answer in a few minutes',
   backAt: (time, weekday) => (weekday ? `Back on ${weekday} at ${time}` : `Back at ${time}`),
   away: "We'll answer as soon as we can",
+  emptyAway: 'Ask us anything. Nobody is here right now: we will answer when we are back.',
   resolved: 'This conversation was resolved',
   resolvedBy: (name, time) => `Resolved by ${name} at ${time}`,
   reopenedBy: (name, time) => `Reopened by ${name} at ${time}`,

@@ -86,6 +86,8 @@ export interface FlowStrings {
   backAt: (time: string, weekday?: string) => string;
   /** The header while nobody is, and the server does not say when they will be. */
   away: string;
+  /** The empty conversation while nobody is there, in place of `empty` (which promises an answer in minutes). */
+  emptyAway: string;
   /** The line at the end of a resolved conversation, as the visitor reads it. */
   resolved: string;
   /** As an agent reads it: who resolved it, and when. */

@@ -166,6 +166,11 @@ export class Workflow implements ReactiveController {
   /** What goes under a message: "Seen" under the last of mine the other side has read. */
   readonly mark = (message: ChatMessage) => (this.#marks.seen(message) ? renderSeen(this.text) : nothing);
 
+  /** The empty conversation's words while nobody is there: not the default's "within a few minutes". */
+  get empty(): string | undefined {
+    return this.#availability.now?.online === false && !this.agent ? this.text.emptyAway : undefined;
+  }
+
   /** The header's line: whether someone is there, or when they will be. */
   header() {
     return renderAvailability(this.#availability.now, this.text, this.agent, this.host.locale());

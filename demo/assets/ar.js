@@ -46,6 +46,7 @@ chat.strings = {
   online: 'نجيب عادةً خلال دقائق',
   backAt: (time, weekday) => (weekday ? `نعود يوم ${weekday} الساعة ${time}` : `نعود الساعة ${time}`),
   away: 'سنجيب في أقرب وقت ممكن',
+  emptyAway: 'اسألنا عن أي شيء. لا أحد هنا الآن، وسنجيبك عند عودتنا.',
   resolved: 'تم حل هذه المحادثة',
   resolvedBy: (name, time) => `حلّها ${name} في ${time}`,
   reopenedBy: (name, time) => `أعاد فتحها ${name} في ${time}`,

@@ -139,6 +139,15 @@ describe('the support workflow with a fake connection', () => {
     }
   });
 
+  it('an empty conversation while nobody is there promises no answer "within a few minutes"', async () => {
+    const { element } = await widget({ away: true });
+    await waitUntil(() => element.shadowRoot!.querySelector('.availability'), 'the header said nothing of availability');
+    await waitUntil(() => element.shadowRoot!.querySelector('.empty'), 'no empty state');
+    expect(element.shadowRoot!.querySelector('.empty')!.textContent).to.equal(
+      'Ask us anything. Nobody is here right now: we will answer when we are back.',
+    );
+  });
+
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
     const resolvedAs = (resolution: number) => ({ groupId: 1, state: 'resolved', resolution, rated: false });
     const rating = (element: SupportChat) => element.shadowRoot!.querySelector('.rating');
