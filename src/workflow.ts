@@ -121,6 +121,8 @@ export class Workflow implements ReactiveController {
     this.#resolution.reset();
     this.#marks.reset();
     this.#availability.reset();
+    // The team's line too: signed out, nobody is asked; signed in again, the next join says it anew.
+    this.#availability.receive(undefined);
     this.#past.reset();
     this.element.requestUpdate();
   }

@@ -148,6 +148,14 @@ describe('the support workflow with a fake connection', () => {
     );
   });
 
+  it('logout takes the availability line out of the header', async () => {
+    const { element } = await widget({ away: true });
+    await waitUntil(() => element.shadowRoot!.querySelector('.availability'), 'the header said nothing of availability');
+    await element.logout();
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('.availability') !== null).to.equal(false, 'the line stayed after logout');
+  });
+
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
     const resolvedAs = (resolution: number) => ({ groupId: 1, state: 'resolved', resolution, rated: false });
     const rating = (element: SupportChat) => element.shadowRoot!.querySelector('.rating');
