@@ -316,6 +316,58 @@ describe('an action that does not reach the server', () => {
   });
 });
 
+describe('an action answered after the agent opened another conversation', () => {
+  it('its refusal is not said under the conversation shown now', async () => {
+    const [first, second] = [await newVisitor(), await newVisitor()];
+    await say(first, 'First one');
+    await say(second, 'Second one');
+    const { context, page, problems } = await openConsole();
+    try {
+      let release;
+      const held = new Promise(resolve => (release = resolve));
+      await page.route(`**/chats/${first.groupId}/resolve`, async route => {
+        await held;
+        await route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ title: 'Conflict', status: 409, detail: 'Someone else resolved it first.' }),
+        });
+      });
+      await row(page, first.groupId).click();
+      await page.locator('#details').waitFor();
+      const asked = page.waitForRequest(request => request.url().endsWith(`/chats/${first.groupId}/resolve`));
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await asked;
+      await row(page, second.groupId).click();
+      await page.waitForFunction(
+        id => document.querySelector(`[data-group="${id}"]`)?.getAttribute('aria-current') === 'true',
+        String(second.groupId),
+      );
+      // Every sentence the alert says from now on, even one a later action clears again.
+      await page.evaluate(() => {
+        const alert = document.querySelector('#action-error');
+        window.said = [];
+        new MutationObserver(() => alert.textContent && window.said.push(alert.textContent)).observe(alert, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+      const answered = page.waitForResponse(response => response.url().endsWith(`/chats/${first.groupId}/resolve`));
+      release();
+      await answered;
+      // An action on the conversation shown, done after that answer came: by its end the page has read the refusal.
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await page.waitForFunction(() => document.querySelector('#details .state').textContent === 'Resolved');
+      assert.deepEqual(await page.evaluate(() => window.said), []);
+      assert.equal(await page.locator('#action-error').textContent(), '');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 /** What the open conversation's facts say for one term ("Assigned to" → "you"). */
 const fact = (page, term) =>
   page

@@ -208,17 +208,19 @@ async function act(action, apply) {
   try {
     response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
   } catch {
-    actionError.textContent = 'The server could not be reached, so the conversation was not changed. Try again when you are back online.';
+    if (selected === groupId)
+      actionError.textContent = 'The server could not be reached, so the conversation was not changed. Try again when you are back online.';
     return;
   }
   const body = await response.json().catch(() => undefined);
+  // Another conversation shows since: what became of this one is not said under that one (the list shows its state).
   if (!response.ok) {
-    actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
+    if (selected === groupId) actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
     return;
   }
   apply(body, { asked });
   // The button used hides itself (assigned to me, resolved): the keyboard stays with the conversation's facts.
-  if (used?.hidden) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
+  if (used?.hidden && selected === groupId) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
 }
 
 /** What the list calls a conversation: its visitor's name or label, else (one with no visitor) its name. */
