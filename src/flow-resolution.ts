@@ -1,6 +1,12 @@
 import { asked, remember, type Asking, type AskingHost } from './flow-ask.js';
 import { statusOf, type ConversationState } from './flow-protocol.js';
 
+/**
+ * How far a conversation's life has gone: open (0), resolved (2), rated (3), open again (4), resolved again (6)…
+ * The server only ever moves a conversation forward, so of two states the older has the smaller number.
+ */
+const age = (state: ConversationState) => 4 * state.resolution - (state.resolved ? 2 : 0) + (state.rated ? 1 : 0);
+
 /** The rating question, for the resolution it asks about, with the score picked so far. */
 export interface RatingQuestion {
   resolution: number;
@@ -43,6 +49,9 @@ export class Resolution {
 
   apply(state: ConversationState | undefined) {
     if (!state || state.groupId !== this.host.group) return;
+    // A state read before a push answers after it (the read after a join, slow on a busy server): the older
+    // of the two must not take back a resolution, or the rating it asks for, that the push already showed.
+    if (this.#state && age(state) < age(this.#state)) return;
     this.#state = state;
     // Once per resolution, on any visit: a new resolution asks again, a reopened conversation asks nothing.
     if (state.resolved && !state.rated && !this.host.agent && this.#rating?.resolution !== state.resolution) {

@@ -175,6 +175,29 @@ describe('the support workflow with a fake connection', () => {
     await waitUntil(() => rating(again.element), 'the next resolution asked for no rating');
   });
 
+  it("a state read before the resolution's push, answering after it, does not take the rating back", async () => {
+    const server = heldRequests('/state');
+    try {
+      const { element, connection } = await widget();
+      connection.push(HubMethods.receiveMessage, visitorSays(7));
+      await waitUntil(() => element.messages.length === 1, 'my message never arrived');
+      // The read after the join is on its way; the agent resolves meanwhile and the push is quicker.
+      await waitUntil(() => server.releases.length === 1, 'the state was never read after the join');
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: false });
+      const rating = () => element.shadowRoot!.querySelector('.rating') !== null;
+      await waitUntil(rating, 'the rating was never asked');
+      // The read answers the state from before the resolution, and the agent's read mark: "Seen" shows it was taken.
+      server.releases[0](
+        json({ groupId: 1, state: 'open', resolution: 0, rated: false, readUpTo: [{ groupId: 1, userId: 1, lastId: 7 }] }),
+      );
+      await waitUntil(() => element.shadowRoot!.textContent!.includes('Seen'), 'the state read was never taken');
+      expect(rating()).to.equal(true, 'the older state read took the rating back');
+      expect(element.shadowRoot!.querySelector('.resolution')?.textContent).to.equal('This conversation was resolved');
+    } finally {
+      server.restore();
+    }
+  });
+
   describe("a person's past conversations", () => {
     let server: ReturnType<typeof heldRequests>;
     beforeEach(() => (server = heldRequests('visitors/conversations')));
