@@ -126,8 +126,8 @@ describe('the console tells each conversation apart', () => {
       for (const visitor of [ana, first, second]) await assertSeen(row(page, visitor.groupId), `the row of ${visitor.groupId}`);
       const label = groupId => row(page, groupId).locator('.who').textContent();
       assert.equal(await label(ana.groupId), hostile, 'the name is not shown as the text it is');
-      assert.match(await label(first.groupId), /^Visitor [0-9A-F]{4}$/);
-      assert.match(await label(second.groupId), /^Visitor [0-9A-F]{4}$/);
+      assert.match(await label(first.groupId), /^Visitor [0-9A-F]{6}$/);
+      assert.match(await label(second.groupId), /^Visitor [0-9A-F]{6}$/);
       assert.notEqual(await label(first.groupId), await label(second.groupId));
       assert.equal(await page.locator('#conversations img').count(), 0);
       assert.doesNotMatch(await page.locator('#conversations').textContent(), /Conversation with/);
@@ -272,7 +272,7 @@ describe('two agents share the work', () => {
       const { reopenedAt } = await call(`/chats/${visitor.groupId}/state`, { token: agentToken, method: 'GET' });
       const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(reopenedAt));
       assert.equal(reopened, `by ${label}, ${when}`);
-      assert.match(label, /^Visitor [0-9A-F]{4}$/);
+      assert.match(label, /^Visitor [0-9A-F]{6}$/);
       assert.equal(await first.page.locator('#details .state').textContent(), 'Waiting for a reply');
       await second.page.waitForFunction(
         id => document.querySelector(`[data-group="${id}"] .state`)?.textContent === 'Waiting for a reply',

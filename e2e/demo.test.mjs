@@ -158,7 +158,7 @@ describe('the agent console', () => {
       assert.equal(await entry.locator('.unread').getAttribute('aria-label'), '1 unread message');
       assert.equal(await agent.locator('#conversations button').first().getAttribute('data-group'), String(groupId));
       // Announced by the visitor's label, once the list has said who they are.
-      await agent.waitForFunction(() => /^New conversation: Visitor [0-9A-F]{4}$/.test(document.querySelector('#live').textContent));
+      await agent.waitForFunction(() => /^New conversation: Visitor [0-9A-F]{6}$/.test(document.querySelector('#live').textContent));
 
       await shop.locator('support-chat textarea').fill('Are you there?');
       await shop.keyboard.press('Enter');

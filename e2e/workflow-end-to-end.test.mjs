@@ -183,7 +183,7 @@ describe('resolved, rated, and a new conversation', () => {
       const entry = row(console, groupId);
       await assertSeen(entry, 'the new conversation in the list');
       await console.waitForFunction(
-        id => /^Visitor [0-9A-F]{4}$/.test(document.querySelector(`[data-group="${id}"] .who`)?.textContent),
+        id => /^Visitor [0-9A-F]{6}$/.test(document.querySelector(`[data-group="${id}"] .who`)?.textContent),
         groupId,
       );
       const label = await entry.locator('.who').textContent();
@@ -283,7 +283,7 @@ describe('a message in a resolved conversation', () => {
       await shop.waitForFunction(() => !document.querySelector('support-chat').shadowRoot.querySelector('.resolution'));
       assert.equal(await widget(shop).locator('.rating').count(), 0, 'the rating is still asked in an open conversation');
       const label = await row(console, groupId).locator('.who').textContent();
-      assert.match(label, /^Visitor [0-9A-F]{4}$/);
+      assert.match(label, /^Visitor [0-9A-F]{6}$/);
       const { state, reopenedAt } = await stateOf(groupId);
       assert.equal(state, 'open');
       assert.ok(reopenedAt, 'the server has no time of the reopening');

@@ -48,8 +48,8 @@ public sealed class ConsoleListTests(ServerFactory server) : IClassFixture<Serve
         var second = await server.NewVisitor();
         var a = (await Listed(first.GroupId)).GetProperty("visitor").GetString()!;
         var b = (await Listed(second.GroupId)).GetProperty("visitor").GetString()!;
-        Assert.Matches("^Visitor [0-9A-F]{4}$", a);
-        Assert.Matches("^Visitor [0-9A-F]{4}$", b);
+        Assert.Matches("^Visitor [0-9A-F]{6}$", a);
+        Assert.Matches("^Visitor [0-9A-F]{6}$", b);
         Assert.NotEqual(a, b);
         Assert.Equal(a, (await Listed(first.GroupId)).GetProperty("visitor").GetString());
     }

@@ -106,7 +106,7 @@ public sealed class ConversationStateTests(ServerFactory server) : IClassFixture
         var state = await Json(await server.ClientWith(agentToken).GetAsync($"/chats/{visitor.GroupId}/state"));
         var rows = await Json(await server.ClientWith(agentToken).GetAsync("/groups"));
         var row = rows.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("id").GetInt32() == visitor.GroupId);
-        Assert.Matches("^Visitor [0-9A-F]{4}$", row.GetProperty("visitor").GetString());
+        Assert.Matches("^Visitor [0-9A-F]{6}$", row.GetProperty("visitor").GetString());
         Assert.Equal(row.GetProperty("visitor").GetString(), state.GetProperty("reopenedBy").GetProperty("name").GetString());
     }
 
