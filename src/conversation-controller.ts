@@ -1,11 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { apiBaseOf, forgetConversation } from './conversation-memory.js';
+import { ConversationNotice } from './conversation-notice.js';
 import { ConversationSessions } from './conversation-sessions.js';
-import { errorText, failedSendText, NoConversationError } from './error-text.js';
+import { failedSendText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
-import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
+import { createHubConnection, parseTransports, type ConnectionFactory } from './hub-connection.js';
 import { HubConnectionController } from './hub-connection-controller.js';
-import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
 import type { TokenSource } from './token-source.js';
 import type { ChatMessage, ChatStatus, Extras, TokenProvider } from './types.js';
@@ -45,7 +45,6 @@ export interface ConversationOptions {
  * banner that says what failed.
  */
 export class ConversationController implements ReactiveController {
-  #notice?: string;
   /** The element's settings the session and the hub were last set up for. */
   #sessionInputs?: string;
   #hubInputs?: string;
@@ -54,17 +53,18 @@ export class ConversationController implements ReactiveController {
   readonly #visitor: VisitorTokens;
   readonly #sessions: ConversationSessions;
   readonly #hub: HubConnectionController;
-  readonly #pushes = new PushBatcher(payloads => this.#sessions.session?.receive(payloads));
+  readonly #notice: ConversationNotice;
 
   constructor(
     private readonly host: ConversationHost,
     private readonly options: ConversationOptions,
   ) {
     this.#visitor = new VisitorTokens(host);
+    this.#notice = new ConversationNotice(host, options.strings);
     this.#sessions = new ConversationSessions(this.#visitor.source, () => host.requestTimeout, {
       onMessages: options.onArrived,
       onChange: () => host.requestUpdate(),
-      onError: error => this.#fail(error),
+      onError: error => this.#notice.fail(error),
       describe: error => failedSendText(error, options.strings()),
       onSendFailed: (error, shown) => {
         if (shown) options.onSendFailed(error);
@@ -74,22 +74,17 @@ export class ConversationController implements ReactiveController {
     });
     this.#hub = new HubConnectionController(host, {
       accessToken: () => this.#accessToken(),
-      onMessage: payload => {
-        // A push that does not name its group (the seed's) is for the joined group: between a switch and
-        // the answer to the leave, that is still the one left. The catch-up after the join finds again
-        // whatever is dropped here.
-        if (namesGroup(payload) || this.#hub.joinedGroup === this.groupId) this.#pushes.queue(payload);
-      },
+      onMessage: payload => this.#sessions.receive(payload, this.#hub.joinedGroup),
       onTyping: options.onTyping,
       onWorkflow: options.onWorkflow,
       onJoined: () => {
         options.onJoined?.();
-        this.#notice = undefined;
+        this.#notice.clear();
         host.requestUpdate();
         void this.#sessions.session?.catchUp();
       },
       onStatusChange: status => host.dispatchEvent(new SupportChatStatusChangeEvent(status)),
-      onError: error => this.#fail(error, connectionProblem(error, this.#visitor.error, options.strings())),
+      onError: error => this.#notice.connectionFailed(error, this.#visitor.error),
       onWake: () => void this.#sessions.session?.catchUp(),
       createConnection: (url, settings) => (host.createConnection ?? createHubConnection)(url, settings),
     });
@@ -98,7 +93,7 @@ export class ConversationController implements ReactiveController {
 
   /** What failed, for the banner: the connection, the join or the history. */
   get notice(): string | undefined {
-    return this.#notice;
+    return this.#notice.text;
   }
 
   get status(): ChatStatus {
@@ -158,14 +153,11 @@ export class ConversationController implements ReactiveController {
   }
 
   hostConnected() {
-    this.#sessions.session?.resume();
+    this.#sessions.resume();
   }
 
   hostDisconnected() {
-    this.#pushes.flush();
-    // Back in the page, the join's catch-up goes on from where it was.
-    this.#sessions.session?.suspend();
-    this.#sessions.cancel();
+    this.#sessions.suspend();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
@@ -174,7 +166,7 @@ export class ConversationController implements ReactiveController {
     const session = this.#sessions.session ?? (await this.#sessions.wait(this.host.requestTimeout));
     if (!session) {
       // No bubble to mark: the banner says it.
-      this.#fail(new NoConversationError());
+      this.#notice.fail(new NoConversationError());
       return false;
     }
     this.options.onSending();
@@ -246,8 +238,7 @@ export class ConversationController implements ReactiveController {
     const host = this.host;
     const group = this.#visitor.signedOut ? undefined : (this.#chosen ?? host.group ?? this.#visitor.source.groupId);
     if (!this.#sessions.show(group, apiBaseOf(host.hubUrl, host.apiUrl))) return;
-    this.#pushes.clear();
-    this.#notice = undefined;
+    this.#notice.clear();
     this.options.onOpened();
     host.requestUpdate();
     void this.#hub.setGroup(group);
@@ -261,25 +252,4 @@ export class ConversationController implements ReactiveController {
     if (this.host.group === undefined) this.#openSession();
     return token;
   }
-
-  /** Shown in the banner: the connection, the join or the history failed. */
-  #fail(error: Error, shown = errorText(error, this.options.strings())) {
-    this.#notice = shown;
-    this.host.requestUpdate();
-    this.host.dispatchEvent(new SupportChatErrorEvent(error));
-  }
-}
-
-const namesGroup = (payload: unknown) =>
-  typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
-
-/**
- * What a person should read about a failed connection: SignalR's own words for "no network" and "no
- * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
- * The connection tries again by itself, so the banner may say so ("Trying again…").
- */
-function connectionProblem(error: Error, tokenError: Error | undefined, strings: SupportChatStrings): string {
-  if (!navigator.onLine) return strings.offline;
-  if (tokenError) return errorText(tokenError, strings);
-  return isUnreachable(error) ? strings.unreachable : errorText(error, strings);
 }

@@ -3,6 +3,7 @@ import { ChatApi } from './chat-api.js';
 import { ChatSession, type ChatSessionCallbacks } from './chat-session.js';
 import { rememberConversation } from './conversation-memory.js';
 import { KeptSessions } from './kept-sessions.js';
+import { PushBatcher } from './push-batcher.js';
 import type { TokenSource } from './token-source.js';
 
 export interface SessionsCallbacks extends Omit<ChatSessionCallbacks, 'onSendFailed'> {
@@ -12,8 +13,8 @@ export interface SessionsCallbacks extends Omit<ChatSessionCallbacks, 'onSendFai
 
 /**
  * The conversation shown, as one `ChatSession` per conversation: a new one at each switch (the last closed,
- * with its requests), or the one kept since it was left with a message of mine unsettled; and the sends
- * waiting for the first one.
+ * with its requests), or the one kept since it was left with a message of mine unsettled; the pushes for it,
+ * applied once per frame; and the sends waiting for the first one.
  */
 export class ConversationSessions {
   #session?: ChatSession;
@@ -23,6 +24,7 @@ export class ConversationSessions {
   #apiBase?: string;
   /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
   readonly #arrival = new Arrival<ChatSession>();
+  readonly #pushes = new PushBatcher(payloads => this.#session?.receive(payloads));
 
   constructor(
     private readonly tokens: TokenSource,
@@ -56,9 +58,20 @@ export class ConversationSessions {
     this.#kept.setAside(this.#key, this.#session);
     this.#key = key;
     this.#apiBase = base;
-    this.#session = group && base ? this.#reopen(group, base) : undefined;
+    // The conversation kept since it was left, if one of my messages in it was unsettled; else a new one.
+    this.#session = group && base ? (this.#kept.take(`${base} ${group}`) ?? this.#newSession(group, base)) : undefined;
     if (this.#session) this.#arrival.arrive(this.#session);
+    this.#pushes.clear();
     return true;
+  }
+
+  /**
+   * A `ReceiveMessage` push, unparsed. One that does not name its group (the seed's) is for the joined group:
+   * between a switch and the answer to the leave, that is still the one left. The catch-up after the join
+   * finds again whatever is dropped here.
+   */
+  receive(payload: unknown, joinedGroup: string | undefined) {
+    if (namesGroup(payload) || joinedGroup === this.#session?.groupId) this.#pushes.queue(payload);
   }
 
   /** The next conversation shown, within `ms`; undefined if none came, or at `cancel`. */
@@ -66,14 +79,17 @@ export class ConversationSessions {
     return this.#arrival.wait(ms);
   }
 
-  /** No timer outlives the element: a send still waiting for a conversation gives its text back. */
-  cancel() {
-    this.#arrival.cancel();
+  resume() {
+    this.#session?.resume();
   }
 
-  /** The conversation kept since it was left, if one of my messages in it was unsettled; else a new one. */
-  #reopen(group: string, base: string): ChatSession {
-    return this.#kept.take(`${base} ${group}`) ?? this.#newSession(group, base);
+  /** The element left the page: the pushes waiting for a frame are applied now. */
+  suspend() {
+    this.#pushes.flush();
+    // Back in the page, the join's catch-up goes on from where it was.
+    this.#session?.suspend();
+    // No timer outlives the element: a send still waiting for a conversation gives its text back.
+    this.#arrival.cancel();
   }
 
   /**
@@ -93,3 +109,6 @@ export class ConversationSessions {
     return session;
   }
 }
+
+const namesGroup = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;

@@ -53,13 +53,15 @@ export class VisitorTokens {
   identify(provider: TokenProvider) {
     // Finding their conversation is the workflow chunk's: the list of a visitor's conversations is its extension.
     this.#identified = async () => (await import('./workflow.js')).signIn(await provider(), this.host);
-    this.#signOut(false);
+    this.#signedOut = false;
+    this.source.forget();
   }
 
   /** Nobody from now on. */
   logout() {
     this.#identified = undefined;
-    this.#signOut(true);
+    this.#signedOut = true;
+    this.source.forget();
   }
 
   async forConnect(): Promise<string> {
@@ -71,11 +73,6 @@ export class VisitorTokens {
       this.#error = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
-  }
-
-  #signOut(out: boolean) {
-    this.#signedOut = out;
-    this.source.forget();
   }
 }
 
