@@ -1,17 +1,15 @@
-import { css, html, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { fileSize, listStyles } from './attachment-list.js';
+import { renderChips } from './attachment-tray.template.js';
+import { chipFor, forget, type Chip } from './file-chip.js';
+import { filesUrl, refusal, upload, type UploadTarget } from './file-upload.js';
 import { parseAttachment } from './hub-protocol.js';
 import type { FileStrings, SupportChatStrings } from './strings.js';
-import type { TokenSource } from './token-source.js';
 import type { Attachment } from './types.js';
 
-/** The conversation the files go to (`POST {apiBase}/chats/{groupId}/files`), and as whom. */
-export interface UploadTarget {
-  readonly apiBase?: string;
-  readonly groupId?: string;
-  readonly tokens: Pick<TokenSource, 'current' | 'fresh'>;
-}
+// The attachments chunk: everything reached from `attach-input.ts`'s one dynamic import of this module. The
+// chips' state is here; one chip and its resources in `file-chip.ts`, the upload in `file-upload.ts`, the
+// drawing in `attachment-tray.template.ts` and `attachment-list.ts` (a message's files).
+export { renderFiles } from './attachment-list.js';
+export { trayStyles } from './attachment-tray.styles.js';
 
 export type TrayStrings = SupportChatStrings & FileStrings;
 
@@ -47,23 +45,8 @@ export interface TrayHost {
   locale(): string;
 }
 
-/** A file waiting to go with the next message: uploading, uploaded (`record`), or refused (`error`). */
-interface Chip {
-  readonly key: number;
-  readonly file: File;
-  /** A `blob:` URL of an image's own bytes for its thumbnail; revoked when the chip goes. */
-  readonly preview?: string;
-  progress: number;
-  record?: Attachment;
-  error?: string;
-  upload?: XMLHttpRequest;
-}
-
 /** The reference server's limit on files per message; more are refused here, before any upload. */
 export const MAX_FILES = 10;
-const PREVIEWABLE = /^image\/(png|jpeg|gif|webp)$/;
-
-let nextKey = 0;
 
 /**
  * The files picked, dropped or pasted for the next message, each a chip with its preview, progress and a
@@ -127,12 +110,7 @@ export class AttachmentTray {
     if (!this.host.element.isConnected) return;
     const said: string[] = [];
     for (const file of files) {
-      const chip: Chip = {
-        key: nextKey++,
-        file,
-        progress: 0,
-        preview: PREVIEWABLE.test(file.type) ? URL.createObjectURL(file) : undefined,
-      };
+      const chip = chipFor(file);
       this.#chips.push(chip);
       if (this.#chips.length > MAX_FILES) {
         this.#refuse(chip, this.host.strings().tooManyFiles(MAX_FILES));
@@ -169,16 +147,16 @@ export class AttachmentTray {
     const text = this.host.strings();
     const { apiBase, groupId, tokens } = this.host.target();
     if (!apiBase || !groupId) return this.#refuse(chip, text.noConversation);
-    const url = new URL(`chats/${encodeURIComponent(groupId)}/files`, new URL(apiBase.replace(/\/?$/, '/'), document.baseURI));
-    const send = async (token: Promise<string>) => {
-      const bearer = await token;
-      // Removed (or the tray cleared) while the token was on its way: nothing goes up.
-      if (!this.#chips.includes(chip)) throw new UploadFailed();
-      return post(url, chip, bearer, this.host.timeout(), () => this.host.requestUpdate());
-    };
+    const url = filesUrl(apiBase, groupId);
     try {
-      let answer = await send(tokens.current());
-      if (answer.status === 401) answer = await send(tokens.fresh());
+      const answer = await upload(chip.file, url, tokens, this.host.timeout(), {
+        started: request => (chip.upload = request),
+        progressed: fraction => {
+          chip.progress = fraction;
+          this.host.requestUpdate();
+        },
+        wanted: () => this.#chips.includes(chip),
+      });
       if (!this.#chips.includes(chip)) return;
       chip.upload = undefined;
       const { status } = answer;
@@ -213,153 +191,6 @@ export class AttachmentTray {
   }
 
   render() {
-    const text = this.host.strings();
-    const locale = this.host.locale();
-    return html`<ul class="chips" aria-label=${text.attachments}>
-      ${repeat(
-        this.#chips,
-        chip => chip.key,
-        chip =>
-          html`<li class="chip" data-state=${chip.error ? 'refused' : chip.record ? 'done' : 'uploading'}>
-            ${chip.preview ? html`<img src=${chip.preview} alt="" width="32" height="32" />` : html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h9l5 5v15H6zM14 2v6h6" /></svg>`}
-            <span class="about"
-              ><bdi class="file">${chip.file.name}</bdi>
-              <span class="size">${fileSize(chip.file.size, locale)}</span>
-              ${chip.error ? html`<span class="refused">${chip.error}</span>` : nothing}
-              ${
-                !chip.error && !chip.record
-                  ? html`<progress max="1" .value=${chip.progress} aria-label=${text.uploading(chip.file.name)}></progress>`
-                  : nothing
-              }</span
-            >
-            <button
-              type="button"
-              class="remove"
-              aria-label=${text.removeFile(chip.file.name)}
-              @click=${(event: Event) => this.#removeByButton(chip, event)}
-            >
-              ×
-            </button>
-          </li>`,
-      )}
-    </ul>`;
+    return renderChips(this.#chips, this.host.strings(), this.host.locale(), (chip, event) => this.#removeByButton(chip, event));
   }
-}
-
-export { renderFiles } from './attachment-list.js';
-
-/** Adopted beside the panel's styles when this chunk loads: the chips', and a message's files'. */
-export const trayStyles = [
-  listStyles,
-  css`
-    .chips {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 6px;
-      margin: 0;
-      padding: 6px 10px 0;
-      list-style: none;
-    }
-    .chip {
-      display: flex;
-      gap: 6px;
-      align-items: center;
-      max-width: 100%;
-      padding: 4px 6px;
-      border: 1px solid color-mix(in srgb, var(--_text) 25%, transparent);
-      border-radius: 8px;
-      font-size: 0.8em;
-    }
-    .chip img,
-    .chip .icon {
-      width: 32px;
-      height: 32px;
-      object-fit: cover;
-      flex: none;
-    }
-    .chip .icon {
-      fill: none;
-      stroke: currentColor;
-      stroke-width: 1.5;
-    }
-    .chip .about {
-      display: grid;
-      min-width: 0;
-    }
-    .chip .file {
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .chip .refused {
-      color: var(--_danger);
-    }
-    .chip progress {
-      width: 100%;
-      accent-color: var(--_accent);
-    }
-    /* The files' live region (drawn by the panel from the start, empty and so of no height until now). */
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-    .chip .remove {
-      min-width: 24px;
-      min-height: 24px;
-      border: 0;
-      background: none;
-      color: inherit;
-      cursor: pointer;
-      font: inherit;
-    }
-  `,
-];
-
-/** The XMLHttpRequest that goes with a chip is aborted, its preview released. */
-function forget(chip: Chip) {
-  chip.upload?.abort();
-  if (chip.preview) URL.revokeObjectURL(chip.preview);
-}
-
-/** One try of the multipart upload; resolves with the finished request whatever its status. */
-function post(url: URL, chip: Chip, token: string, timeout: number, progressed: () => void): Promise<XMLHttpRequest> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    chip.upload = request;
-    request.open('POST', url);
-    request.responseType = 'json';
-    // A server that never answers must not hold the chip (and Send) forever.
-    request.timeout = timeout;
-    request.setRequestHeader('Authorization', `Bearer ${token}`);
-    request.upload.onprogress = event => {
-      if (!event.lengthComputable) return;
-      chip.progress = event.loaded / event.total;
-      progressed();
-    };
-    request.onload = () => resolve(request);
-    request.onerror = () => reject(new UploadFailed());
-    request.onabort = request.ontimeout = () => reject(new UploadFailed());
-    const form = new FormData();
-    form.append('file', chip.file, chip.file.name);
-    request.send(form);
-  });
-}
-
-/** An upload that got no answer; what the chip says comes from the strings. */
-class UploadFailed extends Error {}
-
-/**
- * What a refused chip says, decided by the status (never by the server's English, which would not follow the
- * widget's language), in the widget's words.
- */
-function refusal(request: XMLHttpRequest, text: TrayStrings): string {
-  const { status } = request;
-  if (status === 413) return text.fileTooBig;
-  if (status === 415) return text.fileType;
-  if (status === 429) return text.fileRateLimited(Number(request.getResponseHeader('Retry-After')) || 10);
-  return text.serverAnswered(status);
 }

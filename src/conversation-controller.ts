@@ -1,28 +1,23 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Arrival } from './arrival.js';
-import { ChatApi } from './chat-api.js';
-import { ChatSession } from './chat-session.js';
-import { apiBaseOf, forgetConversation, rememberConversation } from './conversation-memory.js';
-import { errorText, failedSendText, NoConversationError, NoTokenSourceError } from './error-text.js';
+import { apiBaseOf, forgetConversation } from './conversation-memory.js';
+import { ConversationNotice } from './conversation-notice.js';
+import { ConversationSessions } from './conversation-sessions.js';
+import { failedSendText, NoConversationError } from './error-text.js';
 import { SupportChatErrorEvent, SupportChatStatusChangeEvent } from './events.js';
-import { createHubConnection, isUnreachable, parseTransports, type ConnectionFactory } from './hub-connection.js';
+import { createHubConnection, parseTransports, type ConnectionFactory } from './hub-connection.js';
 import { HubConnectionController } from './hub-connection-controller.js';
-import { KeptSessions } from './kept-sessions.js';
-import { PushBatcher } from './push-batcher.js';
 import type { SupportChatStrings } from './strings.js';
-import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
+import type { TokenSource } from './token-source.js';
 import type { ChatMessage, ChatStatus, Extras, TokenProvider } from './types.js';
+import { VisitorTokens, type TokenHost } from './visitor-tokens.js';
 
 /** What the conversation needs of the element: where to connect, as whom, and how patiently. */
-export interface ConversationHost extends ReactiveControllerHost, EventTarget {
+export interface ConversationHost extends ReactiveControllerHost, EventTarget, TokenHost {
   readonly hubUrl?: string;
   readonly group?: string;
   readonly apiUrl?: string;
-  readonly tokenUrl?: string;
-  readonly tokenProvider?: TokenProvider;
   readonly transport?: string;
   readonly skipNegotiation: boolean;
-  readonly requestTimeout: number;
   readonly createConnection?: ConnectionFactory;
 }
 
@@ -45,61 +40,52 @@ export interface ConversationOptions {
 }
 
 /**
- * The conversation shown and everything that fills it: the token, the hub connection and its group, one
- * `ChatSession` per conversation (closed, with its requests, when another is shown), sending and the
+ * The conversation shown and everything that fills it: the visitor's tokens (`visitor-tokens.ts`), the hub
+ * connection and its group, one `ChatSession` per conversation (`conversation-sessions.ts`), sending and the
  * banner that says what failed.
  */
 export class ConversationController implements ReactiveController {
-  #notice?: string;
-  #session?: ChatSession;
-  readonly #kept = new KeptSessions();
-  /** The REST base and group of the open session; undefined while either is unknown. */
-  #sessionKey?: string;
-  #apiBase?: string;
   /** The element's settings the session and the hub were last set up for. */
   #sessionInputs?: string;
   #hubInputs?: string;
-  /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
-  readonly #sessionArrival = new Arrival<ChatSession>();
-  /** Why the token provider failed on the last connect, if it did. */
-  #tokenError?: Error;
   /** The conversation the visitor opened (a past one, or one they started), over the page's and the token URL's. */
   #chosen?: string;
-  /** Set by `identify`: where tokens come from now, over the element's own token source. */
-  #identified?: () => Promise<TokenGrant>;
-  /** Set by `logout`: no token, no connection, no conversation until `identify`. */
-  #signedOut = false;
-  readonly #tokens: TokenSource;
+  readonly #visitor: VisitorTokens;
+  readonly #sessions: ConversationSessions;
   readonly #hub: HubConnectionController;
-  readonly #pushes = new PushBatcher(payloads => this.#session?.receive(payloads));
+  readonly #notice: ConversationNotice;
 
   constructor(
     private readonly host: ConversationHost,
     private readonly options: ConversationOptions,
   ) {
-    this.#tokens = new TokenSource(
-      () => this.#identified?.() ?? grantFrom(host),
-      () => host.requestTimeout,
-    );
+    this.#visitor = new VisitorTokens(host);
+    this.#notice = new ConversationNotice(host, options.strings);
+    this.#sessions = new ConversationSessions(this.#visitor.source, () => host.requestTimeout, {
+      onMessages: options.onArrived,
+      onChange: () => host.requestUpdate(),
+      onError: error => this.#notice.fail(error),
+      describe: error => failedSendText(error, options.strings()),
+      onSendFailed: (error, shown) => {
+        if (shown) options.onSendFailed(error);
+        // A failed send of a conversation set aside still says so, through the error event a page can show.
+        host.dispatchEvent(new SupportChatErrorEvent(error));
+      },
+    });
     this.#hub = new HubConnectionController(host, {
       accessToken: () => this.#accessToken(),
-      onMessage: payload => {
-        // A push that does not name its group (the seed's) is for the joined group: between a switch and
-        // the answer to the leave, that is still the one left. The catch-up after the join finds again
-        // whatever is dropped here.
-        if (namesGroup(payload) || this.#hub.joinedGroup === this.#session?.groupId) this.#pushes.queue(payload);
-      },
+      onMessage: payload => this.#sessions.receive(payload, this.#hub.joinedGroup),
       onTyping: options.onTyping,
       onWorkflow: options.onWorkflow,
       onJoined: () => {
         options.onJoined?.();
-        this.#notice = undefined;
+        this.#notice.clear();
         host.requestUpdate();
-        void this.#session?.catchUp();
+        void this.#sessions.session?.catchUp();
       },
       onStatusChange: status => host.dispatchEvent(new SupportChatStatusChangeEvent(status)),
-      onError: error => this.#fail(error, connectionProblem(error, this.#tokenError, options.strings())),
-      onWake: () => void this.#session?.catchUp(),
+      onError: error => this.#notice.connectionFailed(error, this.#visitor.error),
+      onWake: () => void this.#sessions.session?.catchUp(),
       createConnection: (url, settings) => (host.createConnection ?? createHubConnection)(url, settings),
     });
     host.addController(this);
@@ -107,7 +93,7 @@ export class ConversationController implements ReactiveController {
 
   /** What failed, for the banner: the connection, the join or the history. */
   get notice(): string | undefined {
-    return this.#notice;
+    return this.#notice.text;
   }
 
   get status(): ChatStatus {
@@ -115,51 +101,50 @@ export class ConversationController implements ReactiveController {
   }
 
   get messages(): readonly ChatMessage[] {
-    return this.#session?.store.messages ?? [];
+    return this.#sessions.session?.store.messages ?? [];
   }
 
   /** My user id, once a token said it. */
   get me(): number | undefined {
-    return this.#tokens.identity.userId;
+    return this.#visitor.source.identity.userId;
   }
 
   get groupId(): string | undefined {
-    return this.#session?.groupId;
+    return this.#sessions.session?.groupId;
   }
 
   /** Names the conversation across the visitor's tabs. */
   get key(): string | undefined {
-    return this.#sessionKey;
+    return this.#sessions.key;
   }
 
   /** The REST base of the conversation shown: file URLs are resolved against it. */
   get apiBase(): string | undefined {
-    return this.#apiBase;
+    return this.#sessions.apiBase;
   }
 
   /** The visitor's tokens: the attachments chunk uploads files with them. */
   get tokens(): TokenSource {
-    return this.#tokens;
+    return this.#visitor.source;
   }
 
   get hasOlder(): boolean {
-    return this.#session?.hasOlder ?? false;
+    return this.#sessions.session?.hasOlder ?? false;
   }
 
   /** Follows the element's settings: the conversation, and the hub with how to reach it. */
   hostUpdate() {
     const host = this.host;
-    const session = `${host.group ?? this.#tokens.groupId}\n${host.hubUrl}\n${host.apiUrl}`;
+    const session = `${host.group ?? this.#visitor.source.groupId}\n${host.hubUrl}\n${host.apiUrl}`;
     if (session !== this.#sessionInputs) {
       this.#sessionInputs = session;
       // The page or the token URL named another conversation: it is the one shown now.
       this.#chosen = undefined;
       this.#openSession();
     }
-    // Without a way to get a token, connecting could only fail; frameworks often set the provider a moment
-    // later. Which provider it is does not matter here: it is read at each connect, so a new one (a React
-    // parent's inline arrow, on every render) must not reconnect.
-    const url = (host.tokenProvider || host.tokenUrl || this.#identified) && !this.#signedOut ? host.hubUrl : undefined;
+    // Which provider it is does not matter here: it is read at each connect, so a new one (a React parent's
+    // inline arrow, on every render) must not reconnect.
+    const url = this.#visitor.usable ? host.hubUrl : undefined;
     const hub = `${url}\n${host.transport}\n${host.skipNegotiation}`;
     if (hub !== this.#hubInputs) {
       this.#hubInputs = hub;
@@ -168,24 +153,20 @@ export class ConversationController implements ReactiveController {
   }
 
   hostConnected() {
-    this.#session?.resume();
+    this.#sessions.resume();
   }
 
   hostDisconnected() {
-    this.#pushes.flush();
-    // Back in the page, the join's catch-up goes on from where it was.
-    this.#session?.suspend();
-    // No timer outlives the element: a send still waiting for a conversation gives its text back.
-    this.#sessionArrival.cancel();
+    this.#sessions.suspend();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
   async send(message: string, extras?: Extras): Promise<boolean> {
     // Typed the moment the panel opened: the token URL may not have named the conversation yet.
-    const session = this.#session ?? (await this.#sessionArrival.wait(this.host.requestTimeout));
+    const session = this.#sessions.session ?? (await this.#sessions.wait(this.host.requestTimeout));
     if (!session) {
       // No bubble to mark: the banner says it.
-      this.#fail(new NoConversationError());
+      this.#notice.fail(new NoConversationError());
       return false;
     }
     this.options.onSending();
@@ -196,11 +177,11 @@ export class ConversationController implements ReactiveController {
   retry(message: ChatMessage) {
     // A visitor who asks again thinks the server may be back: the connection need not wait out its back-off.
     this.#hub.retryNow();
-    if (message.clientMessageId) void this.#session?.retry(message.clientMessageId);
+    if (message.clientMessageId) void this.#sessions.session?.retry(message.clientMessageId);
   }
 
   loadOlder() {
-    void this.#session?.loadOlder();
+    void this.#sessions.session?.loadOlder();
   }
 
   typing() {
@@ -218,10 +199,7 @@ export class ConversationController implements ReactiveController {
 
   /** Calls the REST API with the visitor's token, e.g. `chats/5/state`; a body makes it a POST. */
   call(path: string, body?: unknown): Promise<unknown> {
-    const base = this.#apiBase;
-    return base
-      ? new ChatApi(base, this.#tokens, () => this.host.requestTimeout).call(path, body)
-      : Promise.reject(new NoConversationError());
+    return this.#sessions.api()?.call(path, body) ?? Promise.reject(new NoConversationError());
   }
 
   /** Shows another of the visitor's conversations, as a change of `group` would. */
@@ -235,21 +213,19 @@ export class ConversationController implements ReactiveController {
    * page's `group`, else the newest the server lists for them, else a new one).
    */
   identify(provider: TokenProvider) {
-    // Finding their conversation is the workflow chunk's: the list of a visitor's conversations is its extension.
-    this.#identified = async () => (await import('./workflow.js')).signIn(await provider(), this.host);
-    this.#signOut(false);
+    this.#visitor.identify(provider);
+    this.#signedOut();
   }
 
   /** Nobody from now on: the group left, the connection closed, the token and the conversation's flag dropped. */
   logout() {
-    forgetConversation(this.#apiBase);
-    this.#identified = undefined;
-    this.#signOut(true);
+    forgetConversation(this.apiBase);
+    this.#visitor.logout();
+    this.#signedOut();
   }
 
-  #signOut(out: boolean) {
-    this.#signedOut = out;
-    this.#tokens.forget();
+  /** The last visitor's conversation goes; the next one's, if any, once their token names it. */
+  #signedOut() {
     this.#chosen = undefined;
     this.#openSession();
     // Reconfigured at the update: a new connection, or none.
@@ -260,90 +236,20 @@ export class ConversationController implements ReactiveController {
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
   #openSession() {
     const host = this.host;
-    const group = this.#signedOut ? undefined : (this.#chosen ?? host.group ?? this.#tokens.groupId);
-    const base = apiBaseOf(host.hubUrl, host.apiUrl);
-    const key = group && base ? `${base} ${group}` : undefined;
-    if (key === this.#sessionKey) return;
-    this.#kept.setAside(this.#sessionKey, this.#session);
-    this.#sessionKey = key;
-    this.#apiBase = base;
-    this.#session = group && base ? this.#reopen(`${base} ${group}`, group, base) : undefined;
-    if (this.#session) this.#sessionArrival.arrive(this.#session);
-    this.#pushes.clear();
-    this.#notice = undefined;
+    const group = this.#visitor.signedOut ? undefined : (this.#chosen ?? host.group ?? this.#visitor.source.groupId);
+    if (!this.#sessions.show(group, apiBaseOf(host.hubUrl, host.apiUrl))) return;
+    this.#notice.clear();
     this.options.onOpened();
     host.requestUpdate();
     void this.#hub.setGroup(group);
     // Same group, new API base: the joined group stays, so nothing else would fill the new session.
-    if (group !== undefined && this.#hub.joinedGroup === group) void this.#session?.catchUp();
-  }
-
-  /** The conversation kept since it was left, if one of my messages in it was unsettled; else a new one. */
-  #reopen(key: string, group: string, base: string): ChatSession {
-    return this.#kept.take(key) ?? this.#newSession(group, new ChatApi(base, this.#tokens, () => this.host.requestTimeout));
-  }
-
-  /**
-   * A session reports into the element until it is closed: a replaced one must not add to the new one.
-   * Only a failed send of a conversation set aside still says so, through the error event a page can show.
-   */
-  #newSession(group: string, api: ChatApi): ChatSession {
-    const session: ChatSession = new ChatSession(group, api, this.#tokens, {
-      onMessages: (messages, live) => {
-        if (messages.length > 0) rememberConversation(this.#apiBase);
-        this.options.onArrived(messages, live);
-      },
-      onChange: () => this.host.requestUpdate(),
-      onError: error => this.#fail(error),
-      describe: error => failedSendText(error, this.options.strings()),
-      onSendFailed: error => {
-        if (session === this.#session) this.options.onSendFailed(error);
-        this.host.dispatchEvent(new SupportChatErrorEvent(error));
-      },
-    });
-    return session;
+    if (group !== undefined && this.#hub.joinedGroup === group) void this.#sessions.session?.catchUp();
   }
 
   async #accessToken() {
-    let token: string;
-    try {
-      token = await this.#tokens.forConnect();
-      this.#tokenError = undefined;
-    } catch (error) {
-      // SignalR reports this as a failed negotiation; the provider's own words say more.
-      this.#tokenError = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    }
+    const token = await this.#visitor.forConnect();
     // A token URL may name the conversation; it must be known before the connection joins.
     if (this.host.group === undefined) this.#openSession();
     return token;
   }
-
-  /** Shown in the banner: the connection, the join or the history failed. */
-  #fail(error: Error, shown = errorText(error, this.options.strings())) {
-    this.#notice = shown;
-    this.host.requestUpdate();
-    this.host.dispatchEvent(new SupportChatErrorEvent(error));
-  }
-}
-
-const namesGroup = (payload: unknown) =>
-  typeof payload === 'object' && payload !== null && (payload as { groupId?: unknown }).groupId != null;
-
-/** A token from the element's provider, else from its token URL. */
-async function grantFrom(host: ConversationHost): Promise<TokenGrant> {
-  if (host.tokenProvider) return { token: await host.tokenProvider() };
-  if (host.tokenUrl) return tokenUrlProvider(new URL(host.tokenUrl, document.baseURI).href)();
-  throw new NoTokenSourceError();
-}
-
-/**
- * What a person should read about a failed connection: SignalR's own words for "no network" and "no
- * server" mean nothing to a shopper, while a token provider's or the server's refusal says what is wrong.
- * The connection tries again by itself, so the banner may say so ("Trying again…").
- */
-function connectionProblem(error: Error, tokenError: Error | undefined, strings: SupportChatStrings): string {
-  if (!navigator.onLine) return strings.offline;
-  if (tokenError) return errorText(tokenError, strings);
-  return isUnreachable(error) ? strings.unreachable : errorText(error, strings);
 }

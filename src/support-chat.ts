@@ -1,8 +1,8 @@
 import { html, LitElement, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import type { ChatCore } from './chat-core.js';
+import { ChatLoaderController } from './chat-loader-controller.js';
 import { apiBaseOf, hasConversation } from './conversation-memory.js';
-import { SupportChatErrorEvent, SupportChatHideEvent, SupportChatShowEvent } from './events.js';
+import { SupportChatHideEvent, SupportChatShowEvent } from './events.js';
 import type { ConnectionFactory } from './hub-connection.js';
 import { mergeStrings, type SupportChatStringOverrides, type SupportChatStrings } from './strings.js';
 import { styles } from './support-chat.styles.js';
@@ -118,25 +118,27 @@ export class SupportChat extends LitElement {
 
   #merged = mergeStrings(undefined);
   #mergedFrom?: SupportChatStringOverrides;
-  /** The connection, the conversation and the panel, once loaded. */
-  #core?: ChatCore;
-  #loading?: Promise<ChatCore>;
-  #idleCallback?: number;
+  /** The connection, the conversation and the panel: a chunk of their own, loaded when wanted. */
+  readonly #chat = new ChatLoaderController(this, {
+    // Wanted now: the panel shows, or the page names a conversation, or this visitor has one (for its badge).
+    wanted: () => this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl)),
+    create: ChatCore => new ChatCore(this, () => this.#text),
+  });
 
   /** The connection state: `disconnected`, `connecting`, `connected` or `reconnecting`. */
   get status(): ChatStatus {
-    return this.#core?.status ?? 'disconnected';
+    return this.#chat.core?.status ?? 'disconnected';
   }
 
   /** The conversation as shown: server messages in order, then mine still pending or failed. A copy. */
   get messages(): readonly ChatMessage[] {
     // The store's own list, handed out, could be changed by a page behind the store's back.
-    return this.#core?.messages.slice() ?? [];
+    return this.#chat.core?.messages.slice() ?? [];
   }
 
   /** Messages from others that arrived while the visitor could not see them: panel closed, or tab in the background. */
   get unreadCount(): number {
-    return this.#core?.unread ?? 0;
+    return this.#chat.core?.unread ?? 0;
   }
 
   /** Opens the panel, clears the unread count and puts the focus in the text box. */
@@ -144,7 +146,8 @@ export class SupportChat extends LitElement {
     if (this.open) return;
     this.open = true;
     this.dispatchEvent(new SupportChatShowEvent());
-    this.#load()
+    this.#chat
+      .load()
       .then(async core => {
         await this.updateComplete;
         if (this.open) core.focusComposer();
@@ -171,7 +174,7 @@ export class SupportChat extends LitElement {
   async send(text: string): Promise<void> {
     const message = text.trim();
     if (!message) return;
-    await (await this.#load()).send(message);
+    await (await this.#chat.load()).send(message);
   }
 
   /**
@@ -179,7 +182,7 @@ export class SupportChat extends LitElement {
    * shown is left and theirs joined (the `group` attribute, else the newest the server lists for them).
    */
   async identify(token: string | TokenProvider): Promise<void> {
-    (await this.#load()).identify(typeof token === 'string' ? () => token : token);
+    (await this.#chat.load()).identify(typeof token === 'string' ? () => token : token);
   }
 
   /**
@@ -187,24 +190,12 @@ export class SupportChat extends LitElement {
    * this browser has a conversation; the visitor's other tabs sign out too. Nothing connects until `identify`.
    */
   async logout(): Promise<void> {
-    (await this.#load()).logout();
+    (await this.#chat.load()).logout();
   }
 
   /** Drops the connection and connects again at once. */
   async reconnect(): Promise<void> {
-    await (await this.#load()).reconnect();
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    // Nothing asked for the chat yet: it loads anyway once the page has nothing better to do.
-    if (!this.#loading) this.#idleCallback = whenIdle(() => this.#loadQuietly());
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    if (this.#idleCallback !== undefined) cancelIdle(this.#idleCallback);
-    this.#idleCallback = undefined;
+    await (await this.#chat.load()).reconnect();
   }
 
   /** Every text, the page's `strings` merged in once per new object: the one place they are merged. */
@@ -216,18 +207,12 @@ export class SupportChat extends LitElement {
     return this.#merged;
   }
 
-  protected override willUpdate() {
-    // Wanted now: the panel shows, or the page names a conversation, or this visitor has one (for its badge).
-    const wanted = () =>
-      this.mode === 'inline' || this.open || this.group !== undefined || hasConversation(apiBaseOf(this.hubUrl, this.apiUrl));
-    if (!this.#loading && wanted()) this.#loadQuietly();
-  }
-
   override render() {
-    const panel = this.#core?.renderPanel() ?? nothing;
+    const panel = this.#chat.core?.renderPanel() ?? nothing;
     if (this.mode === 'inline') return panel;
     const unread = this.unreadCount;
     const label = unread > 0 ? `${this.#text.open}, ${this.#text.unread(unread)}` : this.#text.open;
+    // A hand on its way to the launcher (pointer or focus): the chat will likely be opened, so it loads now.
     return html`
       ${panel}
       <button
@@ -235,57 +220,14 @@ export class SupportChat extends LitElement {
         class="launcher"
         aria-label=${label}
         aria-expanded=${this.open}
-        aria-busy=${this.open && !this.#core ? 'true' : 'false'}
+        aria-busy=${this.open && !this.#chat.core ? 'true' : 'false'}
         @click=${this.toggle}
-        @pointerenter=${this.#preload}
-        @focus=${this.#preload}
+        @pointerenter=${this.#chat.quietly}
+        @focus=${this.#chat.quietly}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v12H7l-3 3z" /></svg>
         ${unread > 0 ? html`<span part="badge" class="badge" aria-hidden="true">${unread}</span>` : nothing}
       </button>
     `;
   }
-
-  /** A hand on its way to the launcher: the chat will likely be opened, so fetch it now. */
-  readonly #preload = () => this.#loadQuietly();
-
-  /** For loads nobody waits on: a failure is already reported by its error event. */
-  #loadQuietly() {
-    this.#load().catch(() => undefined);
-  }
-
-  /**
-   * Loads the rest of the widget once; it takes over the element's current state as it arrives. A failed
-   * download is reported and tried again at the next occasion (hover, open, send).
-   */
-  #load(): Promise<ChatCore> {
-    this.#loading ??= import('./chat-core.js').then(
-      ({ ChatCore }) => {
-        if (this.#idleCallback !== undefined) cancelIdle(this.#idleCallback);
-        this.#idleCallback = undefined;
-        // Its controllers take over the element's current settings at the update this asks for.
-        const core = new ChatCore(this, () => this.#text);
-        this.#core = core;
-        this.requestUpdate();
-        return core;
-      },
-      (error: unknown) => {
-        this.#loading = undefined;
-        const failure = new Error(`support-chat could not load: ${String(error)}`);
-        this.dispatchEvent(new SupportChatErrorEvent(failure));
-        throw failure;
-      },
-    );
-    return this.#loading;
-  }
 }
-
-const whenIdle = (callback: () => void): number =>
-  typeof requestIdleCallback === 'function'
-    ? requestIdleCallback(callback, { timeout: IDLE_LOAD_MS })
-    : window.setTimeout(callback, IDLE_LOAD_MS);
-
-const cancelIdle = (handle: number) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(handle) : clearTimeout(handle));
-
-/** The latest the rest of the widget loads when nothing asks for it sooner. */
-const IDLE_LOAD_MS = 3000;
