@@ -213,12 +213,14 @@ export class ChatCore implements ReactiveController {
         text: empty ? { ...text, empty } : text,
         mark: this.#flow?.mark,
         retry: this.#retry,
+        redraw: this.#redraw,
       }),
       on: this.#on,
     });
   }
 
   readonly #retry = (message: ChatMessage) => this.#conversation.retry(message);
+  readonly #redraw = () => this.host.requestUpdate();
 
   /** Made once: the same listeners on every render, so Lit has nothing to swap. */
   readonly #on = {

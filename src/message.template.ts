@@ -21,6 +21,8 @@ export interface ListView {
   /** What the support workflow adds under a message ("Seen"). */
   mark?: (message: ChatMessage) => unknown;
   retry: (message: ChatMessage) => void;
+  /** Draws the list again: a formatted message's code has arrived. */
+  redraw: () => void;
 }
 
 /** The window of the conversation that is in the DOM, with day separators and sender groups. */
@@ -73,7 +75,7 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
             : nothing
         }
       </span>
-      ${renderBody(message)} ${message.attachments?.length ? view.files?.(message.attachments) : nothing}
+      ${renderBody(view, message)} ${message.attachments?.length ? view.files?.(message.attachments) : nothing}
       ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
@@ -91,11 +93,11 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
  * `markdown`, and the server takes it from agents only, so a visitor's own messages are always text; an
  * agent's console shows the agent's own answers as the visitor sees them.
  */
-function renderBody(message: ChatMessage) {
+function renderBody(view: ListView, message: ChatMessage) {
   // A message of files alone has no empty paragraph above them.
   if (!message.text) return nothing;
   return message.format === 'markdown'
-    ? html`<div class="text formatted">${formattedText(message.text)}</div>`
+    ? html`<div class="text formatted">${formattedText(message, view.redraw)}</div>`
     : html`<p class="text">${renderText(message)}</p>`;
 }
 

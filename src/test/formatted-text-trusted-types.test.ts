@@ -39,7 +39,12 @@ describe('formatted messages on a page that allows the lit-html and support-chat
         format: 'markdown',
       };
       const root = await fixture<HTMLDivElement>(html`<div></div>`);
-      render(renderList({ messages: [message], range: [0, 1], locale: 'en', me: 2, text: defaultStrings, retry: () => {} }), root);
+      const draw = () =>
+        render(
+          renderList({ messages: [message], range: [0, 1], locale: 'en', me: 2, text: defaultStrings, retry: () => {}, redraw: draw }),
+          root,
+        );
+      draw();
       await waitUntil(() => root.querySelector('.text strong'), 'the markdown was never drawn');
 
       expect(root.querySelector('.text')!.textContent).to.equal('Restart then help');

@@ -21,8 +21,8 @@ const message = (id: number, userId: number, text: string, format?: 'markdown'):
 /** The message list as the widget draws it, into a list of its own. */
 async function list(messages: ChatMessage[]) {
   const root = await fixture<HTMLDivElement>(html`<div></div>`);
-  const draw = () =>
-    render(renderList({ messages, range: [0, messages.length], locale: 'en', me: ME, text: defaultStrings, retry: () => {} }), root);
+  const draw = (range: [number, number] = [0, messages.length]) =>
+    render(renderList({ messages, range, locale: 'en', me: ME, text: defaultStrings, retry: () => {}, redraw: () => draw() }), root);
   draw();
   return { root, draw };
 }
@@ -58,6 +58,18 @@ describe('formatted messages in the list', () => {
     const strong = body.querySelector('strong');
     draw();
     expect(body.querySelector('strong')).to.equal(strong);
+  });
+
+  it('keeps a formatted message’s DOM when its bubble leaves the window and comes back', async () => {
+    const { root, draw } = await list([message(1, AGENT, 'see **this**', 'markdown'), message(2, ME, 'ok')]);
+    await waitUntil(() => root.querySelector('strong'), 'the markdown was never drawn');
+    const strong = root.querySelector('strong');
+    draw([1, 2]);
+    expect(root.querySelector('strong')).to.equal(null);
+    draw();
+    // The same nodes, moved back: nothing parsed or sanitized twice, and still formatted.
+    expect(root.querySelector('strong')).to.equal(strong);
+    expect(bodies(root)[0].textContent).to.equal('see this');
   });
 
   it('draws a formatted message at once once the formatting code is here', async () => {
