@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Per file of SignalR's ES modules, the parts rewritten. `at` names a part: `Class#method`, `function name`,
+ * Per file of SignalR's ES modules, the parts rewritten. `at` names a part: `Class#method` (or `Class#get name`), `function name`,
  * `const name` or `import ./module`; `sha` is the SHA-256 (first 16 hex digits) of its source as this table
  * was written against (SignalR 10.0.11). A part whose code differs stops the build: read the new code, check
  * the reason still holds, then update the rewrite and its `sha`. A part is dropped (`drop`), replaced
@@ -90,6 +90,11 @@ export const UNUSED = {
         }
     }`,
       },
+      // The widget holds its connection as a `ChatConnection` (src/hub-connection.ts), which has none of these.
+      { at: 'HubConnection#get state', sha: 'a55cbfaf5677f150', drop: true },
+      { at: 'HubConnection#get connectionId', sha: '889bdeb7dda0d3f8', drop: true },
+      { at: 'HubConnection#get baseUrl', sha: 'ce7ca4fbc31fb3ab', drop: true },
+      { at: 'HubConnection#set baseUrl', sha: '3dca270f16648fca', drop: true },
       // Automatic reconnect: the builder below never sets a reconnect policy (the widget's controller makes a
       // new connection instead), so a closed connection always completes its close.
       { at: 'HubConnection#_reconnect', sha: 'ea4c8cc66e1ac059', drop: true },
@@ -148,6 +153,28 @@ export const UNUSED = {
       },
     ],
   },
+  // SignalR is compiled for ES5, where a subclass of Error gets Error's prototype and has to put its own back.
+  // In the widget's ES2022 a class's constructor already makes `this` from `new.target.prototype`.
+  'Errors.js': {
+    gone: ['__proto__'],
+    parts: [
+      ['HttpError', '71eeb5b2c486ace3'],
+      ['TimeoutError', '5d6f48e5367b78d7'],
+      ['AbortError', 'c9d045da18776f4d'],
+      ['UnsupportedTransportError', 'd1da8312b37fe7db'],
+      ['DisabledTransportError', '37c538a4b15e12e1'],
+      ['FailedToStartTransportError', '675947591613c1eb'],
+      ['FailedToNegotiateWithServerError', '46cc62f59141af9d'],
+      ['AggregateErrors', 'af4454a4487e72c9'],
+    ].map(([name, sha]) => ({
+      at: `${name}#constructor`,
+      sha,
+      replace: [
+        ['const trueProto = new.target.prototype;', ''],
+        ['this.__proto__ = trueProto;', ''],
+      ],
+    })),
+  },
   'Utils.js': {
     gone: [],
     parts: [
@@ -181,7 +208,8 @@ function namedParts(program) {
       add(`const ${declaration.declarations[0].id.name}`, statement, declaration);
     else if (declaration.type === 'ClassDeclaration') {
       for (const member of declaration.body.body) {
-        if (member.type === 'MethodDefinition' && !member.computed) add(`${declaration.id.name}#${member.key.name}`, member);
+        const kind = member.kind === 'get' || member.kind === 'set' ? `${member.kind} ` : '';
+        if (member.type === 'MethodDefinition' && !member.computed) add(`${declaration.id.name}#${kind}${member.key.name}`, member);
       }
     }
   }
