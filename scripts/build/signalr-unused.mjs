@@ -153,6 +153,19 @@ export const UNUSED = {
       },
     ],
   },
+  // DefaultHttpClient only picks FetchHttpClient (see `typeof fetch` in signalr-for-browsers.mjs) and checks the
+  // same three things before a send that FetchHttpClient checks, with the same errors.
+  'HttpConnection.js': {
+    gone: ['DefaultHttpClient'],
+    parts: [
+      { at: 'import ./DefaultHttpClient', sha: '7e3f043881c6d359', with: 'import { FetchHttpClient } from "./FetchHttpClient";' },
+      {
+        at: 'HttpConnection#constructor',
+        sha: '3a53aa0fe42eb863',
+        replace: [['new DefaultHttpClient(this._logger)', 'new FetchHttpClient(this._logger)']],
+      },
+    ],
+  },
   // SignalR is compiled for ES5, where a subclass of Error gets Error's prototype and has to put its own back.
   // In the widget's ES2022 a class's constructor already makes `this` from `new.target.prototype`.
   'Errors.js': {
