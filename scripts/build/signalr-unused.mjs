@@ -156,13 +156,55 @@ export const UNUSED = {
   // DefaultHttpClient only picks FetchHttpClient (see `typeof fetch` in signalr-for-browsers.mjs) and checks the
   // same three things before a send that FetchHttpClient checks, with the same errors.
   'HttpConnection.js': {
-    gone: ['DefaultHttpClient'],
+    gone: ['DefaultHttpClient', '_concatBuffers'],
     parts: [
+      // The hub protocol is always JSON (the builder below makes a JsonHubProtocol; withHubProtocol is cut): its
+      // transfer format is text, so what is sent and received is a string, never an ArrayBuffer.
+      {
+        at: 'TransportSendQueue#_sendLoop',
+        sha: '6973e25896d25ecd',
+        replace: [
+          [
+            'typeof (this._buffer[0]) === "string" ? this._buffer.join("") : TransportSendQueue._concatBuffers(this._buffer)',
+            'this._buffer.join("")',
+          ],
+        ],
+      },
+      { at: 'TransportSendQueue#_concatBuffers', sha: '452f59d78b01dd53', drop: true },
       { at: 'import ./DefaultHttpClient', sha: '7e3f043881c6d359', with: 'import { FetchHttpClient } from "./FetchHttpClient";' },
       {
         at: 'HttpConnection#constructor',
         sha: '3a53aa0fe42eb863',
         replace: [['new DefaultHttpClient(this._logger)', 'new FetchHttpClient(this._logger)']],
+      },
+    ],
+  },
+  'HandshakeProtocol.js': {
+    gone: [],
+    parts: [
+      { at: 'HandshakeProtocol#parseHandshakeResponse', sha: '0a3637f6b358ccad', replace: [['if (isArrayBuffer(data))', 'if (false)']] },
+    ],
+  },
+  'LongPollingTransport.js': {
+    gone: [],
+    parts: [
+      {
+        at: 'LongPollingTransport#connect',
+        sha: '52eb2c20f0b54c4a',
+        replace: [
+          ['if (transferFormat === TransferFormat.Binary && (typeof XMLHttpRequest', 'if (false && (typeof XMLHttpRequest'],
+          ['if (transferFormat === TransferFormat.Binary) {', 'if (false) {'],
+        ],
+      },
+    ],
+  },
+  'WebSocketTransport.js': {
+    gone: [],
+    parts: [
+      {
+        at: 'WebSocketTransport#connect',
+        sha: '2dea055a13b56585',
+        replace: [['if (transferFormat === TransferFormat.Binary) {', 'if (false) {']],
       },
     ],
   },
