@@ -1,15 +1,17 @@
-// What of SignalR's HubConnection and HubConnectionBuilder the widget never calls, cut out of its script-tag
-// build: streaming, client results, automatic reconnect and the builder's other options. The widget makes its
-// connection in one place (`createHubConnection` in src/hub-connection.ts: withUrl, withStatefulReconnect,
-// configureLogging with an ILogger, build) and then only starts, stops, invokes, sends and listens.
+// What of SignalR the widget never runs, cut out of its script-tag build: streaming, client results, automatic
+// reconnect, the builder's other options and the hub connection's getters, the binary transfer paths (its hub
+// protocol is always JSON), DefaultHttpClient in front of FetchHttpClient, and the errors' ES5 prototype fix-up.
+// The widget makes its connection in one place (`createHubConnection` in src/hub-connection.ts: withUrl,
+// withStatefulReconnect, configureLogging with an ILogger, build) and then only starts, stops, invokes, sends and
+// listens.
 import { createHash } from 'node:crypto';
 
 /**
- * Per file of SignalR's ES modules, the parts rewritten. `at` names a part: `Class#method` (or `Class#get name`), `function name`,
- * `const name` or `import ./module`; `sha` is the SHA-256 (first 16 hex digits) of its source as this table
- * was written against (SignalR 10.0.11). A part whose code differs stops the build: read the new code, check
- * the reason still holds, then update the rewrite and its `sha`. A part is dropped (`drop`), replaced
- * whole (`with`), or has exact snippets replaced (`replace`, each found exactly once).
+ * Per file of SignalR's ES modules, the parts rewritten. `at` names a part: `Class#method` (or `Class#get name`),
+ * `function name`, `const name` or `import ./module`; `sha` is the SHA-256 (first 16 hex digits) of its source
+ * as this table was written against (SignalR 10.0.11). A part whose code differs stops the build: read the new
+ * code, check the reason still holds, then update the rewrite and its `sha`. A part is dropped (`drop`),
+ * replaced whole (`with`), or has exact snippets replaced (`replace`, each found exactly once).
  * `gone`: names that must not occur in the file once it is rewritten, so nothing left calls what was cut.
  */
 export const UNUSED = {
@@ -297,10 +299,10 @@ export function cutUnused(file, program, code, source, fail) {
             .replace(/\s+/g, '\\s+'),
           'g',
         );
-        const found = [...text.matchAll(pattern)];
-        if (found.length !== 1) fail(`${part.at} does not hold "${snippet}" exactly once`);
-        const at = node.start + found[0].index;
-        source.overwrite(at, at + found[0][0].length, replacement);
+        const matches = [...text.matchAll(pattern)];
+        if (matches.length !== 1) fail(`${part.at} does not hold "${snippet}" exactly once`);
+        const at = node.start + matches[0].index;
+        source.overwrite(at, at + matches[0][0].length, replacement);
       }
     }
   }
