@@ -70,7 +70,7 @@ export const UNUSED = {
       },
       {
         // Client results: the widget's handlers return nothing. A server that asks for a result (an invocation
-        // with an id) gets the answer SignalR gives when no handler returns one, after the handlers ran.
+        // with an id) gets the answer SignalR gives when no handler returns one (or the last one threw).
         at: 'HubConnection#_invokeClientMethod',
         sha: '7ebd1c7bc1e86d3b',
         with: `async _invokeClientMethod(invocationMessage) {
@@ -79,16 +79,22 @@ export const UNUSED = {
         if (!methods) {
             this._logger.log(LogLevel.Warning, \`No client method with the name '\${methodName}' found.\`);
         }
+        let exception;
         for (const m of methods ? methods.slice() : []) {
             try {
                 await m.apply(this, invocationMessage.arguments);
+                exception = undefined;
             }
             catch (e) {
+                exception = e;
                 this._logger.log(LogLevel.Error, \`A callback for the method '\${methodName}' threw error '\${e}'.\`);
             }
         }
         if (invocationMessage.invocationId) {
-            await this._sendWithProtocol(this._createCompletionMessage(invocationMessage.invocationId, "Client didn't provide a result.", null));
+            if (!exception) {
+                this._logger.log(LogLevel.Warning, \`No result given for '\${methodName}' method and invocation ID '\${invocationMessage.invocationId}'.\`);
+            }
+            await this._sendWithProtocol(this._createCompletionMessage(invocationMessage.invocationId, exception ? \`\${exception}\` : "Client didn't provide a result.", null));
         }
     }`,
       },
