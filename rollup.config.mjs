@@ -1,6 +1,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
+import { exactCSS } from './scripts/build/exact-css.mjs';
 import { signalRForBrowsers } from './scripts/build/signalr-for-browsers.mjs';
 import { signalRPrivateNames } from './scripts/build/signalr-private-names.mjs';
 
@@ -15,10 +16,11 @@ import { signalRPrivateNames } from './scripts/build/signalr-private-names.mjs';
  * `support-chat-attachment-tray-*.js`, loaded with the first file picked, dropped, pasted or shown.
  */
 // Lit's html and css templates lose their indentation and comments, and terser takes a second pass: the room
-// the attachments took in the 40 KB budget.
+// the attachments took in the 40 KB budget. A template the minifier cannot read stops the build (it used to
+// leave the whole file as written, with a warning), and so does a number it would round (`exact-css.mjs`).
 const minified = (terserOptions = {}) => [
   nodeResolve({ browser: true }),
-  minifyHTML(),
+  minifyHTML({ failOnError: true, options: { strategy: exactCSS } }),
   terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false }, ...terserOptions }),
 ];
 const plugins = minified();

@@ -44,8 +44,9 @@ const budgets = [
   { name: 'first payload (launcher)', files: firstPayload(), maxGzipBytes: 12 * KB },
   { name: 'first payload, classic script', files: ['support-chat.classic.js', ...firstPayload()], maxGzipBytes: 12 * KB },
   {
-    name: 'everything without formatting and attachments',
-    files: allFiles().filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file) && !isWorkflowChunk(file)),
+    // The workflow chunk counts here: the reference server answers WatchAvailability, so every visitor loads it.
+    name: 'what every visitor loads: everything but the formatting and attachments chunks',
+    files: allFiles().filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file)),
     maxGzipBytes: 40 * KB,
   },
   { name: 'formatting chunk (markdown + DOMPurify)', files: allFiles().filter(isFormattingChunk), maxGzipBytes: 28 * KB },
@@ -55,6 +56,11 @@ const budgets = [
     maxGzipBytes: 4 * KB,
   },
   { name: 'workflow chunk (states, ratings, seen, availability)', files: allFiles().filter(isWorkflowChunk), maxGzipBytes: 6 * KB },
+];
+
+/** Printed for the reader, with no budget of its own: what a visitor who sends or is sent a file loads. */
+const sums = [
+  { name: 'everything but formatting (with the attachments chunk)', files: allFiles().filter(file => !isFormattingChunk(file)) },
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -67,5 +73,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `${name}: ${(gzip / KB).toFixed(1)} KB gzip of ${maxGzipBytes / KB} KB (${files.join(', ')}): ${fits ? 'ok' : 'OVER BUDGET'}`,
     );
   }
+  for (const { name, files } of sums) console.log(`${name}: ${(total(files) / KB).toFixed(1)} KB gzip, no budget (${files.join(', ')})`);
   process.exit(over ? 1 : 0);
 }

@@ -1,18 +1,5 @@
 import { css } from 'lit';
 
-/** The dark palette, used by `theme="dark"` and by the system's dark mode alike. */
-const darkTokens = css`
-  --_background: var(--support-chat-background, #17191f);
-  --_text: var(--support-chat-text, #e8eaef);
-  --_muted: var(--support-chat-muted, #a4abb8);
-  --_bubble: var(--support-chat-bubble, #2a2e38);
-  --_accent: var(--support-chat-accent, #8b93ff);
-  --_accent-text: var(--support-chat-accent-text, #10121a);
-  --_danger: var(--support-chat-danger, #ff8a80);
-  --_warning: var(--support-chat-warning, #f5c451);
-  color-scheme: dark;
-`;
-
 /**
  * The launcher's styles and the theme's tokens: all the first file needs. The panel's own come with it
  * (`panel.styles.ts`), loaded later.
@@ -37,21 +24,39 @@ export const styles = css`
     position: fixed;
     inset-block-end: var(--_offset);
     inset-inline-end: var(--_offset);
-    z-index: var(--support-chat-z-index, 2147483000);
+    /* 2147483000, spelled so the minifier keeps it: it prints numbers in var() to 6 significant digits. */
+    z-index: var(--support-chat-z-index, calc(2147 * 1000000 + 483000));
     font-family: var(--support-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: 15px;
     line-height: 1.4;
     color: var(--_text);
   }
 
-  /* Dark: by attribute, or from the system unless the page asked for light. Tokens set by the page win. */
+  /* Dark: by attribute, or from the system unless the page asked for light. Tokens set by the page win.
+     The two lists are the same, written out twice: the minifier cannot read a list put in by a template. */
   :host([theme='dark']) {
-    ${darkTokens}
+    --_background: var(--support-chat-background, #17191f);
+    --_text: var(--support-chat-text, #e8eaef);
+    --_muted: var(--support-chat-muted, #a4abb8);
+    --_bubble: var(--support-chat-bubble, #2a2e38);
+    --_accent: var(--support-chat-accent, #8b93ff);
+    --_accent-text: var(--support-chat-accent-text, #10121a);
+    --_danger: var(--support-chat-danger, #ff8a80);
+    --_warning: var(--support-chat-warning, #f5c451);
+    color-scheme: dark;
   }
 
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      ${darkTokens}
+      --_background: var(--support-chat-background, #17191f);
+      --_text: var(--support-chat-text, #e8eaef);
+      --_muted: var(--support-chat-muted, #a4abb8);
+      --_bubble: var(--support-chat-bubble, #2a2e38);
+      --_accent: var(--support-chat-accent, #8b93ff);
+      --_accent-text: var(--support-chat-accent-text, #10121a);
+      --_danger: var(--support-chat-danger, #ff8a80);
+      --_warning: var(--support-chat-warning, #f5c451);
+      color-scheme: dark;
     }
   }
 

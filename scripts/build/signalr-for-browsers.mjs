@@ -1,7 +1,10 @@
 // A rollup plugin that takes out of SignalR's ES modules what the widget's script-tag build never runs: the
-// Node.js paths, the XMLHttpRequest client, and log calls below the level the widget's logger writes.
+// Node.js paths, the XMLHttpRequest client, log calls below the level the widget's logger writes, and the
+// parts of the hub connection the widget never calls (`signalr-unused.mjs`).
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import MagicString from 'magic-string';
+import { UNUSED, cutUnused } from './signalr-unused.mjs';
 
 const SIGNALR_ESM = /[\\/]node_modules[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]/;
 
@@ -23,9 +26,11 @@ const PURE_CALLS = new Set(['getDataDetail', 'Date.now']);
 export function signalRForBrowsers({ logged, loggerSource }) {
   const threshold = LOG_LEVELS.indexOf(logged);
   if (threshold < 0) throw new Error(`signalRForBrowsers: unknown LogLevel "${logged}"`);
+  const rewritten = new Set();
   return {
     name: 'signalr-for-browsers',
     buildStart() {
+      rewritten.clear();
       this.addWatchFile(loggerSource);
       if (!readFileSync(loggerSource, 'utf8').includes(`level >= LogLevel.${logged})`)) {
         this.error(`${loggerSource} no longer logs from LogLevel.${logged} on: update the level given to signalRForBrowsers`);
@@ -34,11 +39,21 @@ export function signalRForBrowsers({ logged, loggerSource }) {
     transform(code, id) {
       if (!SIGNALR_ESM.test(id)) return null;
       const source = new MagicString(code);
-      visit(this.parse(code), node => {
+      const program = this.parse(code);
+      visit(program, node => {
         // Platform.isNode reads `process.release`: false on a page (an Electron page with Node integration
         // would take the browser's WebSocket and fetch instead of `require("ws")` and node-fetch).
         if (isMember(node, 'Platform', 'isNode')) {
           source.overwrite(node.start, node.end, 'false');
+          return false;
+        }
+        // The widget is an element in a document: a window with a document, never a worker or React Native.
+        if (
+          isMember(node, 'Platform', 'isBrowser') ||
+          isMember(node, 'Platform', 'isWebWorker') ||
+          isMember(node, 'Platform', 'isReactNative')
+        ) {
+          source.overwrite(node.start, node.end, String(node.property.name === 'isBrowser'));
           return false;
         }
         // Every browser that parses the widget's ES2022 has fetch and AbortController (both years older), so
@@ -54,7 +69,31 @@ export function signalRForBrowsers({ logged, loggerSource }) {
         }
         return true;
       });
-      return { code: source.toString(), map: source.generateMap({ hires: true }) };
+      const file = basename(id);
+      const gone = cutUnused(file, program, code, source, message => this.error(`signalRForBrowsers: SignalR's ${file}: ${message}`));
+      const result = source.toString();
+      for (const name of gone ?? []) {
+        if (new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(result))
+          this.error(`signalRForBrowsers: SignalR's ${file} still says "${name}" after its unused parts were cut`);
+      }
+      if (gone) rewritten.add(file);
+      return { code: result, map: source.generateMap({ hires: true }) };
+    },
+    buildEnd(error) {
+      if (error) return;
+      // A file renamed or moved by a new SignalR would otherwise keep what the table meant to cut, silently.
+      const bundled = [...this.getModuleIds()].some(id => SIGNALR_ESM.test(id) && basename(id) === 'HubConnection.js');
+      const missing = Object.keys(UNUSED).filter(file => !rewritten.has(file));
+      if (bundled && missing.length > 0) this.error(`signalRForBrowsers: SignalR's ${missing.join(', ')} never came by to be rewritten`);
+      // A public method cut from a class must not be called by the widget (TypeScript still sees it in the types).
+      const cut = Object.values(UNUSED).flatMap(({ parts }) =>
+        parts.filter(part => part.drop).map(part => /#([a-z]\w*)$/.exec(part.at)?.[1]),
+      );
+      const called = new RegExp(`\\.(?:${cut.filter(Boolean).join('|')})\\(`);
+      for (const id of this.getModuleIds()) {
+        const found = !SIGNALR_ESM.test(id) && this.getModuleInfo(id)?.code?.match(called);
+        if (found) this.error(`signalRForBrowsers: ${id} calls "${found[0]}", which this build cuts out of SignalR`);
+      }
     },
   };
 }
