@@ -14,7 +14,7 @@ import type { SupportChatStrings } from './strings.js';
 import { TypingController } from './typing-controller.js';
 import type { Attachment, ChatMessage, ChatStatus, TokenProvider } from './types.js';
 import { UnreadController, type UnreadHost } from './unread-controller.js';
-import type { Workflow } from './workflow.js';
+import { Workflow } from './workflow.js';
 
 export { WINDOW_SIZE } from './scroll-window-controller.js';
 
@@ -42,9 +42,8 @@ export class ChatCore implements ReactiveController {
   readonly #composer: ComposerController;
   readonly #scroll: ScrollWindowController;
   readonly #files: AttachInput;
-  /** The support workflow (states, ratings, read marks, availability): a chunk of its own, loaded once the server shows it has one. */
+  /** The support workflow (states, ratings, read marks, availability): made once the server shows it has one. */
   #flow?: Workflow;
-  #flowLoading?: Promise<Workflow>;
 
   constructor(
     private readonly host: ChatHost,
@@ -163,23 +162,16 @@ export class ChatCore implements ReactiveController {
     this.#conversation.logout();
   }
 
-  /** A push (or the answer to `WatchAvailability`) of the support workflow: handed to its chunk, loaded for it. */
+  /** A push (or the answer to `WatchAvailability`) of the support workflow: handed to it, made for it. */
   #toFlow(name: string, payload: unknown) {
-    this.#flowLoading ??= import('./workflow.js').then(
-      ({ Workflow }) =>
-        (this.#flow = new Workflow({
-          element: this.host,
-          conversation: this.#conversation,
-          strings: this.strings,
-          locale: () => this.#locale,
-          seeing: () => this.#unread.seeing && this.#scroll.atEnd,
-        })),
-      (error: unknown) => {
-        this.#flowLoading = undefined;
-        throw error;
-      },
-    );
-    this.#flowLoading.then(flow => flow.receive(name, payload)).catch(() => undefined);
+    this.#flow ??= new Workflow({
+      element: this.host,
+      conversation: this.#conversation,
+      strings: this.strings,
+      locale: () => this.#locale,
+      seeing: () => this.#unread.seeing && this.#scroll.atEnd,
+    });
+    this.#flow.receive(name, payload);
   }
 
   renderPanel() {

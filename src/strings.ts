@@ -78,7 +78,7 @@ export interface FileStrings {
   sendWaits: string;
 }
 
-/** The texts of the support workflow: their defaults load with it (`flow-strings.ts`, in the workflow chunk). */
+/** The texts of the support workflow: their defaults are its own (`flow-strings.ts`). */
 export interface FlowStrings {
   /** The header while someone is there. */
   online: string;

@@ -1,5 +1,4 @@
 import { html, LitElement, nothing } from 'lit';
-import { property, query } from 'lit/decorators.js';
 import { ChatLoaderController } from './chat-loader-controller.js';
 import { apiBaseOf, hasConversation } from './conversation-memory.js';
 import { SupportChatHideEvent, SupportChatShowEvent } from './events.js';
@@ -48,65 +47,89 @@ import type { ChatMessage, ChatStatus, TokenProvider } from './types.js';
 export class SupportChat extends LitElement {
   static override styles = styles;
 
+  /*
+   * The reactive properties, as a table rather than decorators: Lit's decorator code is half a kilobyte of
+   * every visitor's download. `useDefineForClassFields: false` keeps the fields below from hiding Lit's
+   * accessors.
+   */
+  static override properties = {
+    hubUrl: { attribute: 'hub-url' },
+    group: {},
+    apiUrl: { attribute: 'api-url' },
+    tokenUrl: { attribute: 'token-url' },
+    heading: {},
+    placeholder: {},
+    composeFormat: { attribute: 'compose-format' },
+    open: { type: Boolean, reflect: true },
+    mode: { reflect: true },
+    theme: { reflect: true },
+    sound: { type: Boolean },
+    transport: {},
+    skipNegotiation: { attribute: 'skip-negotiation', type: Boolean },
+    requestTimeout: { attribute: 'request-timeout', type: Number },
+    tokenProvider: { attribute: false },
+    strings: { attribute: false },
+  };
+
   /** The hub, e.g. `https://support.example.com/hubs/groupchat`. Required. */
-  @property({ attribute: 'hub-url' }) hubUrl?: string;
+  hubUrl?: string;
 
   /** The conversation (SignalR group) to join. Without it, the `groupId` the token URL answers. */
-  @property() group?: string;
+  group?: string;
 
   /** Base of the REST API. Defaults to the hub URL's origin. */
-  @property({ attribute: 'api-url' }) apiUrl?: string;
+  apiUrl?: string;
 
   /**
    * An endpoint answering `{ token, groupId? }` to a credentialed POST, for pages without script. The POST's
    * JSON body tells the agents `pageUrl` (origin and path: never the query), `timeZone` and `language`.
    */
-  @property({ attribute: 'token-url' }) tokenUrl?: string;
+  tokenUrl?: string;
 
   /** The panel's title. Defaults to the `heading` string ("Support"). */
-  @property() heading?: string;
+  heading?: string;
 
   /** The text box's placeholder and accessible name. Defaults to the `placeholder` string. */
-  @property() placeholder?: string;
+  placeholder?: string;
 
   /**
    * What the composer writes: `text` (the default) or `markdown`, for an agent's console (the server takes
    * markdown from agents only and refuses it from visitors).
    */
-  @property({ attribute: 'compose-format' }) composeFormat: 'text' | 'markdown' = 'text';
+  composeFormat: 'text' | 'markdown' = 'text';
 
   /** Whether the panel is open (launcher mode). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** `launcher`: a floating button and panel. `inline`: the panel fills its container. */
-  @property({ reflect: true }) mode: 'launcher' | 'inline' = 'launcher';
+  mode: 'launcher' | 'inline' = 'launcher';
 
   /** `light` or `dark`; without it, the visitor's system setting (`prefers-color-scheme`) decides. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** Plays a short chime when a message arrives unseen (panel closed or tab hidden). Off by default. */
-  @property({ type: Boolean }) sound = false;
+  sound = false;
 
   /**
    * Forces the transport: `websockets`, `server-sent-events` or `long-polling`, or several separated by
    * spaces. By default SignalR picks the best the browser and server share.
    */
-  @property() transport?: string;
+  transport?: string;
 
   /**
    * Connect straight to a WebSocket without negotiating first: for load balancers without session
    * affinity, where the negotiate and the connection could reach different servers.
    */
-  @property({ attribute: 'skip-negotiation', type: Boolean }) skipNegotiation = false;
+  skipNegotiation = false;
 
   /** Milliseconds a token provider or a REST request may take before it counts as failed. */
-  @property({ attribute: 'request-timeout', type: Number }) requestTimeout = 15_000;
+  requestTimeout = 15_000;
 
   /** Returns a JWT; called on every connect and reconnect, and again after a 401. */
-  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  tokenProvider?: TokenProvider;
 
   /** Overrides for any user-visible text. */
-  @property({ attribute: false }) strings?: SupportChatStringOverrides;
+  strings?: SupportChatStringOverrides;
 
   /**
    * Replaces how the hub connection is made, e.g. to add a MessagePack protocol or, in unit tests, a fake.
@@ -114,7 +137,9 @@ export class SupportChat extends LitElement {
    */
   createConnection?: ConnectionFactory;
 
-  @query('.launcher') private launcher?: HTMLButtonElement;
+  private get launcher() {
+    return this.renderRoot.querySelector<HTMLButtonElement>('.launcher') ?? undefined;
+  }
 
   #merged = mergeStrings(undefined);
   #mergedFrom?: SupportChatStringOverrides;

@@ -51,7 +51,7 @@ export class VisitorTokens {
 
   /** Another visitor from now on, with tokens from `provider`. */
   identify(provider: TokenProvider) {
-    // Finding their conversation is the workflow chunk's: the list of a visitor's conversations is its extension.
+    // Finding their conversation is the workflow's: the list of a visitor's conversations is its extension.
     this.#identified = async () => (await import('./workflow.js')).signIn(await provider(), this.host);
     this.#signedOut = false;
     this.source.forget();

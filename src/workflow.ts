@@ -40,9 +40,10 @@ export interface FlowHost {
  * The life of a support conversation beside its messages, from the reference server's extension: resolved
  * (with a rating asked once per resolution, and a new conversation offered) or open again; the other side's
  * read mark ("Seen") and mine (`MarkRead`); whether the team is there; the visitor's earlier conversations;
- * an email to be answered at when nobody is. A chunk of its own: the widget loads it at the first sign that
- * the server speaks this (an answer to `WatchAvailability`, or one of its pushes), so a seed server's
- * visitors download none of it. This class hands each push to its part and puts their templates in place;
+ * an email to be answered at when nobody is. Made at the first sign that the server speaks this (an answer
+ * to `WatchAvailability`, or one of its pushes), so a seed server's visitors see none of it. Not a chunk of
+ * its own: the reference server's visitors all need it, and the split cost them a request and a kilobyte.
+ * This class hands each push to its part and puts their templates in place;
  * it is also the host each part asks for the conversation shown and the words to use.
  */
 export class Workflow implements ReactiveController {
