@@ -118,6 +118,11 @@ export class ConversationController implements ReactiveController {
     return this.#sessions.key;
   }
 
+  /** After `logout`, until `identify`. */
+  get signedOut(): boolean {
+    return this.#visitor.signedOut;
+  }
+
   /** The REST base of the conversation shown: file URLs are resolved against it. */
   get apiBase(): string | undefined {
     return this.#sessions.apiBase;

@@ -136,6 +136,17 @@ export class SignInError extends Error {
   }
 }
 
+/**
+ * No token for this person any more: signed out, or another visitor identified while it was on its way.
+ * Nothing failed, so the banner and `support-chat-error` say nothing of it.
+ */
+export class SignedOutError extends Error {
+  constructor() {
+    super('Signed out: no token is asked for.');
+    this.name = 'SignedOutError';
+  }
+}
+
 /** Something the widget waits for (a token provider, the hub) did not answer in time. */
 export class NoAnswerError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { NoTokenSourceError } from './error-text.js';
-import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
+import { SignedOutError, TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
 import type { TokenProvider } from './types.js';
 
 /** Where the element's own tokens come from, and what finding a signed-in visitor's conversation needs. */
@@ -27,7 +27,8 @@ export class VisitorTokens {
 
   constructor(private readonly host: TokenHost) {
     this.source = new TokenSource(
-      () => this.#identified?.() ?? grantFrom(host),
+      // Signed out, nobody is asked: the provider or the token URL's cookie would name the last visitor again.
+      () => (this.#signedOut ? Promise.reject(new SignedOutError()) : (this.#identified?.() ?? grantFrom(host))),
       () => host.requestTimeout,
     );
   }

@@ -26,6 +26,7 @@ export interface FlowHost {
     readonly key?: string;
     readonly messages: readonly ChatMessage[];
     readonly me?: number;
+    readonly signedOut: boolean;
     invoke(method: string, ...args: unknown[]): Promise<unknown>;
     call(path: string, body?: unknown): Promise<unknown>;
     open(group: string): void;
@@ -186,7 +187,8 @@ export class Workflow implements ReactiveController {
     if (past) return renderPast(past, text, locale, this.#group, this.#past);
     return renderAround(
       text,
-      this.agent,
+      // Agents have the console's list; signed out, nobody has earlier conversations to see.
+      this.agent || this.conversation.signedOut,
       this.#past.open,
       list,
       renderResolution(this.#resolution, text, this.agent, locale),

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { readIdentity, TokenSource } from '../token-source.js';
+import { readIdentity, SignedOutError, TokenSource } from '../token-source.js';
+import { VisitorTokens } from '../visitor-tokens.js';
 
 /** An unsigned JWT: the widget only reads claims, the server is the one that verifies. */
 export function fakeJwt(claims: Record<string, unknown>): string {
@@ -91,5 +92,30 @@ describe('TokenSource', () => {
     answers[1]({ token: fakeJwt({ sub: '2' }) });
     expect(await Promise.all([first, second, third])).to.deep.equal([fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' })]);
     expect(calls).to.equal(2);
+  });
+});
+
+describe('VisitorTokens', () => {
+  it('after logout() asks nobody: not the provider, not the token URL', async () => {
+    let calls = 0;
+    const fetched: string[] = [];
+    const realFetch = window.fetch;
+    window.fetch = (input, init) => (fetched.push(String(input)), realFetch(input, init));
+    try {
+      for (const host of [
+        { tokenProvider: async () => fakeJwt({ sub: String(++calls) }), requestTimeout: 1000 },
+        { tokenUrl: '/no-such-token-url', requestTimeout: 1000 },
+      ]) {
+        const visitor = new VisitorTokens(host);
+        visitor.logout();
+        let failure: unknown;
+        await visitor.source.current().catch((error: unknown) => (failure = error));
+        expect(failure).to.be.instanceOf(SignedOutError);
+      }
+      expect(calls).to.equal(0);
+      expect(fetched).to.deep.equal([]);
+    } finally {
+      window.fetch = realFetch;
+    }
   });
 });

@@ -223,6 +223,14 @@ describe('the support workflow with a fake connection', () => {
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
     });
 
+    it('after logout there is no way to the past conversations', async () => {
+      const { element } = await widget();
+      await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'no way to the past conversations');
+      await element.logout();
+      await element.updateComplete;
+      expect(element.shadowRoot!.querySelector('.past-open') !== null).to.equal(false, 'the past button stayed after logout');
+    });
+
     it("identify(B) on the same conversation drops A's list, and A's read that answers afterwards shows nothing", async () => {
       const { element } = await widget();
       await openPast(element);
