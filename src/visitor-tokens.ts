@@ -58,8 +58,19 @@ export class VisitorTokens {
     this.source.forget();
   }
 
-  /** Nobody from now on. */
+  /**
+   * Nobody from now on. A token URL's cookie would name this visitor again at the next visit: the endpoint
+   * is asked to end it (the reference server's `DELETE /visitors`). One without that (the seed's) answers
+   * 404 or 405, which changes nothing here: the widget is signed out either way.
+   */
   logout() {
+    const host = this.host;
+    if (host.tokenUrl && !host.tokenProvider) {
+      // `keepalive`: a logout is often followed at once by leaving the page, which would cancel the request.
+      void fetch(new URL(host.tokenUrl, document.baseURI), { method: 'DELETE', credentials: 'include', keepalive: true }).catch(
+        () => undefined,
+      );
+    }
     this.#identified = undefined;
     this.#signedOut = true;
     this.source.forget();
