@@ -223,6 +223,40 @@ describe('the support workflow with a fake connection', () => {
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
     });
 
+    it('the list answering after the visitor went on to a field of the page leaves the focus there', async () => {
+      const { element } = await widget();
+      const field = document.body.appendChild(document.createElement('input'));
+      try {
+        await openPast(element);
+        field.focus();
+        server.releases[0](pastOfA());
+        await waitUntil(() => element.shadowRoot!.querySelector('.past li button'), "A's rows never showed");
+        await element.updateComplete;
+        expect(document.activeElement === field).to.equal(true, 'the list took the focus from the page');
+      } finally {
+        field.remove();
+      }
+    });
+
+    it('a list closed and asked again: the first answer, coming last, moves no focus', async () => {
+      const { element } = await widget();
+      await openPast(element);
+      element.shadowRoot!.querySelector<HTMLButtonElement>('.past button')!.click();
+      await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'Back did not close the list');
+      element.shadowRoot!.querySelector<HTMLButtonElement>('.past-open')!.click();
+      await waitUntil(() => server.releases.length === 2, 'the list was not asked for again');
+      server.releases[1](pastOfA());
+      await waitUntil(() => element.shadowRoot!.activeElement?.matches('.past li button'), 'the first row never took the focus');
+      // The visitor clicks somewhere that takes no focus: it falls to the page's body.
+      (element.shadowRoot!.activeElement as HTMLElement).blur();
+      const first = server.releases[0];
+      const answer = pastOfA();
+      first(answer);
+      await waitUntil(() => answer.bodyUsed, 'the first answer was never read');
+      await element.updateComplete;
+      expect(document.activeElement === document.body).to.equal(true, "the closed list's answer moved the focus");
+    });
+
     it('after logout there is no way to the past conversations', async () => {
       const { element } = await widget();
       await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'no way to the past conversations');
