@@ -51,11 +51,15 @@ export class ConversationSessions {
     return this.#apiBase ? new ChatApi(this.#apiBase, this.tokens, this.timeout) : undefined;
   }
 
-  /** Shows `group` on the REST base `base` (none while either is unknown); false if it is shown already. */
-  show(group: string | undefined, base: string | undefined): boolean {
+  /**
+   * Shows `group` on the REST base `base` (none while either is unknown); false if it is shown already.
+   * `anew`: another person, so a new session even for the same group, and none of those set aside.
+   */
+  show(group: string | undefined, base: string | undefined, anew = false): boolean {
     const key = group && base ? `${base} ${group}` : undefined;
-    if (key === this.#key) return false;
+    if (key === this.#key && !anew) return false;
     this.#kept.setAside(this.#key, this.#session);
+    if (anew) this.#kept.clear();
     this.#key = key;
     this.#apiBase = base;
     // The conversation kept since it was left, if one of my messages in it was unsettled; else a new one.
