@@ -97,7 +97,7 @@ export class TokenSource {
     const grant = await this.#grant;
     // Asked for before `forget`: the token of the person before. Not asked again for them: after a logout
     // one more credentialed request to a token URL could sign the last visitor back in.
-    if (person !== this.#person) throw new SignInError('Signed out while the token was on its way.');
+    if (person !== this.#person) throw new SignedOutError();
     this.#token = grant.token;
     this.#fetchedAt = performance.now();
     this.#identity = readIdentity(grant.token);

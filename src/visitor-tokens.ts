@@ -82,7 +82,8 @@ export class VisitorTokens {
       this.#error = undefined;
       return token;
     } catch (error) {
-      this.#error = error instanceof Error ? error : new Error(String(error));
+      // The last person's token, refused: nothing to say about this person's connection.
+      if (!(error instanceof SignedOutError)) this.#error = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
   }

@@ -85,7 +85,7 @@ describe('TokenSource', () => {
     answers[0]({ token: fakeJwt({ sub: '1' }) });
     let failure = '';
     await before.catch((error: Error) => (failure = error.name));
-    expect(failure).to.equal('SignInError');
+    expect(failure).to.equal('SignedOutError');
     // The old fetch's end left the new shared one in place: a third ask joins it.
     const third = source.fresh();
     expect(calls).to.equal(2);
@@ -96,11 +96,11 @@ describe('TokenSource', () => {
 });
 
 describe('VisitorTokens', () => {
-  it('after logout() asks nobody: not the provider, not the token URL', async () => {
+  it('after logout() asks nobody for a token: not the provider, not the token URL', async () => {
     let calls = 0;
     const fetched: string[] = [];
     const realFetch = window.fetch;
-    window.fetch = (input, init) => (fetched.push(String(input)), realFetch(input, init));
+    window.fetch = (input, init) => (fetched.push(`${init?.method} ${String(input)}`), realFetch(input, init));
     try {
       for (const host of [
         { tokenProvider: async () => fakeJwt({ sub: String(++calls) }), requestTimeout: 1000 },
@@ -113,7 +113,8 @@ describe('VisitorTokens', () => {
         expect(failure).to.be.instanceOf(SignedOutError);
       }
       expect(calls).to.equal(0);
-      expect(fetched).to.deep.equal([]);
+      // Only the end of the token URL's cookie.
+      expect(fetched).to.deep.equal([`DELETE ${new URL('/no-such-token-url', document.baseURI).href}`]);
     } finally {
       window.fetch = realFetch;
     }

@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
+import type { SupportChatErrorEvent } from '../events.js';
 import type { ChatConnection } from '../hub-connection-controller.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
@@ -154,6 +155,51 @@ describe('the support workflow with a fake connection', () => {
     await element.logout();
     await element.updateComplete;
     expect(element.shadowRoot!.querySelector('.availability') !== null).to.equal(false, 'the line stayed after logout');
+  });
+
+  it('a token on its way when identify() is called: its end says nothing, neither in the banner nor as an error event', async () => {
+    // The conversation's history is empty and its state open, so any error is the token's.
+    const real = window.fetch;
+    window.fetch = async () => json({ chats: [], state: 'open', resolution: 0, rated: false });
+    try {
+      let release: ((token: string) => void) | undefined;
+      const starts: Promise<unknown>[] = [];
+      const errors: string[] = [];
+      const element = await fixture<SupportChat>(html`
+        <support-chat
+          open
+          hub-url="https://chat.example/hubs/groupchat"
+          api-url="https://chat.example/api/"
+          group="1"
+          .tokenProvider=${() => new Promise<string>(resolve => (release = resolve))}
+          .createConnection=${(_: string, settings: { accessTokenFactory: () => Promise<string> }) => {
+            // As SignalR does at negotiate: the token first, then the connection.
+            const connection = new FakeConnection();
+            const start = connection.start.bind(connection);
+            connection.start = () => {
+              const started = settings.accessTokenFactory().then(start);
+              starts.push(started.catch(() => undefined));
+              return started;
+            };
+            return connection;
+          }}
+          @support-chat-error=${(event: SupportChatErrorEvent) => errors.push(event.error.name)}
+        ></support-chat>
+      `);
+      await waitUntil(() => release, 'the token was never asked for');
+      // A's message waits for the same token.
+      const sent = element.send('A, before the token');
+      await element.identify(VISITOR_TOKEN);
+      await waitUntil(() => element.status === 'connected', 'the identified visitor never connected');
+      release!(VISITOR_TOKEN);
+      // The replaced connection's start and A's send have ended (their token refused), and the element drew what followed.
+      await Promise.all([starts[0], sent]);
+      await element.updateComplete;
+      expect(errors).to.deep.equal([]);
+      expect(element.shadowRoot!.querySelector('.notice')?.textContent ?? '').to.equal('');
+    } finally {
+      window.fetch = real;
+    }
   });
 
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
