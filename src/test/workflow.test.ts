@@ -202,6 +202,31 @@ describe('the support workflow with a fake connection', () => {
     }
   });
 
+  it("logout forgets the questions put away on this server, and keeps another server's", async () => {
+    const other = 'support-chat:rating-asked:https://other.example/ 1 1';
+    localStorage.setItem(other, '1');
+    try {
+      const { element, connection } = await widget({ away: true });
+      const notNow = (selector: string) =>
+        [...element.shadowRoot!.querySelectorAll(`${selector} button`)].find(button => button.textContent!.trim() === 'Not now');
+      connection.push(HubMethods.receiveMessage, visitorSays(1));
+      await waitUntil(() => notNow('.contact'), 'the email was not asked');
+      (notNow('.contact') as HTMLButtonElement).click();
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: false });
+      await waitUntil(() => notNow('.rating'), 'the rating was not asked');
+      (notNow('.rating') as HTMLButtonElement).click();
+      const asked = () =>
+        Object.keys(localStorage)
+          .filter(key => /^support-chat:(rating|contact)-asked:/.test(key))
+          .sort();
+      await waitUntil(() => asked().length === 3, 'the questions put away were not remembered');
+      await element.logout();
+      expect(asked()).to.deep.equal([other]);
+    } finally {
+      localStorage.removeItem(other);
+    }
+  });
+
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
     const resolvedAs = (resolution: number) => ({ groupId: 1, state: 'resolved', resolution, rated: false });
     const rating = (element: SupportChat) => element.shadowRoot!.querySelector('.rating');
