@@ -45,6 +45,8 @@ export class ChatCore implements ReactiveController {
   /** The support workflow (states, ratings, read marks, availability): a chunk of its own, loaded once the server shows it has one. */
   #flow?: Workflow;
   #flowLoading?: Promise<Workflow>;
+  /** Bumped at `identify` and `logout`: what was asked for the person before is not shown to the next. */
+  #person = 0;
 
   constructor(
     private readonly host: ChatHost,
@@ -64,11 +66,13 @@ export class ChatCore implements ReactiveController {
       onTyping: payload => this.#typing.notice(payload),
       onWorkflow: (name, payload) => this.#toFlow(name, payload),
       // The seed's hub has no WatchAvailability: its refusal loads nothing, and says nothing.
-      onJoined: () =>
+      onJoined: () => {
+        const person = this.#person;
         void this.#conversation.invoke('WatchAvailability').then(
-          answer => this.#toFlow('Joined', answer),
+          answer => this.#toFlow('Joined', answer, person),
           () => undefined,
-        ),
+        );
+      },
       strings,
     });
     const conversation = this.#conversation;
@@ -78,7 +82,7 @@ export class ChatCore implements ReactiveController {
       () => (conversation.me !== undefined && conversation.apiBase ? `${conversation.apiBase} ${conversation.me}` : undefined),
       () => conversation.key,
       () => {
-        this.#flow?.forgetPerson();
+        this.#forgetPerson();
         conversation.logout();
       },
     );
@@ -152,19 +156,27 @@ export class ChatCore implements ReactiveController {
   }
 
   identify(provider: TokenProvider) {
-    this.#flow?.forgetPerson();
+    this.#forgetPerson();
     this.#conversation.identify(provider);
   }
 
   /** Signs out here and, through the visitor's channel, in their other tabs. */
   logout() {
     this.#unread.loggedOut();
-    this.#flow?.forgetPerson();
+    this.#forgetPerson();
     this.#conversation.logout();
   }
 
-  /** A push (or the answer to `WatchAvailability`) of the support workflow: handed to its chunk, loaded for it. */
-  #toFlow(name: string, payload: unknown) {
+  #forgetPerson() {
+    this.#person++;
+    this.#flow?.forgetPerson();
+  }
+
+  /**
+   * A push (or the answer to `WatchAvailability`) of the support workflow: handed to its chunk, loaded for it;
+   * dropped if `person` (the one it was asked for) left meanwhile, while it waited for its answer or the chunk.
+   */
+  #toFlow(name: string, payload: unknown, person = this.#person) {
     this.#flowLoading ??= import('./workflow.js').then(
       ({ Workflow }) =>
         (this.#flow = new Workflow({
@@ -179,7 +191,7 @@ export class ChatCore implements ReactiveController {
         throw error;
       },
     );
-    this.#flowLoading.then(flow => flow.receive(name, payload)).catch(() => undefined);
+    this.#flowLoading.then(flow => person === this.#person && flow.receive(name, payload)).catch(() => undefined);
   }
 
   renderPanel() {

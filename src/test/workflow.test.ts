@@ -26,8 +26,9 @@ const visitorSays = (id: number, groupId = 1) => ({
 const agentSays = (id: number) => ({ id, name: 'Agent', message: `answer ${id}`, userId: 1, userAvatarUrl: null, isMe: false, groupId: 1 });
 
 /** A widget on conversation 1 through a fake connection; `seedHub`: the hub refuses WatchAvailability, as the seed's does. */
-async function widget({ open = true, seedHub = false, away = false } = {}) {
+async function widget({ open = true, seedHub = false, away = false, holdAvailability = false, token = VISITOR_TOKEN } = {}) {
   const connection = new FakeConnection();
+  const releaseAvailability = holdAvailability ? connection.hold('WatchAvailability()') : undefined;
   if (seedHub) connection.refuse.set('WatchAvailability', new Error('Method does not exist.'));
   if (away) {
     // Nobody there: the answer to WatchAvailability says so.
@@ -43,12 +44,12 @@ async function widget({ open = true, seedHub = false, away = false } = {}) {
       hub-url="https://chat.example/hubs/groupchat"
       api-url=${`${location.origin}/no-such-api/`}
       group="1"
-      .tokenProvider=${() => VISITOR_TOKEN}
+      .tokenProvider=${() => token}
       .createConnection=${() => connection}
     ></support-chat>
   `);
   await waitUntil(() => element.status === 'connected' && connection.calls.includes('WatchAvailability()'), 'never joined');
-  return { element, connection };
+  return { element, connection, releaseAvailability };
 }
 
 /**
@@ -225,6 +226,21 @@ describe('the support workflow with a fake connection', () => {
     } finally {
       localStorage.removeItem(other);
     }
+  });
+
+  it("the team's line answering after logout (before the widget's workflow part even existed) is not drawn", async () => {
+    // The control is another visitor: a logout signs out the same visitor's other widgets.
+    const [out, control] = await Promise.all([
+      widget({ away: true, holdAvailability: true }),
+      widget({ away: true, holdAvailability: true, token: `x.${btoa(JSON.stringify({ sid: 6 }))}.x` }),
+    ]);
+    await out.element.logout();
+    out.releaseAvailability!();
+    control.releaseAvailability!();
+    // The same answer, released after it, drawn in the widget still signed in: the first has been handed on by now.
+    await waitUntil(() => control.element.shadowRoot!.querySelector('.availability'), 'the signed-in widget never drew the line');
+    await out.element.updateComplete;
+    expect(out.element.shadowRoot!.querySelector('.availability') !== null).to.equal(false, 'the line came back after logout');
   });
 
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
