@@ -358,8 +358,10 @@ describe('the support workflow with a fake connection', () => {
       await element.identify('token-of-b');
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
-      server.releases[0](pastOfA());
-      await settle();
+      const answer = pastOfA();
+      server.releases[0](answer);
+      // Read, and whatever it changed drawn.
+      await waitUntil(() => answer.bodyUsed, "A's list was never read");
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
@@ -394,8 +396,9 @@ describe('the support workflow with a fake connection', () => {
       await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
       connection.push(HubMethods.receiveMessage, visitorSays(2, 2));
       await waitUntil(() => element.messages.some(m => m.id === 2) && $(element, '.contact input'), 'conversation 2 asked nothing');
-      server.releases[0](json({}));
-      await settle();
+      const answer = json({});
+      server.releases[0](answer);
+      await waitUntil(() => answer.bodyUsed, 'the answer was never read');
       await element.updateComplete;
       expect(shownText(element)).not.to.include('We will answer at one@example.com');
       expect($(element, '.contact input') !== null).to.equal(true, "conversation 2's question went away");
