@@ -75,19 +75,22 @@ export class Resolution {
     const comment = this.host.element.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value.trim();
     rating.asking = { phase: 'sending' };
     this.#update();
+    let answer: Asking;
     try {
       await this.host.conversation.call(`chats/${encodeURIComponent(group)}/rating`, {
         score: rating.score,
         comment: comment || undefined,
       });
-      rating.asking = { phase: 'done', said: this.host.text.thanks };
+      answer = { phase: 'done', said: this.host.text.thanks };
     } catch (error) {
       // 409: rated already, here or in another tab. Thanks all the same.
-      rating.asking =
-        statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
+      answer = statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
     }
+    // Another conversation (or person) since: the question answered is not the one shown, nor the focus its own.
+    if (this.#rating !== rating) return;
+    rating.asking = answer;
     this.#update();
-    this.host.focusNext(rating.asking.phase === 'ask' ? '.rating textarea' : undefined);
+    this.host.focusNext(answer.phase === 'ask' ? '.rating textarea' : undefined);
   };
 
   readonly dismiss = () => {

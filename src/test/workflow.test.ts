@@ -404,6 +404,29 @@ describe('the support workflow with a fake connection', () => {
       expect($(element, '.contact input') !== null).to.equal(true, "conversation 2's question went away");
     });
 
+    it('a rating sent in conversation 1 answering after a switch to 2 moves no focus', async () => {
+      server = heldRequests('/rating');
+      const { element, connection } = await widget();
+      await resolved(connection, element);
+      const five = $<HTMLInputElement>(element, '.rating input[value="5"]')!;
+      five.checked = true;
+      five.dispatchEvent(new Event('change'));
+      await waitUntil(() => $(element, '.rating .primary'), 'no way to send the rating');
+      $(element, '.rating .primary')!.click();
+      await waitUntil(() => server.releases.length === 1, 'the rating was never posted');
+      element.group = '2';
+      await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
+      // Its button went away with conversation 1: the focus fell to the page.
+      expect(document.activeElement === document.body).to.equal(true);
+      const answer = json({ success: true });
+      server.releases[0](answer);
+      await waitUntil(() => answer.bodyUsed, 'the answer was never read');
+      // Its render, then the focus that would follow it (focusNext waits for the render too).
+      await element.updateComplete;
+      await element.updateComplete;
+      expect(document.activeElement === document.body).to.equal(true, "conversation 1's answer moved the focus");
+    });
+
     it('"Start a new conversation" clicked twice makes one, and is disabled while it is on its way', async () => {
       server = heldRequests('visitors/conversations', 'POST');
       const { element, connection } = await widget();
