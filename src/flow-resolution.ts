@@ -124,7 +124,9 @@ export class Resolution {
       this.#starting = undefined;
       if (typeof answer.groupId === 'number' && group === this.host.group) this.host.conversation.open(String(answer.groupId));
     } catch (error) {
-      if (this.#starting === starting) this.#starting = { phase: 'ask', error: this.host.said(error) };
+      // The server's ceiling, in the visitor's language rather than in the server's English detail.
+      const said = statusOf(error) === 429 ? this.host.text.startLimited : this.host.said(error);
+      if (this.#starting === starting) this.#starting = { phase: 'ask', error: said };
     }
     this.#update();
     this.host.focusNext(this.#starting ? '.start' : undefined);

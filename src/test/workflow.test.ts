@@ -460,6 +460,18 @@ describe('the support workflow with a fake connection', () => {
       expect($(element, '.flow .error')!.getAttribute('role')).to.equal('alert');
       expect(startButton(element)!.disabled).to.equal(false);
     });
+
+    it("\"Start a new conversation\" over the server's ceiling (429) says so in the widget's words, not the server's English", async () => {
+      server = heldRequests('visitors/conversations', 'POST');
+      const { element, connection } = await widget();
+      element.strings = { startLimited: 'بدأت عدة محادثات للتو. يرجى المحاولة مرة أخرى بعد قليل.' };
+      await resolved(connection, element);
+      startButton(element)!.click();
+      await waitUntil(() => server.releases.length === 1, 'nothing was posted');
+      server.releases[0](json({ title: 'Too many', detail: 'Too many conversations started; try again later.' }, 429));
+      await waitUntil(() => $(element, '.flow .error'), 'the failure said nothing');
+      expect($(element, '.flow .error')!.textContent).to.equal('بدأت عدة محادثات للتو. يرجى المحاولة مرة أخرى بعد قليل.');
+    });
   });
 
   describe('the focus after a question is answered or put away: on the composer, never on the page', () => {
