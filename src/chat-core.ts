@@ -7,7 +7,7 @@ import { SupportChatMessageEvent } from './events.js';
 import { renderCounterpart, renderList } from './message.template.js';
 import { messageStyles } from './message.styles.js';
 import { panelStyles } from './panel.styles.js';
-import { renderPanel } from './panel.template.js';
+import { COMPOSER, renderPanel } from './panel.template.js';
 import { ScrollWindowController } from './scroll-window-controller.js';
 import { SmallScreenController } from './small-screen-controller.js';
 import type { SupportChatStrings } from './strings.js';
@@ -137,8 +137,7 @@ export class ChatCore implements ReactiveController {
   }
 
   focusComposer() {
-    // The composer's: a rating's comment box may come before it.
-    this.host.renderRoot.querySelector<HTMLElement>('form textarea')?.focus();
+    this.host.renderRoot.querySelector<HTMLElement>(COMPOSER)?.focus();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */

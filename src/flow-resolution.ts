@@ -55,7 +55,7 @@ export class Resolution {
     this.#state = state;
     // Once per resolution, on any visit: a new resolution asks again, a reopened conversation asks nothing.
     if (state.resolved && !state.rated && !this.host.agent && this.#rating?.resolution !== state.resolution) {
-      this.#rating = { resolution: state.resolution, asking: { phase: asked(this.#asked(state.resolution)) ? 'dismissed' : 'ask' } };
+      this.#rating = { resolution: state.resolution, asking: { phase: asked(this.#ratingKey(state.resolution)) ? 'dismissed' : 'ask' } };
     }
   }
 
@@ -96,14 +96,14 @@ export class Resolution {
   readonly dismiss = () => {
     if (this.#rating) {
       this.#rating.asking = { phase: 'dismissed' };
-      remember(this.#asked(this.#rating.resolution));
+      remember(this.#ratingKey(this.#rating.resolution));
     }
     this.#update();
     this.host.focusNext();
   };
 
   /** The rating of this resolution of the conversation, put away: how the browser remembers it. */
-  #asked(resolution: number) {
+  #ratingKey(resolution: number) {
     return `rating-asked:${this.host.conversation.key} ${resolution}`;
   }
 
