@@ -317,8 +317,8 @@ describe('an action that does not reach the server', () => {
 });
 
 describe('an action answered after the agent opened another conversation', () => {
-  it('its refusal is not said under the conversation shown now', async () => {
-    const [first, second] = [await newVisitor(), await newVisitor()];
+  it('its refusal is not said under the conversation shown now, but in the live region, naming its conversation', async () => {
+    const [first, second] = [await newVisitor({ name: 'Ada' }), await newVisitor()];
     await say(first, 'First one');
     await say(second, 'Second one');
     const { context, page, problems } = await openConsole();
@@ -361,6 +361,7 @@ describe('an action answered after the agent opened another conversation', () =>
       await page.waitForFunction(() => document.querySelector('#details .state').textContent === 'Resolved');
       assert.deepEqual(await page.evaluate(() => window.said), []);
       assert.equal(await page.locator('#action-error').textContent(), '');
+      assert.equal(await page.locator('#live').textContent(), 'Ada: Someone else resolved it first.');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -7,7 +7,7 @@ import { SupportChatMessageEvent } from './events.js';
 import { renderCounterpart, renderList } from './message.template.js';
 import { messageStyles } from './message.styles.js';
 import { panelStyles } from './panel.styles.js';
-import { renderPanel } from './panel.template.js';
+import { COMPOSER, renderPanel } from './panel.template.js';
 import { ScrollWindowController } from './scroll-window-controller.js';
 import { SmallScreenController } from './small-screen-controller.js';
 import type { SupportChatStrings } from './strings.js';
@@ -44,6 +44,8 @@ export class ChatCore implements ReactiveController {
   readonly #files: AttachInput;
   /** The support workflow (states, ratings, read marks, availability): made once the server shows it has one. */
   #flow?: Workflow;
+  /** Bumped at `identify` and `logout`: what was asked for the person before is not shown to the next. */
+  #person = 0;
 
   constructor(
     private readonly host: ChatHost,
@@ -63,11 +65,13 @@ export class ChatCore implements ReactiveController {
       onTyping: payload => this.#typing.notice(payload),
       onWorkflow: (name, payload) => this.#toFlow(name, payload),
       // The seed's hub has no WatchAvailability: its refusal loads nothing, and says nothing.
-      onJoined: () =>
+      onJoined: () => {
+        const person = this.#person;
         void this.#conversation.invoke('WatchAvailability').then(
-          answer => this.#toFlow('Joined', answer),
+          answer => this.#toFlow('Joined', answer, person),
           () => undefined,
-        ),
+        );
+      },
       strings,
     });
     const conversation = this.#conversation;
@@ -77,7 +81,7 @@ export class ChatCore implements ReactiveController {
       () => (conversation.me !== undefined && conversation.apiBase ? `${conversation.apiBase} ${conversation.me}` : undefined),
       () => conversation.key,
       () => {
-        this.#flow?.forgetPerson();
+        this.#forgetPerson();
         conversation.logout();
       },
     );
@@ -132,8 +136,7 @@ export class ChatCore implements ReactiveController {
   }
 
   focusComposer() {
-    // The composer's: a rating's comment box may come before it.
-    this.host.renderRoot.querySelector<HTMLElement>('form textarea')?.focus();
+    this.host.renderRoot.querySelector<HTMLElement>(COMPOSER)?.focus();
   }
 
   /** Sends, once there is a conversation; false if none came within the request timeout (nothing was sent). */
@@ -151,19 +154,28 @@ export class ChatCore implements ReactiveController {
   }
 
   identify(provider: TokenProvider) {
-    this.#flow?.forgetPerson();
+    this.#forgetPerson();
     this.#conversation.identify(provider);
   }
 
   /** Signs out here and, through the visitor's channel, in their other tabs. */
   logout() {
     this.#unread.loggedOut();
-    this.#flow?.forgetPerson();
+    this.#forgetPerson();
     this.#conversation.logout();
   }
 
-  /** A push (or the answer to `WatchAvailability`) of the support workflow: handed to it, made for it. */
-  #toFlow(name: string, payload: unknown) {
+  #forgetPerson() {
+    this.#person++;
+    this.#flow?.forgetPerson();
+  }
+
+  /**
+   * A push (or the answer to `WatchAvailability`) of the support workflow: handed to it, made for it; dropped
+   * if `person` (the one it was asked for) left while it waited for its answer.
+   */
+  #toFlow(name: string, payload: unknown, person = this.#person) {
+    if (person !== this.#person) return;
     this.#flow ??= new Workflow({
       element: this.host,
       conversation: this.#conversation,

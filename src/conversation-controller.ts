@@ -118,6 +118,11 @@ export class ConversationController implements ReactiveController {
     return this.#sessions.key;
   }
 
+  /** After `logout`, until `identify`. */
+  get signedOut(): boolean {
+    return this.#visitor.signedOut;
+  }
+
   /** The REST base of the conversation shown: file URLs are resolved against it. */
   get apiBase(): string | undefined {
     return this.#sessions.apiBase;
@@ -227,17 +232,18 @@ export class ConversationController implements ReactiveController {
   /** The last visitor's conversation goes; the next one's, if any, once their token names it. */
   #signedOut() {
     this.#chosen = undefined;
-    this.#openSession();
+    // Even on the same group: the last visitor's messages, shown or set aside, are not the next one's.
+    this.#openSession(true);
     // Reconfigured at the update: a new connection, or none.
     this.#hubInputs = undefined;
     this.host.requestUpdate();
   }
 
   /** The session follows the effective group: the `group` attribute, else the one the token URL named. */
-  #openSession() {
+  #openSession(anew = false) {
     const host = this.host;
     const group = this.#visitor.signedOut ? undefined : (this.#chosen ?? host.group ?? this.#visitor.source.groupId);
-    if (!this.#sessions.show(group, apiBaseOf(host.hubUrl, host.apiUrl))) return;
+    if (!this.#sessions.show(group, apiBaseOf(host.hubUrl, host.apiUrl), anew)) return;
     this.#notice.clear();
     this.options.onOpened();
     host.requestUpdate();

@@ -36,12 +36,18 @@ export function rememberConversation(apiBase: string | undefined): void {
   }
 }
 
-/** The visitor signed out: the launcher no longer loads the conversation early on this browser. */
+/**
+ * The visitor signed out: the launcher no longer loads the conversation early on this browser, and the
+ * questions they answered or put away on this server (`flow-ask.ts`, one key per resolution and conversation)
+ * go too: the next person on this device is asked their own, and learns nothing of the last one's conversations.
+ */
 export function forgetConversation(apiBase: string | undefined): void {
   if (!apiBase) return;
   remembered.delete(apiBase);
   try {
     localStorage.removeItem(KEY_PREFIX + apiBase);
+    const asked = ['rating', 'contact'].map(what => `support-chat:${what}-asked:${apiBase} `);
+    for (const key of Object.keys(localStorage)) if (asked.some(prefix => key.startsWith(prefix))) localStorage.removeItem(key);
   } catch {
     // Storage refused: there was no flag to forget.
   }

@@ -3,6 +3,7 @@ import { errorText } from './error-text.js';
 import { SupportChatErrorEvent } from './events.js';
 import { isUnreachable } from './hub-connection.js';
 import type { SupportChatStrings } from './strings.js';
+import { SignedOutError } from './token-source.js';
 
 /**
  * The banner over the conversation: what failed (the connection, the join, the history, a send that found no
@@ -26,6 +27,8 @@ export class ConversationNotice {
   }
 
   fail(error: Error, shown = errorText(error, this.strings())) {
+    // Not a failure: a token asked for the person before `identify` or `logout` is refused on arrival.
+    if (error instanceof SignedOutError) return;
     this.#text = shown;
     this.host.requestUpdate();
     this.host.dispatchEvent(new SupportChatErrorEvent(error));

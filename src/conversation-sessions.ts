@@ -25,6 +25,8 @@ export class ConversationSessions {
   /** Sends waiting for the conversation to be known; told `undefined` when the element leaves the page. */
   readonly #arrival = new Arrival<ChatSession>();
   readonly #pushes = new PushBatcher(payloads => this.#session?.receive(payloads));
+  /** Bumped by `show(…, anew)`: another person. */
+  #person = 0;
 
   constructor(
     private readonly tokens: TokenSource,
@@ -51,11 +53,18 @@ export class ConversationSessions {
     return this.#apiBase ? new ChatApi(this.#apiBase, this.tokens, this.timeout) : undefined;
   }
 
-  /** Shows `group` on the REST base `base` (none while either is unknown); false if it is shown already. */
-  show(group: string | undefined, base: string | undefined): boolean {
+  /**
+   * Shows `group` on the REST base `base` (none while either is unknown); false if it is shown already.
+   * `anew`: another person, so a new session even for the same group, and none of those set aside.
+   */
+  show(group: string | undefined, base: string | undefined, anew = false): boolean {
     const key = group && base ? `${base} ${group}` : undefined;
-    if (key === this.#key) return false;
+    if (key === this.#key && !anew) return false;
     this.#kept.setAside(this.#key, this.#session);
+    if (anew) {
+      this.#kept.clear();
+      this.#person++;
+    }
     this.#key = key;
     this.#apiBase = base;
     // The conversation kept since it was left, if one of my messages in it was unsettled; else a new one.
@@ -94,17 +103,19 @@ export class ConversationSessions {
 
   /**
    * A session reports into the element until it is closed: a replaced one must not add to the new one.
-   * Only a failed send of a conversation set aside still says so.
+   * Only a failed send of a conversation set aside (by the same person) still says so.
    */
   #newSession(group: string, base: string): ChatSession {
     const callbacks = this.callbacks;
+    const person = this.#person;
     const session: ChatSession = new ChatSession(group, new ChatApi(base, this.tokens, this.timeout), this.tokens, {
       ...callbacks,
       onMessages: (messages, live) => {
         if (messages.length > 0) rememberConversation(this.#apiBase);
         callbacks.onMessages(messages, live);
       },
-      onSendFailed: error => callbacks.onSendFailed(error, session === this.#session),
+      // The person before `identify` or `logout`: what became of their messages is not the next one's to hear.
+      onSendFailed: error => person === this.#person && callbacks.onSendFailed(error, session === this.#session),
     });
     return session;
   }

@@ -19,7 +19,10 @@ export interface AskingHost {
   focusNext(selector?: string): void;
 }
 
-/** A question answered or put away (`what` names it and its conversation): not asked again there, on any visit. */
+/**
+ * A question answered or put away (`what` names it and its conversation): not asked again there, on any visit
+ * or tab, until the visitor logs out (`forgetConversation` removes them).
+ */
 export function asked(what: string): boolean {
   try {
     return localStorage.getItem(`support-chat:${what}`) !== null;

@@ -40,9 +40,8 @@ export class PastConversations {
     // Closed, or another person or conversation since it was asked for: its rows are not this one's to show.
     if (this.#list !== list) return;
     this.#update();
-    const element = this.host.element;
-    await element.updateComplete;
-    element.renderRoot.querySelector<HTMLElement>('.past h3 + * button, .past li button')?.focus();
+    // To the first row, as the click's button went away; not if the visitor went on to a field of the page meanwhile.
+    this.host.focusNext('.past li button');
   };
 
   readonly close = () => {

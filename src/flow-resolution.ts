@@ -55,7 +55,7 @@ export class Resolution {
     this.#state = state;
     // Once per resolution, on any visit: a new resolution asks again, a reopened conversation asks nothing.
     if (state.resolved && !state.rated && !this.host.agent && this.#rating?.resolution !== state.resolution) {
-      this.#rating = { resolution: state.resolution, asking: { phase: asked(this.#asked(state.resolution)) ? 'dismissed' : 'ask' } };
+      this.#rating = { resolution: state.resolution, asking: { phase: asked(this.#ratingKey(state.resolution)) ? 'dismissed' : 'ask' } };
     }
   }
 
@@ -75,32 +75,35 @@ export class Resolution {
     const comment = this.host.element.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value.trim();
     rating.asking = { phase: 'sending' };
     this.#update();
+    let answer: Asking;
     try {
       await this.host.conversation.call(`chats/${encodeURIComponent(group)}/rating`, {
         score: rating.score,
         comment: comment || undefined,
       });
-      rating.asking = { phase: 'done', said: this.host.text.thanks };
+      answer = { phase: 'done', said: this.host.text.thanks };
     } catch (error) {
       // 409: rated already, here or in another tab. Thanks all the same.
-      rating.asking =
-        statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
+      answer = statusOf(error) === 409 ? { phase: 'done', said: this.host.text.thanks } : { phase: 'ask', error: this.host.said(error) };
     }
+    // Another conversation (or person) since: the question answered is not the one shown, nor the focus its own.
+    if (this.#rating !== rating) return;
+    rating.asking = answer;
     this.#update();
-    this.host.focusNext(rating.asking.phase === 'ask' ? '.rating textarea' : undefined);
+    this.host.focusNext(answer.phase === 'ask' ? '.rating textarea' : undefined);
   };
 
   readonly dismiss = () => {
     if (this.#rating) {
       this.#rating.asking = { phase: 'dismissed' };
-      remember(this.#asked(this.#rating.resolution));
+      remember(this.#ratingKey(this.#rating.resolution));
     }
     this.#update();
     this.host.focusNext();
   };
 
   /** The rating of this resolution of the conversation, put away: how the browser remembers it. */
-  #asked(resolution: number) {
+  #ratingKey(resolution: number) {
     return `rating-asked:${this.host.conversation.key} ${resolution}`;
   }
 
@@ -121,7 +124,9 @@ export class Resolution {
       this.#starting = undefined;
       if (typeof answer.groupId === 'number' && group === this.host.group) this.host.conversation.open(String(answer.groupId));
     } catch (error) {
-      if (this.#starting === starting) this.#starting = { phase: 'ask', error: this.host.said(error) };
+      // The server's ceiling, in the visitor's language rather than in the server's English detail.
+      const said = statusOf(error) === 429 ? this.host.text.startLimited : this.host.said(error);
+      if (this.#starting === starting) this.#starting = { phase: 'ask', error: said };
     }
     this.#update();
     this.host.focusNext(this.#starting ? '.start' : undefined);

@@ -17,6 +17,7 @@ export const flowStrings: FlowStrings = {
   notNow: 'Not now',
   thanks: 'Thank you for your rating!',
   startNew: 'Start a new conversation',
+  startLimited: 'You have started several conversations just now. Please try again in a little while.',
   past: 'Past conversations',
   backToChat: 'Back to the conversation',
   noPast: 'No earlier conversations.',

@@ -14,6 +14,11 @@ export class KeptSessions {
     for (const [kept, each] of this.#kept) if (!each.unsettled) this.#kept.delete(kept);
   }
 
+  /** Another person: nothing of the last one's comes back. */
+  clear() {
+    this.#kept.clear();
+  }
+
   /** The conversation kept under `key`, reopened and no longer kept; undefined if none was. */
   take(key: string): ChatSession | undefined {
     const kept = this.#kept.get(key);

@@ -3,6 +3,9 @@ import type { AttachInput } from './attach-input.js';
 import type { SupportChatStrings } from './strings.js';
 import type { ChatStatus } from './types.js';
 
+/** The composer's text box: a rating's comment box may come before it in the panel. */
+export const COMPOSER = 'form textarea';
+
 /** Everything the panel shows, and what its controls do: the panel itself holds no state. */
 export interface PanelView {
   text: SupportChatStrings;

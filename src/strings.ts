@@ -108,6 +108,8 @@ export interface FlowStrings {
   /** After a rating, or when it was rated already. */
   thanks: string;
   startNew: string;
+  /** 429 to "Start a new conversation": the server's ceiling on new conversations, in the widget's words. */
+  startLimited: string;
   /** The button that shows the visitor's earlier conversations, and the list's heading. */
   past: string;
   /** Back from that list to the conversation. */

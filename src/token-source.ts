@@ -97,7 +97,7 @@ export class TokenSource {
     const grant = await this.#grant;
     // Asked for before `forget`: the token of the person before. Not asked again for them: after a logout
     // one more credentialed request to a token URL could sign the last visitor back in.
-    if (person !== this.#person) throw new SignInError('Signed out while the token was on its way.');
+    if (person !== this.#person) throw new SignedOutError();
     this.#token = grant.token;
     this.#fetchedAt = performance.now();
     this.#identity = readIdentity(grant.token);
@@ -133,6 +133,17 @@ export class SignInError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SignInError';
+  }
+}
+
+/**
+ * No token for this person any more: signed out, or another visitor identified while it was on its way.
+ * Nothing failed, so the banner and `support-chat-error` say nothing of it.
+ */
+export class SignedOutError extends Error {
+  constructor() {
+    super('Signed out: no token is asked for.');
+    this.name = 'SignedOutError';
   }
 }
 

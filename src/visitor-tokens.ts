@@ -1,5 +1,5 @@
 import { NoTokenSourceError } from './error-text.js';
-import { TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
+import { SignedOutError, TokenSource, tokenUrlProvider, type TokenGrant } from './token-source.js';
 import type { TokenProvider } from './types.js';
 
 /** Where the element's own tokens come from, and what finding a signed-in visitor's conversation needs. */
@@ -27,7 +27,8 @@ export class VisitorTokens {
 
   constructor(private readonly host: TokenHost) {
     this.source = new TokenSource(
-      () => this.#identified?.() ?? grantFrom(host),
+      // Signed out, nobody is asked: the provider or the token URL's cookie would name the last visitor again.
+      () => (this.#signedOut ? Promise.reject(new SignedOutError()) : (this.#identified?.() ?? grantFrom(host))),
       () => host.requestTimeout,
     );
   }
@@ -57,8 +58,19 @@ export class VisitorTokens {
     this.source.forget();
   }
 
-  /** Nobody from now on. */
+  /**
+   * Nobody from now on. A token URL's cookie would name this visitor again at the next visit: the endpoint
+   * is asked to end it (the reference server's `DELETE /visitors`). One without that (the seed's) answers
+   * 404 or 405, which changes nothing here: the widget is signed out either way.
+   */
   logout() {
+    const host = this.host;
+    if (host.tokenUrl && !host.tokenProvider) {
+      // `keepalive`: a logout is often followed at once by leaving the page, which would cancel the request.
+      void fetch(new URL(host.tokenUrl, document.baseURI), { method: 'DELETE', credentials: 'include', keepalive: true }).catch(
+        () => undefined,
+      );
+    }
     this.#identified = undefined;
     this.#signedOut = true;
     this.source.forget();
@@ -70,7 +82,8 @@ export class VisitorTokens {
       this.#error = undefined;
       return token;
     } catch (error) {
-      this.#error = error instanceof Error ? error : new Error(String(error));
+      // The last person's token, refused: nothing to say about this person's connection.
+      if (!(error instanceof SignedOutError)) this.#error = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
   }

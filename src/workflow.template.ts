@@ -2,18 +2,18 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { FlowStrings } from './strings.js';
 
 /**
- * The list with what goes around it: the way to earlier conversations above (not for agents: the console
- * lists them), the conversation's resolution and the email question below.
+ * The list with what goes around it: the way to earlier conversations above (unless `noPast`), the
+ * conversation's resolution and the email question below.
  */
 export function renderAround(
   text: FlowStrings,
-  agent: boolean,
+  noPast: boolean,
   openPast: () => void,
   list: TemplateResult,
   resolution: unknown,
   contact: unknown,
 ) {
-  return html`${agent ? nothing : html`<button class="link past-open" @click=${openPast}>${text.past}</button>`}${list}${resolution}${contact}`;
+  return html`${noPast ? nothing : html`<button class="link past-open" @click=${openPast}>${text.past}</button>`}${list}${resolution}${contact}`;
 }
 
 /** Under the last of my messages the other side has read. */

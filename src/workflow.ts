@@ -5,6 +5,7 @@ import { renderAvailability, renderContact } from './flow-availability.template.
 import { PastConversations } from './flow-past.js';
 import { renderPast } from './flow-past.template.js';
 import { parseState } from './flow-protocol.js';
+import { COMPOSER } from './panel.template.js';
 import { ReadMarks } from './flow-read-marks.js';
 import { Resolution } from './flow-resolution.js';
 import { renderResolution } from './flow-resolution.template.js';
@@ -26,6 +27,7 @@ export interface FlowHost {
     readonly key?: string;
     readonly messages: readonly ChatMessage[];
     readonly me?: number;
+    readonly signedOut: boolean;
     invoke(method: string, ...args: unknown[]): Promise<unknown>;
     call(path: string, body?: unknown): Promise<unknown>;
     open(group: string): void;
@@ -89,12 +91,14 @@ export class Workflow implements ReactiveController {
    * A question's control went away or was disabled under the focus, which would fall to the page: it goes to
    * `selector`, the composer by default, unless the visitor put it somewhere since.
    */
-  async focusNext(selector = 'form textarea') {
+  focusNext(selector = COMPOSER): void {
     const element = this.element;
-    await element.updateComplete;
-    const root = element.renderRoot as ShadowRoot;
-    const active = root.activeElement;
-    if (active ? active.matches(':disabled') : document.activeElement === document.body) root.querySelector<HTMLElement>(selector)?.focus();
+    void element.updateComplete.then(() => {
+      const root = element.renderRoot as ShadowRoot;
+      const active = root.activeElement;
+      if (active ? active.matches(':disabled') : document.activeElement === document.body)
+        root.querySelector<HTMLElement>(selector)?.focus();
+    });
   }
 
   /** The newest message is in view: the list shows (not the past conversations) and the visitor looks at it. */
@@ -107,10 +111,7 @@ export class Workflow implements ReactiveController {
     const groupId = this.conversation.groupId;
     if (groupId !== this.#group) {
       this.#group = groupId;
-      this.#resolution.reset();
-      this.#marks.reset();
-      this.#availability.reset();
-      this.#past.reset();
+      this.#reset();
     }
   }
 
@@ -119,13 +120,17 @@ export class Workflow implements ReactiveController {
    * one's shows, least of all their earlier conversations on a shared device.
    */
   forgetPerson() {
+    this.#reset();
+    // The team's line too: signed out, nobody is asked; signed in again, the next join says it anew.
+    this.#availability.receive(undefined);
+    this.element.requestUpdate();
+  }
+
+  #reset() {
     this.#resolution.reset();
     this.#marks.reset();
     this.#availability.reset();
-    // The team's line too: signed out, nobody is asked; signed in again, the next join says it anew.
-    this.#availability.receive(undefined);
     this.#past.reset();
-    this.element.requestUpdate();
   }
 
   /** A push, by name, or `Joined` with the answer to `WatchAvailability` after every join. */
@@ -187,7 +192,8 @@ export class Workflow implements ReactiveController {
     if (past) return renderPast(past, text, locale, this.#group, this.#past);
     return renderAround(
       text,
-      this.agent,
+      // Agents have the console's list; signed out, nobody has earlier conversations to see.
+      this.agent || this.conversation.signedOut,
       this.#past.open,
       list,
       renderResolution(this.#resolution, text, this.agent, locale),

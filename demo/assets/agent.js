@@ -208,19 +208,26 @@ async function act(action, apply) {
   try {
     response = await fetch(`/chats/${groupId}/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
   } catch {
-    if (selected === groupId)
-      actionError.textContent = 'The server could not be reached, so the conversation was not changed. Try again when you are back online.';
+    refused(groupId, 'The server could not be reached, so the conversation was not changed. Try again when you are back online.');
     return;
   }
   const body = await response.json().catch(() => undefined);
-  // Another conversation shows since: what became of this one is not said under that one (the list shows its state).
   if (!response.ok) {
-    if (selected === groupId) actionError.textContent = body?.detail ?? `The conversation was not changed (${response.status}).`;
+    refused(groupId, body?.detail ?? `The conversation was not changed (${response.status}).`);
     return;
   }
   apply(body, { asked });
   // The button used hides itself (assigned to me, resolved): the keyboard stays with the conversation's facts.
   if (used?.hidden && selected === groupId) ([assignButton, resolveButton].find(button => !button.hidden) ?? visitorHeading).focus();
+}
+
+/**
+ * Why an action on `groupId` did not happen: under it while it shows; said in the live region, naming it, once
+ * another conversation shows (not under that one, which it is not about), so the agent is not left believing it done.
+ */
+function refused(groupId, why) {
+  if (selected === groupId) actionError.textContent = why;
+  else announce(`${labelOf(conversations.get(String(groupId)) ?? { name: `Conversation ${groupId}` })}: ${why}`);
 }
 
 /** What the list calls a conversation: its visitor's name or label, else (one with no visitor) its name. */

@@ -117,6 +117,28 @@ describe('switching conversations', () => {
     await waitUntil(() => element.shadowRoot?.querySelector('.retry') !== null, 'no retry shown');
   });
 
+  it("identify() on the same group shows none of the last visitor's messages, and none of theirs set aside comes back", async () => {
+    const { element } = await widget();
+    const shown = element.send('A, shown');
+    await waitUntil(() => rest.posts.length === 1, 'the post never went out');
+    rest.posts[0].answer(200);
+    await shown;
+    await element.identify('token-of-b');
+    await element.updateComplete;
+    expect(element.messages.map(m => m.text)).to.deep.equal([], "A's messages stayed for B");
+
+    // B's post is on its way when B goes on to conversation 2: 1 is set aside for B to come back to, not for C.
+    void element.send('B, unsettled');
+    await waitUntil(() => rest.posts.length === 2, "B's post never went out");
+    element.group = '2';
+    await element.updateComplete;
+    await element.identify('token-of-c');
+    element.group = '1';
+    await element.updateComplete;
+    expect(element.messages.map(m => m.text)).to.deep.equal([], "B's conversation set aside came back for C");
+    rest.posts[1].answer(200);
+  });
+
   it('drops a push without a groupId while the left group is still being left', async () => {
     const { element, connection } = await widget();
     const release = connection().hold('LeaveGroup(1)');

@@ -5,11 +5,24 @@ import { ChatApiError, ChatStatusError, ChatTimeoutError } from '../chat-api.js'
 import { errorText, failedSendText, MessageTooLongError, NoConversationError, NoTokenSourceError } from '../error-text.js';
 import { isUnreachable } from '../hub-connection-controller.js';
 import { defaultStrings, mergeStrings } from '../strings.js';
-import { NoAnswerError, SignInError } from '../token-source.js';
+import { ConversationNotice } from '../conversation-notice.js';
+import { NoAnswerError, SignedOutError, SignInError } from '../token-source.js';
 import type { SupportChat } from '../support-chat.js';
 import { FakeConnection } from './fake-connection.js';
 
 describe('what the visitor reads about an error', () => {
+  it("the banner and support-chat-error say nothing of a token refused because the person changed, and say a sign-in's failure", () => {
+    const host = Object.assign(new EventTarget(), { requestUpdate: () => {}, addController: () => {}, removeController: () => {} });
+    const events: string[] = [];
+    host.addEventListener('support-chat-error', event => events.push((event as unknown as { error: Error }).error.name));
+    const notice = new ConversationNotice(host as never, () => defaultStrings);
+    notice.fail(new SignedOutError());
+    notice.connectionFailed(new SignedOutError(), undefined);
+    expect([notice.text, events]).to.deep.equal([undefined, []]);
+    notice.fail(new SignInError('The token endpoint answered 500.'));
+    expect([notice.text, events]).to.deep.equal([defaultStrings.signInFailed, ['SignInError']]);
+  });
+
   it('is chosen by the error class and status, never by the words of the browser', () => {
     const text = defaultStrings;
     expect(errorText(new ChatTimeoutError(15_000), text)).to.equal(text.timeout('15 s'));

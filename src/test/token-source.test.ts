@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { readIdentity, TokenSource } from '../token-source.js';
+import { readIdentity, SignedOutError, TokenSource } from '../token-source.js';
+import { VisitorTokens } from '../visitor-tokens.js';
 
 /** An unsigned JWT: the widget only reads claims, the server is the one that verifies. */
 export function fakeJwt(claims: Record<string, unknown>): string {
@@ -84,12 +85,38 @@ describe('TokenSource', () => {
     answers[0]({ token: fakeJwt({ sub: '1' }) });
     let failure = '';
     await before.catch((error: Error) => (failure = error.name));
-    expect(failure).to.equal('SignInError');
+    expect(failure).to.equal('SignedOutError');
     // The old fetch's end left the new shared one in place: a third ask joins it.
     const third = source.fresh();
     expect(calls).to.equal(2);
     answers[1]({ token: fakeJwt({ sub: '2' }) });
     expect(await Promise.all([first, second, third])).to.deep.equal([fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' }), fakeJwt({ sub: '2' })]);
     expect(calls).to.equal(2);
+  });
+});
+
+describe('VisitorTokens', () => {
+  it('after logout() asks nobody for a token: not the provider, not the token URL', async () => {
+    let calls = 0;
+    const fetched: string[] = [];
+    const realFetch = window.fetch;
+    window.fetch = (input, init) => (fetched.push(`${init?.method} ${String(input)}`), realFetch(input, init));
+    try {
+      for (const host of [
+        { tokenProvider: async () => fakeJwt({ sub: String(++calls) }), requestTimeout: 1000 },
+        { tokenUrl: '/no-such-token-url', requestTimeout: 1000 },
+      ]) {
+        const visitor = new VisitorTokens(host);
+        visitor.logout();
+        let failure: unknown;
+        await visitor.source.current().catch((error: unknown) => (failure = error));
+        expect(failure).to.be.instanceOf(SignedOutError);
+      }
+      expect(calls).to.equal(0);
+      // Only the end of the token URL's cookie.
+      expect(fetched).to.deep.equal([`DELETE ${new URL('/no-such-token-url', document.baseURI).href}`]);
+    } finally {
+      window.fetch = realFetch;
+    }
   });
 });

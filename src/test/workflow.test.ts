@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
+import type { SupportChatErrorEvent } from '../events.js';
 import type { ChatConnection } from '../hub-connection-controller.js';
 import { HubMethods } from '../hub-protocol.js';
 import type { SupportChat } from '../support-chat.js';
@@ -25,8 +26,9 @@ const visitorSays = (id: number, groupId = 1) => ({
 const agentSays = (id: number) => ({ id, name: 'Agent', message: `answer ${id}`, userId: 1, userAvatarUrl: null, isMe: false, groupId: 1 });
 
 /** A widget on conversation 1 through a fake connection; `seedHub`: the hub refuses WatchAvailability, as the seed's does. */
-async function widget({ open = true, seedHub = false, away = false } = {}) {
+async function widget({ open = true, seedHub = false, away = false, holdAvailability = false, token = VISITOR_TOKEN } = {}) {
   const connection = new FakeConnection();
+  const releaseAvailability = holdAvailability ? connection.hold('WatchAvailability()') : undefined;
   if (seedHub) connection.refuse.set('WatchAvailability', new Error('Method does not exist.'));
   if (away) {
     // Nobody there: the answer to WatchAvailability says so.
@@ -42,12 +44,12 @@ async function widget({ open = true, seedHub = false, away = false } = {}) {
       hub-url="https://chat.example/hubs/groupchat"
       api-url=${`${location.origin}/no-such-api/`}
       group="1"
-      .tokenProvider=${() => VISITOR_TOKEN}
+      .tokenProvider=${() => token}
       .createConnection=${() => connection}
     ></support-chat>
   `);
   await waitUntil(() => element.status === 'connected' && connection.calls.includes('WatchAvailability()'), 'never joined');
-  return { element, connection };
+  return { element, connection, releaseAvailability };
 }
 
 /**
@@ -156,6 +158,91 @@ describe('the support workflow with a fake connection', () => {
     expect(element.shadowRoot!.querySelector('.availability') !== null).to.equal(false, 'the line stayed after logout');
   });
 
+  it('a token on its way when identify() is called: its end says nothing, neither in the banner nor as an error event', async () => {
+    // The conversation's history is empty and its state open, so any error is the token's.
+    const real = window.fetch;
+    window.fetch = async () => json({ chats: [], state: 'open', resolution: 0, rated: false });
+    try {
+      let release: ((token: string) => void) | undefined;
+      const starts: Promise<unknown>[] = [];
+      const errors: string[] = [];
+      const element = await fixture<SupportChat>(html`
+        <support-chat
+          open
+          hub-url="https://chat.example/hubs/groupchat"
+          api-url="https://chat.example/api/"
+          group="1"
+          .tokenProvider=${() => new Promise<string>(resolve => (release = resolve))}
+          .createConnection=${(_: string, settings: { accessTokenFactory: () => Promise<string> }) => {
+            // As SignalR does at negotiate: the token first, then the connection.
+            const connection = new FakeConnection();
+            const start = connection.start.bind(connection);
+            connection.start = () => {
+              const started = settings.accessTokenFactory().then(start);
+              starts.push(started.catch(() => undefined));
+              return started;
+            };
+            return connection;
+          }}
+          @support-chat-error=${(event: SupportChatErrorEvent) => errors.push(event.error.name)}
+        ></support-chat>
+      `);
+      await waitUntil(() => release, 'the token was never asked for');
+      // A's message waits for the same token.
+      const sent = element.send('A, before the token');
+      await element.identify(VISITOR_TOKEN);
+      await waitUntil(() => element.status === 'connected', 'the identified visitor never connected');
+      release!(VISITOR_TOKEN);
+      // The replaced connection's start and A's send have ended (their token refused), and the element drew what followed.
+      await Promise.all([starts[0], sent]);
+      await element.updateComplete;
+      expect(errors).to.deep.equal([]);
+      expect(element.shadowRoot!.querySelector('.notice')?.textContent ?? '').to.equal('');
+    } finally {
+      window.fetch = real;
+    }
+  });
+
+  it("logout forgets the questions put away on this server, and keeps another server's", async () => {
+    const other = 'support-chat:rating-asked:https://other.example/ 1 1';
+    localStorage.setItem(other, '1');
+    try {
+      const { element, connection } = await widget({ away: true });
+      const notNow = (selector: string) =>
+        [...element.shadowRoot!.querySelectorAll(`${selector} button`)].find(button => button.textContent!.trim() === 'Not now');
+      connection.push(HubMethods.receiveMessage, visitorSays(1));
+      await waitUntil(() => notNow('.contact'), 'the email was not asked');
+      (notNow('.contact') as HTMLButtonElement).click();
+      connection.push('ConversationState', { groupId: 1, state: 'resolved', resolution: 1, rated: false });
+      await waitUntil(() => notNow('.rating'), 'the rating was not asked');
+      (notNow('.rating') as HTMLButtonElement).click();
+      const asked = () =>
+        Object.keys(localStorage)
+          .filter(key => /^support-chat:(rating|contact)-asked:/.test(key))
+          .sort();
+      await waitUntil(() => asked().length === 3, 'the questions put away were not remembered');
+      await element.logout();
+      expect(asked()).to.deep.equal([other]);
+    } finally {
+      localStorage.removeItem(other);
+    }
+  });
+
+  it("the team's line answering after logout (before the widget's workflow part even existed) is not drawn", async () => {
+    // The control is another visitor: a logout signs out the same visitor's other widgets.
+    const [out, control] = await Promise.all([
+      widget({ away: true, holdAvailability: true }),
+      widget({ away: true, holdAvailability: true, token: `x.${btoa(JSON.stringify({ sid: 6 }))}.x` }),
+    ]);
+    await out.element.logout();
+    out.releaseAvailability!();
+    control.releaseAvailability!();
+    // The same answer, released after it, drawn in the widget still signed in: the first has been handed on by now.
+    await waitUntil(() => control.element.shadowRoot!.querySelector('.availability'), 'the signed-in widget never drew the line');
+    await out.element.updateComplete;
+    expect(out.element.shadowRoot!.querySelector('.availability') !== null).to.equal(false, 'the line came back after logout');
+  });
+
   it('a rating put away stays away after a reload; the next resolution asks again', async () => {
     const resolvedAs = (resolution: number) => ({ groupId: 1, state: 'resolved', resolution, rated: false });
     const rating = (element: SupportChat) => element.shadowRoot!.querySelector('.rating');
@@ -223,14 +310,58 @@ describe('the support workflow with a fake connection', () => {
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
     });
 
+    it('the list answering after the visitor went on to a field of the page leaves the focus there', async () => {
+      const { element } = await widget();
+      const field = document.body.appendChild(document.createElement('input'));
+      try {
+        await openPast(element);
+        field.focus();
+        server.releases[0](pastOfA());
+        await waitUntil(() => element.shadowRoot!.querySelector('.past li button'), "A's rows never showed");
+        await element.updateComplete;
+        expect(document.activeElement === field).to.equal(true, 'the list took the focus from the page');
+      } finally {
+        field.remove();
+      }
+    });
+
+    it('a list closed and asked again: the first answer, coming last, moves no focus', async () => {
+      const { element } = await widget();
+      await openPast(element);
+      element.shadowRoot!.querySelector<HTMLButtonElement>('.past button')!.click();
+      await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'Back did not close the list');
+      element.shadowRoot!.querySelector<HTMLButtonElement>('.past-open')!.click();
+      await waitUntil(() => server.releases.length === 2, 'the list was not asked for again');
+      server.releases[1](pastOfA());
+      await waitUntil(() => element.shadowRoot!.activeElement?.matches('.past li button'), 'the first row never took the focus');
+      // The visitor clicks somewhere that takes no focus: it falls to the page's body.
+      (element.shadowRoot!.activeElement as HTMLElement).blur();
+      const first = server.releases[0];
+      const answer = pastOfA();
+      first(answer);
+      await waitUntil(() => answer.bodyUsed, 'the first answer was never read');
+      await element.updateComplete;
+      expect(document.activeElement === document.body).to.equal(true, "the closed list's answer moved the focus");
+    });
+
+    it('after logout there is no way to the past conversations', async () => {
+      const { element } = await widget();
+      await waitUntil(() => element.shadowRoot!.querySelector('.past-open'), 'no way to the past conversations');
+      await element.logout();
+      await element.updateComplete;
+      expect(element.shadowRoot!.querySelector('.past-open') !== null).to.equal(false, 'the past button stayed after logout');
+    });
+
     it("identify(B) on the same conversation drops A's list, and A's read that answers afterwards shows nothing", async () => {
       const { element } = await widget();
       await openPast(element);
       await element.identify('token-of-b');
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
-      server.releases[0](pastOfA());
-      await settle();
+      const answer = pastOfA();
+      server.releases[0](answer);
+      // Read, and whatever it changed drawn.
+      await waitUntil(() => answer.bodyUsed, "A's list was never read");
       await element.updateComplete;
       expect(pastShown(element)).to.equal(false);
       expect(element.shadowRoot!.textContent).not.to.include("A's secret");
@@ -265,11 +396,35 @@ describe('the support workflow with a fake connection', () => {
       await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
       connection.push(HubMethods.receiveMessage, visitorSays(2, 2));
       await waitUntil(() => element.messages.some(m => m.id === 2) && $(element, '.contact input'), 'conversation 2 asked nothing');
-      server.releases[0](json({}));
-      await settle();
+      const answer = json({});
+      server.releases[0](answer);
+      await waitUntil(() => answer.bodyUsed, 'the answer was never read');
       await element.updateComplete;
       expect(shownText(element)).not.to.include('We will answer at one@example.com');
       expect($(element, '.contact input') !== null).to.equal(true, "conversation 2's question went away");
+    });
+
+    it('a rating sent in conversation 1 answering after a switch to 2 moves no focus', async () => {
+      server = heldRequests('/rating');
+      const { element, connection } = await widget();
+      await resolved(connection, element);
+      const five = $<HTMLInputElement>(element, '.rating input[value="5"]')!;
+      five.checked = true;
+      five.dispatchEvent(new Event('change'));
+      await waitUntil(() => $(element, '.rating .primary'), 'no way to send the rating');
+      $(element, '.rating .primary')!.click();
+      await waitUntil(() => server.releases.length === 1, 'the rating was never posted');
+      element.group = '2';
+      await waitUntil(() => connection.calls.includes('JoinGroup(2)'), 'conversation 2 was never joined');
+      // Its button went away with conversation 1: the focus fell to the page.
+      expect(document.activeElement === document.body).to.equal(true);
+      const answer = json({ success: true });
+      server.releases[0](answer);
+      await waitUntil(() => answer.bodyUsed, 'the answer was never read');
+      // Its render, then the focus that would follow it (focusNext waits for the render too).
+      await element.updateComplete;
+      await element.updateComplete;
+      expect(document.activeElement === document.body).to.equal(true, "conversation 1's answer moved the focus");
     });
 
     it('"Start a new conversation" clicked twice makes one, and is disabled while it is on its way', async () => {
@@ -304,6 +459,18 @@ describe('the support workflow with a fake connection', () => {
       expect($(element, '.flow .error')!.textContent).to.equal('No new conversation can start right now.');
       expect($(element, '.flow .error')!.getAttribute('role')).to.equal('alert');
       expect(startButton(element)!.disabled).to.equal(false);
+    });
+
+    it("\"Start a new conversation\" over the server's ceiling (429) says so in the widget's words, not the server's English", async () => {
+      server = heldRequests('visitors/conversations', 'POST');
+      const { element, connection } = await widget();
+      element.strings = { startLimited: 'بدأت عدة محادثات للتو. يرجى المحاولة مرة أخرى بعد قليل.' };
+      await resolved(connection, element);
+      startButton(element)!.click();
+      await waitUntil(() => server.releases.length === 1, 'nothing was posted');
+      server.releases[0](json({ title: 'Too many', detail: 'Too many conversations started; try again later.' }, 429));
+      await waitUntil(() => $(element, '.flow .error'), 'the failure said nothing');
+      expect($(element, '.flow .error')!.textContent).to.equal('بدأت عدة محادثات للتو. يرجى المحاولة مرة أخرى بعد قليل.');
     });
   });
 

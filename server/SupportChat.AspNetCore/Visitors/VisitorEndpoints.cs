@@ -26,12 +26,17 @@ public static class VisitorEndpoints
     public const string CookieName = "supportchat_visitor";
     public const string DefaultName = "Visitor";
 
-    public static void MapVisitorEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapVisitorEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapPost("/visitors", Start)
             .WithSummary("An anonymous visitor and their own conversation: what a widget's token-url points at.")
             .WithDescription("Sets an HttpOnly cookie, so the same browser gets a fresh token for the same conversation next time. The body { name, pageUrl, timeZone, language } is optional; the last three are shown to agents, and a value that is not an http(s) address, an IANA time zone or a language tag is left out.")
             .Accepts<VisitorRequest>("application/json")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapDelete("/visitors", End)
+            .WithSummary("Ends the visitor's cookie: what a widget's logout() calls with a token-url.")
+            .WithDescription("Expires the HttpOnly cookie and forgets its secret, so neither this browser nor a copy of the cookie gets that visitor's token again; the next POST /visitors is a new visitor. Answers 204, with or without a cookie.");
+    }
 
     private static async Task<Results<Ok<VisitorResponse>, ProblemHttpResult>> Start(
         HttpContext http, ChatDb db, Tokens tokens, TimeProvider clock, IHubContext<GroupChatHub> hub, NewVisitorLimit limit,
@@ -52,17 +57,9 @@ public static class VisitorEndpoints
             user = new User { Name = name ?? DefaultName, Role = Roles.Visitor, VisitorKeyHash = Hash(newSecret) };
             db.Users.Add(user);
             await db.SaveChangesAsync(cancel);
-            http.Response.Cookies.Append(CookieName, newSecret, new CookieOptions
-            {
-                HttpOnly = true,
-                // This endpoint's own address, under whatever prefix the app mapped the chat.
-                Path = (http.Request.PathBase + http.Request.Path).Value,
-                MaxAge = TimeSpan.FromDays(30),
-                IsEssential = true,
-                // Cross-site embeds need SameSite=None, which browsers accept only with Secure (https).
-                Secure = http.Request.IsHttps,
-                SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
-            });
+            var cookie = CookieSettings(http);
+            cookie.MaxAge = TimeSpan.FromDays(30);
+            http.Response.Cookies.Append(CookieName, newSecret, cookie);
         }
         else if (name is not null && name != user.Name)
         {
@@ -86,6 +83,30 @@ public static class VisitorEndpoints
 
         return TypedResults.Ok(new VisitorResponse(tokens.Issue(user), user.Id, group.Id));
     }
+
+    private static async Task<NoContent> End(HttpContext http, ChatDb db, CancellationToken cancel)
+    {
+        if (http.Request.Cookies[CookieName] is { Length: > 0 } secret)
+        {
+            // Forgotten, not only expired: a copy of the cookie (another browser profile, a stolen one) names nobody now.
+            await db.Users.Where(u => u.VisitorKeyHash == Hash(secret) && u.Role == Roles.Visitor)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.VisitorKeyHash, (string?)null), cancel);
+        }
+        http.Response.Cookies.Delete(CookieName, CookieSettings(http));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Where the cookie lives and who may send it: the same for setting and for expiring it, or the browser keeps it.</summary>
+    private static CookieOptions CookieSettings(HttpContext http) => new()
+    {
+        HttpOnly = true,
+        // This endpoint's own address, under whatever prefix the app mapped the chat.
+        Path = (http.Request.PathBase + http.Request.Path).Value,
+        IsEssential = true,
+        // Cross-site embeds need SameSite=None, which browsers accept only with Secure (https).
+        Secure = http.Request.IsHttps,
+        SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
+    };
 
     private static async Task<VisitorRequest?> ReadBody(HttpContext http, CancellationToken cancel)
     {

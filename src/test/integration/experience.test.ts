@@ -405,6 +405,48 @@ describe('the visitor experience, against the real reference server', () => {
     }
   });
 
+  it("a read in one conversation leaves the count of the same visitor's other conversation", async () => {
+    const visitor = await conversation('Two questions');
+    const started = await fetch(`${env.server.url}/visitors/conversations`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${visitor.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const other = String(((await started.json()) as { groupId: number }).groupId);
+    const title = document.title;
+    try {
+      const page = await fixture<HTMLDivElement>(html`
+        <div>
+          <support-chat
+            id="one"
+            hub-url=${hubUrl(env.server)}
+            group=${visitor.groupId}
+            .tokenProvider=${() => visitor.token}
+          ></support-chat>
+          <support-chat id="two" hub-url=${hubUrl(env.server)} group=${other} .tokenProvider=${() => visitor.token}></support-chat>
+        </div>
+      `);
+      const [one, two] = ['#one', '#two'].map(id => page.querySelector<SupportChat>(id)!);
+      await loaded(one, visitor);
+      await whenConnected(two);
+      await postOk(env.server, env.agent, visitor.groupId, 'About your order');
+      await postOk(env.server, env.agent, other, 'About your other question');
+      await until(() => one.unreadCount === 1 && two.unreadCount === 1, 'the messages were not counted as unread');
+
+      // A listener made after the widgets' hears the read after them (a channel delivers in the order its
+      // listeners were made): once it has, the other conversation's widget has heard it too.
+      const listener = new BroadcastChannel(`support-chat:${new URL(hubUrl(env.server)).origin}/ ${visitor.userId}`);
+      const heard = new Promise(resolve => listener.addEventListener('message', resolve, { once: true }));
+      one.show();
+      await heard;
+      listener.close();
+      await until(() => one.unreadCount === 0, 'the conversation read kept its count');
+      expect(two.unreadCount).to.equal(1, "a read of one conversation cleared the other's count");
+    } finally {
+      document.title = title;
+    }
+  });
+
   describe('axe finds no violations', () => {
     const states: [string, (visitor: Visitor) => ReturnType<typeof html>][] = [
       ['closed', v => html`<support-chat hub-url=${hubUrl(env.server)} group=${v.groupId} .tokenProvider=${() => v.token}></support-chat>`],

@@ -355,6 +355,45 @@ describe('the support workflow in the widget, against the real reference server'
     });
   });
 
+  it('logout() with a token URL asks no token after, draws no way to past conversations, and ends the cookie: a reload starts afresh', async () => {
+    const tokenUrl = `${env.server.url}/visitors`;
+    const widget = () => fixture<SupportChat>(html`<support-chat open hub-url=${hubUrl(env.server)} token-url=${tokenUrl}></support-chat>`);
+    const element = await widget();
+    await whenConnected(element);
+    await element.send('Before the logout');
+    await until(() => element.messages[0]?.groupId !== undefined, 'the message was not sent');
+    const before = element.messages[0].groupId;
+    await until(() => shows(element, '.past-open'), 'no way to the past conversations');
+
+    const real = window.fetch;
+    const asked: { method: string; answered?: number }[] = [];
+    window.fetch = async (input, init) => {
+      const request = { method: init?.method ?? 'GET', answered: undefined as number | undefined };
+      if (String(input).startsWith(tokenUrl)) asked.push(request);
+      const response = await real(input, init);
+      request.answered = response.status;
+      return response;
+    };
+    try {
+      await element.logout();
+      await element.updateComplete;
+      expect(shows(element, '.past-open')).to.equal(false, 'the way to the past conversations stayed');
+      await until(() => asked.some(request => request.answered !== undefined), 'the cookie was never ended');
+      expect(asked).to.deep.equal([{ method: 'DELETE', answered: 204 }]);
+    } finally {
+      window.fetch = real;
+    }
+    element.remove();
+
+    // The page again, in the same browser: a new visitor with a new conversation, none of the last one's messages.
+    const again = await widget();
+    await whenConnected(again);
+    await again.send('After the logout');
+    await until(() => again.messages.some(message => message.groupId !== undefined), 'the message was not sent');
+    expect(shownTexts(again)).to.deep.equal(['After the logout']);
+    expect(again.messages[0].groupId).to.not.equal(before);
+  });
+
   describe('axe finds nothing', () => {
     for (const [name, template] of themedWidgets(env, {
       resolved: 'تم حل هذه المحادثة',
