@@ -23,7 +23,15 @@ import { fanOut } from './fanout.mjs';
 import { latency } from './latency.mjs';
 import { renderRuns } from './render.mjs';
 import { keptBlocks } from './sections.mjs';
-import { allFiles, firstPayload, gzipBytes, isAttachmentsChunk, isFormattingChunk, minifiedBytes } from '../scripts/size.mjs';
+import {
+  allFiles,
+  firstPayload,
+  gzipBytes,
+  isAttachmentsChunk,
+  isFormattingChunk,
+  isOnDemandChunk,
+  minifiedBytes,
+} from '../scripts/size.mjs';
 
 const loadAtStart = loadavg();
 const LATENCY_MESSAGES = 500;
@@ -117,8 +125,8 @@ function sizeRows(build) {
     })),
     first: totalRow('**first payload** (script tag, launcher drawn)', firstPayload('support-chat.js', build.dist)),
     all: totalRow(
-      '**everything** without formatting and attachments',
-      allFiles(build.dist).filter(file => !isFormattingChunk(file) && !isAttachmentsChunk(file)),
+      '**everything** without the chunks loaded on demand (formatting, attachments, past conversations)',
+      allFiles(build.dist).filter(file => !isOnDemandChunk(file)),
     ),
     formatting: totalRow(
       '**formatting chunk** (markdown + DOMPurify, with the first formatted message)',

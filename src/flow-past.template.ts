@@ -1,6 +1,12 @@
 import { html, nothing } from 'lit';
-import type { PastConversations, PastList } from './flow-past.js';
+import type { PastConversation } from './flow-protocol.js';
 import type { FlowStrings } from './strings.js';
+
+/** The list as it shows: its rows once they came, or what failed. */
+export interface PastList {
+  items?: PastConversation[];
+  error?: string;
+}
 
 /** The visitor's earlier conversations, in place of the conversation: the one shown now is marked current. */
 export function renderPast(
@@ -8,7 +14,7 @@ export function renderPast(
   text: FlowStrings,
   locale: string,
   group: string | undefined,
-  on: Pick<PastConversations, 'close' | 'pick'>,
+  on: { close(): void; pick(group: string): void },
 ) {
   const when = new Intl.DateTimeFormat(locale || undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return html`<section class="past" aria-labelledby="past-heading">

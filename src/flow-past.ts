@@ -1,10 +1,6 @@
-import { parsePast, type PastConversation } from './flow-protocol.js';
-
-/** The list as it shows: its rows once they came, or what failed. */
-export interface PastList {
-  items?: PastConversation[];
-  error?: string;
-}
+import { parsePast } from './flow-protocol.js';
+import { renderPast, type PastList } from './flow-past.template.js';
+import type { FlowStrings } from './strings.js';
 
 /** What the past conversations need of the workflow. */
 export interface PastHost {
@@ -49,6 +45,11 @@ export class PastConversations {
     this.#update();
     this.host.focusNext('.past-open');
   };
+
+  /** The list in place of the conversation, while it shows. */
+  render(text: FlowStrings, locale: string) {
+    return this.#list ? renderPast(this.#list, text, locale, this.host.group, this) : undefined;
+  }
 
   /** Another conversation or another person: the list (and a read of it on its way) is dropped. */
   reset() {

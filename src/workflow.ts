@@ -2,8 +2,7 @@ import { adoptStyles, nothing, type LitElement, type ReactiveController, type Te
 import { errorText } from './error-text.js';
 import { Availability } from './flow-availability.js';
 import { renderAvailability, renderContact } from './flow-availability.template.js';
-import { PastConversations } from './flow-past.js';
-import { renderPast } from './flow-past.template.js';
+import type { PastConversations } from './flow-past.js';
 import { parseState } from './flow-protocol.js';
 import { COMPOSER } from './panel.template.js';
 import { ReadMarks } from './flow-read-marks.js';
@@ -55,7 +54,10 @@ export class Workflow implements ReactiveController {
   readonly #marks: ReadMarks;
   readonly #resolution = new Resolution(this);
   readonly #availability = new Availability(this);
-  readonly #past = new PastConversations(this);
+  /** The visitor's earlier conversations: code of their own, loaded with the first look at them. */
+  #past?: PastConversations;
+  /** Counts the resets: a list asked for before one (another conversation or person) is not opened after it. */
+  #resets = 0;
 
   constructor(private readonly host: FlowHost) {
     const element = (this.element = host.element);
@@ -103,7 +105,7 @@ export class Workflow implements ReactiveController {
 
   /** The newest message is in view: the list shows (not the past conversations) and the visitor looks at it. */
   seeing() {
-    return !this.#past.list && this.host.seeing();
+    return !this.#past?.list && this.host.seeing();
   }
 
   /** Another conversation shows: nothing of the last one's state carries over. */
@@ -130,7 +132,8 @@ export class Workflow implements ReactiveController {
     this.#resolution.reset();
     this.#marks.reset();
     this.#availability.reset();
-    this.#past.reset();
+    this.#past?.reset();
+    this.#resets++;
   }
 
   /** A push, by name, or `Joined` with the answer to `WatchAvailability` after every join. */
@@ -179,6 +182,15 @@ export class Workflow implements ReactiveController {
     return this.#availability.now?.online === false && !this.agent ? this.text.emptyAway : undefined;
   }
 
+  /** Few visitors look back: the list's code comes with the first click (a failed load leaves the button to try again). */
+  readonly #openPast = async () => {
+    const resets = this.#resets;
+    const { PastConversations } = await import('./flow-past.js');
+    if (resets !== this.#resets) return;
+    this.#past ??= new PastConversations(this);
+    await this.#past.open();
+  };
+
   /** The header's line: whether someone is there, or when they will be. */
   header() {
     return renderAvailability(this.#availability.now, this.text, this.agent, this.host.locale());
@@ -188,13 +200,12 @@ export class Workflow implements ReactiveController {
   around(list: TemplateResult) {
     const text = this.text;
     const locale = this.host.locale();
-    const past = this.#past.list;
-    if (past) return renderPast(past, text, locale, this.#group, this.#past);
+    if (this.#past?.list) return this.#past.render(text, locale);
     return renderAround(
       text,
       // Agents have the console's list; signed out, nobody has earlier conversations to see.
       this.agent || this.conversation.signedOut,
-      this.#past.open,
+      this.#openPast,
       list,
       renderResolution(this.#resolution, text, this.agent, locale),
       renderContact(this.#availability.contact(this.#resolution.state?.resolved === true), text, this.#availability),
