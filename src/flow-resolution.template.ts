@@ -14,7 +14,8 @@ export function renderResolution(view: ResolutionView, text: FlowStrings, agent:
   const state = view.state;
   if (!state) return nothing;
   if (agent) {
-    const time = (at: Date) => new Intl.DateTimeFormat(locale || undefined, { dateStyle: 'short', timeStyle: 'short' }).format(at);
+    // As the console's header writes it ("Nov 30, 2026, 10:28 AM"): one way of writing a time on one screen.
+    const time = (at: Date) => new Intl.DateTimeFormat(locale || undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
     const lines = [
       state.resolved && state.resolvedBy && state.resolvedAt ? text.resolvedBy(state.resolvedBy.name, time(state.resolvedAt)) : '',
       !state.resolved && state.reopenedBy && state.reopenedAt ? text.reopenedBy(state.reopenedBy.name, time(state.reopenedAt)) : '',
