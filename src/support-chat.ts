@@ -212,7 +212,9 @@ export class SupportChat extends LitElement {
 
   /**
    * Signs the visitor out: leaves the conversation, closes the connection, drops the token and forgets that
-   * this browser has a conversation; the visitor's other tabs sign out too. Nothing connects until `identify`.
+   * this browser has a conversation; the visitor's other tabs sign out too. With a `token-url`, it also asks that
+   * URL (`DELETE`, with credentials) to end its cookie; a server without that answers 404 or 405 and the widget
+   * is signed out all the same. Nothing connects until `identify`.
    */
   async logout(): Promise<void> {
     (await this.#chat.load()).logout();
