@@ -208,13 +208,22 @@ describe('an agent’s formatted answer on the strict demo pages', () => {
       await refusedTwice;
       assert.deepEqual(await texts(), ['one **a**', 'two **b**']);
 
+      // Typing draws the list again at each key; that asks for nothing. Only the next answer tries again.
+      await shop.locator('support-chat textarea').pressSequentially('a question, typed key by key');
+      await agentPost(groupId, 'more **m**', 'markdown');
+      await shop.waitForFunction(() => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted').length === 3);
+      // The aborted requests fail in the order they were made: once the answer's has, any typing asked for has too.
+      const deadline = Date.now() + 10_000;
+      while (refusedLoads < 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+      assert.equal(refusedLoads, 3, 'the formatting code was asked for again while the visitor typed');
+
       // The third gets it, and every answer still showing its text is drawn with it.
       offline = false;
       await agentPost(groupId, 'three **c**', 'markdown');
       await shop.waitForFunction(
-        () => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted strong').length === 3,
+        () => document.querySelector('support-chat').shadowRoot.querySelectorAll('.formatted strong').length === 4,
       );
-      assert.deepEqual(await texts(), ['one a', 'two b', 'three c']);
+      assert.deepEqual(await texts(), ['one a', 'two b', 'more m', 'three c']);
       assert.equal(warnings.length, 1, warnings.join('\n'));
     } finally {
       await context.close();

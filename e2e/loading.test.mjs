@@ -112,4 +112,35 @@ describe('loading the shop widget', () => {
       await context.close();
     }
   });
+  it('fetches the past conversations list with the first click; a failed download says so, and the next click gets it', async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, requests, problems } = await openBusyShop(context);
+      await page.locator('support-chat').locator('.launcher').click();
+      await page.locator('support-chat textarea').fill('Did my order ship?');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('support-chat').messages[0]?.state === 'sent');
+      const button = page.locator('support-chat').locator('.past-open');
+      await button.waitFor();
+      const pastChunk = path => /\/support-chat-flow-past-[\w-]+\.js$/.test(path);
+      assert.equal(requests.some(pastChunk), false, 'the list was fetched before anyone asked for it');
+
+      const offline = route => route.abort();
+      await page.route(url => pastChunk(url.pathname), offline);
+      await button.click();
+      const error = page.locator('support-chat').locator('p.error');
+      await error.waitFor();
+      assert.equal(await error.textContent(), 'Past conversations could not be loaded. Try again.');
+      assert.equal(await error.isVisible(), true);
+
+      await page.unrouteAll();
+      await button.click();
+      await page.locator('support-chat').locator('.past h3').waitFor();
+      assert.equal(await page.locator('support-chat').locator('.past h3').textContent(), 'Past conversations');
+      assert.equal(await error.count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -67,10 +67,14 @@ export class ChatCore implements ReactiveController {
       // The seed's hub has no WatchAvailability: its refusal loads nothing, and says nothing.
       onJoined: () => {
         const person = this.#person;
-        void this.#conversation.invoke('WatchAvailability').then(
-          answer => this.#toFlow('Joined', answer, person),
-          () => undefined,
-        );
+        void this.#conversation
+          .invoke('WatchAvailability')
+          .then(
+            answer => this.#toFlow('Joined', answer, person),
+            () => undefined,
+          )
+          // A fault of the workflow's own, not the hub's: said, as SignalR says one of a push's handler.
+          .catch(console.error);
       },
       strings,
     });

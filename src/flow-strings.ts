@@ -21,6 +21,7 @@ export const flowStrings: FlowStrings = {
   past: 'Past conversations',
   backToChat: 'Back to the conversation',
   noPast: 'No earlier conversations.',
+  pastUnavailable: 'Past conversations could not be loaded. Try again.',
   pastItem: (date, resolved, last) => `${date} · ${resolved ? 'Resolved' : 'Open'}${last ? ` · ${last}` : ''}`,
   seen: 'Seen',
   askEmail: 'Nobody is here right now. Leave your email and we will answer you there.',

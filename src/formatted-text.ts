@@ -1,3 +1,4 @@
+import { guard } from 'lit/directives/guard.js';
 import type { ChatMessage } from './types.js';
 
 type Renderer = typeof import('./sanitize.js');
@@ -33,12 +34,11 @@ let refused = false;
  * whose `trusted-types` list leaves out the `support-chat` policy; said once, not once per message), and
  * for one message the renderer declines or fails on.
  */
-function drawn(module: Renderer, source: string): Node[] | string {
+function drawn(module: Renderer, source: string): DocumentFragment | string {
   // Each refused try would be one more violation report.
   if (refused) return source;
   try {
-    const fragment = module.renderMarkdown(source);
-    return fragment ? [...fragment.childNodes] : source;
+    return module.renderMarkdown(source) ?? source;
   } catch (error) {
     if (error instanceof module.PolicyRefusedError) {
       refused = true;
@@ -50,25 +50,24 @@ function drawn(module: Renderer, source: string): Node[] | string {
   }
 }
 
-/**
- * A message's text never changes, so its DOM is made once: a bubble drawn again (scrolled out of the window
- * and back) gets the same nodes, moved.
- */
-const made = new WeakMap<ChatMessage, Node[] | string>();
+/** A message's text never changes: its markdown is parsed and sanitized once, and each bubble gets a copy. */
+const made = new WeakMap<ChatMessage, DocumentFragment | string>();
 
 /**
  * An agent's markdown, drawn by `sanitize.ts`. Until that chunk has arrived (or if it cannot), the message
  * shows as the plain text it is, through a text binding: never as raw HTML; `redraw` draws the list again
- * once it is here.
+ * once it is here. A bubble keeps what it drew across renders (`guard`): a redraw asks nothing again, and only
+ * a new bubble tries again after a failed load. One made again (scrolled out of the window and back) gets its
+ * own copy of the DOM, so no node is shared between two, and none holds on to a bubble gone.
  */
-export function formattedText(message: ChatMessage, redraw: () => void): Node[] | string {
-  let shown = made.get(message);
-  if (shown !== undefined) return shown;
-  if (!renderer) {
-    waiting.add(redraw);
-    loadRenderer();
-    return message.text;
-  }
-  made.set(message, (shown = drawn(renderer, message.text)));
-  return shown;
-}
+export const formattedText = (message: ChatMessage, redraw: () => void) =>
+  guard([message, renderer], () => {
+    if (!renderer) {
+      waiting.add(redraw);
+      loadRenderer();
+      return message.text;
+    }
+    let shown = made.get(message);
+    if (shown === undefined) made.set(message, (shown = drawn(renderer, message.text)));
+    return typeof shown === 'string' ? shown : shown.cloneNode(true);
+  });

@@ -116,6 +116,8 @@ export interface FlowStrings {
   backToChat: string;
   /** The list when there is nothing in it. */
   noPast: string;
+  /** Under the button, when the list's code could not be downloaded; the next click tries again. */
+  pastUnavailable: string;
   /** A conversation in the list: when it started, its state, its last message. */
   pastItem: (date: string, resolved: boolean, last: string) => string;
   /** Under the last of my messages the other side has read. */

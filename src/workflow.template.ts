@@ -9,11 +9,14 @@ export function renderAround(
   text: FlowStrings,
   noPast: boolean,
   openPast: () => void,
+  pastUnavailable: boolean,
   list: TemplateResult,
   resolution: unknown,
   contact: unknown,
 ) {
-  return html`${noPast ? nothing : html`<button class="link past-open" @click=${openPast}>${text.past}</button>`}${list}${resolution}${contact}`;
+  return html`${noPast ? nothing : html`<button class="link past-open" @click=${openPast}>${text.past}</button>`}${
+    pastUnavailable && !noPast ? html`<p class="error" role="alert">${text.pastUnavailable}</p>` : nothing
+  }${list}${resolution}${contact}`;
 }
 
 /** Under the last of my messages the other side has read. */

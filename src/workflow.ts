@@ -58,6 +58,8 @@ export class Workflow implements ReactiveController {
   #past?: PastConversations;
   /** Counts the resets: a list asked for before one (another conversation or person) is not opened after it. */
   #resets = 0;
+  /** The list's code could not be downloaded: said under its button until the next click. */
+  #pastUnavailable = false;
 
   constructor(private readonly host: FlowHost) {
     const element = (this.element = host.element);
@@ -133,6 +135,7 @@ export class Workflow implements ReactiveController {
     this.#marks.reset();
     this.#availability.reset();
     this.#past?.reset();
+    this.#pastUnavailable = false;
     this.#resets++;
   }
 
@@ -185,9 +188,16 @@ export class Workflow implements ReactiveController {
   /** Few visitors look back: the list's code comes with the first click (a failed load leaves the button to try again). */
   readonly #openPast = async () => {
     const resets = this.#resets;
-    const { PastConversations } = await import('./flow-past.js');
-    if (resets !== this.#resets) return;
-    this.#past ??= new PastConversations(this);
+    this.#pastUnavailable = false;
+    try {
+      const { PastConversations } = await import('./flow-past.js');
+      if (resets !== this.#resets) return;
+      this.#past ??= new PastConversations(this);
+    } catch {
+      this.#pastUnavailable = resets === this.#resets;
+      this.element.requestUpdate();
+      return;
+    }
     await this.#past.open();
   };
 
@@ -206,6 +216,7 @@ export class Workflow implements ReactiveController {
       // Agents have the console's list; signed out, nobody has earlier conversations to see.
       this.agent || this.conversation.signedOut,
       this.#openPast,
+      this.#pastUnavailable,
       list,
       renderResolution(this.#resolution, text, this.agent, locale),
       renderContact(this.#availability.contact(this.#resolution.state?.resolved === true), text, this.#availability),

@@ -62,6 +62,7 @@ chat.strings = {
   past: 'المحادثات السابقة',
   backToChat: 'العودة إلى المحادثة',
   noPast: 'لا توجد محادثات سابقة.',
+  pastUnavailable: 'تعذّر تحميل المحادثات السابقة. حاول مرة أخرى.',
   pastItem: (date, resolved, last) => `${date} · ${resolved ? 'محلولة' : 'مفتوحة'}${last ? ` · ${last}` : ''}`,
   seen: 'تمت القراءة',
   askEmail: 'لا أحد هنا الآن. اترك بريدك الإلكتروني وسنجيبك عليه.',
