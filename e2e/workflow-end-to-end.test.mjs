@@ -295,7 +295,7 @@ describe('a message in a resolved conversation', () => {
       assert.deepEqual(problems, []);
       // The console's chat says it too, under the messages, by the same name as the facts above it. Its time
       // is in the widget's locale, the page's lang ("en"), where the facts use the browser's.
-      const chatTime = new Intl.DateTimeFormat('en', { timeZone: AGENT_PLACE.timezoneId, dateStyle: 'short', timeStyle: 'short' });
+      const chatTime = new Intl.DateTimeFormat('en', { timeZone: AGENT_PLACE.timezoneId, dateStyle: 'medium', timeStyle: 'short' });
       await assertShows(
         console.locator('#chat .resolution'),
         `Reopened by ${label} at ${chatTime.format(new Date(reopenedAt))}`,
