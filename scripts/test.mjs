@@ -36,7 +36,18 @@ await step('dotnet', ['build', 'src/test/seed-server', '-c', 'Release', '-v', 'q
 // The Blazor Web App example, which e2e/blazor-example.test.mjs starts.
 await step('dotnet', ['build', 'examples/blazor', '-c', 'Release', '-v', 'q', '-nologo']);
 
-const server = await run('dotnet', ['test', 'demo/server.Tests', '-c', 'Release', '-v', 'q', '-nologo']);
+// Quiet, but a failed test prints its assertion and stack: a [FAIL] line alone cannot be diagnosed from CI's log.
+const server = await run('dotnet', [
+  'test',
+  'demo/server.Tests',
+  '-c',
+  'Release',
+  '-v',
+  'q',
+  '-nologo',
+  '--logger',
+  'console;verbosity=minimal',
+]);
 const widget = await run('npx', ['web-test-runner']);
 const e2e = await run('node', ['--test', '--test-reporter=spec', 'e2e/']);
 
