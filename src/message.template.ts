@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { layoutConversation } from './conversation-layout.js';
 import { formattedText } from './formatted-text.js';
@@ -62,20 +63,15 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
       data-id=${message.id ?? nothing}
       data-key=${message.key}
     >
-      <span class="meta">
-        ${
-          !mine && isWebUrl(message.avatarUrl)
-            ? html`<img part="avatar" class="avatar" src=${message.avatarUrl} alt="" width="20" height="20" referrerpolicy="no-referrer" />`
-            : nothing
-        }
-        <bdi class="name">${mine ? text.you : message.name}</bdi>
-        ${
-          message.createdAt
-            ? html`<time datetime=${message.createdAt.toISOString()}>${timeFormat(view.locale).format(message.createdAt)}</time>`
-            : nothing
-        }
-      </span>
-      ${renderBody(view, message)} ${message.attachments?.length ? view.files?.(message.attachments) : nothing}
+      ${
+        // Messages are replaced, never changed: one drawn already is skipped, not drawn again on each render
+        // (a render then costs little more than the new message). Not an agent's formatted text: it draws
+        // again when the formatting code arrives.
+        message.format === 'markdown'
+          ? renderHead(view, message, mine)
+          : guard([message, mine, text.you, view.locale], () => renderHead(view, message, mine))
+      }
+      ${message.attachments?.length ? view.files?.(message.attachments) : nothing}
       ${message.state === 'pending' ? html`<span class="state">${text.sending}</span>` : nothing}
       ${
         message.state === 'failed'
@@ -86,6 +82,24 @@ function renderMessage(view: ListView, message: ChatMessage, continues: boolean)
       ${view.mark?.(message)}
     </li>
   `;
+}
+
+/** Who sent it and when, and what it says. */
+function renderHead(view: ListView, message: ChatMessage, mine: boolean) {
+  return html`<span class="meta">
+      ${
+        !mine && isWebUrl(message.avatarUrl)
+          ? html`<img part="avatar" class="avatar" src=${message.avatarUrl} alt="" width="20" height="20" referrerpolicy="no-referrer" />`
+          : nothing
+      }
+      <bdi class="name">${mine ? view.text.you : message.name}</bdi>
+      ${
+        message.createdAt
+          ? html`<time datetime=${message.createdAt.toISOString()}>${timeFormat(view.locale).format(message.createdAt)}</time>`
+          : nothing
+      }
+    </span>
+    ${renderBody(view, message)}`;
 }
 
 /**

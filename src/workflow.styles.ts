@@ -20,6 +20,11 @@ export const flowStyles = css`
     cursor: pointer;
   }
 
+  .log > .link {
+    display: block;
+    margin: 0 auto;
+  }
+
   .flow {
     display: flex;
     flex-direction: column;

@@ -27,6 +27,19 @@ describe('PushBatcher', () => {
     expect(delivered).to.deep.equal([[1], [2, 3, 4]]);
   });
 
+  it('hands on at once a push that comes once the last hand-on has been drawn, however soon', async () => {
+    const delivered: unknown[][] = [];
+    const batcher = new PushBatcher(payloads => delivered.push(payloads));
+    // Each push comes in the frame after the one before: mostly sooner than a frame's 16.7 ms after it,
+    // when waiting by the clock alone held it for another frame.
+    for (const push of [1, 2, 3, 4]) {
+      batcher.queue(push);
+      await Promise.resolve();
+      expect(delivered.at(-1)).to.deep.equal([push]);
+      await new Promise(requestAnimationFrame);
+    }
+  });
+
   it('clear() forgets what waits; flush() hands it on now', async () => {
     const delivered: unknown[][] = [];
     const batcher = new PushBatcher(payloads => delivered.push(payloads));
