@@ -19,13 +19,23 @@ public static class ChatDbRegistration
     /// </summary>
     public static IServiceCollection AddChatDb(this IServiceCollection services)
     {
-        services.AddDbContext<SqliteChatDb>((sp, db) => db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
-            .AddInterceptors(SqliteWritePragmas.Instance));
-        services.AddDbContext<PostgresChatDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres));
+        services.AddDbContext<SqliteChatDb>((sp, db) => Quiet(db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
+            .AddInterceptors(SqliteWritePragmas.Instance)));
+        services.AddDbContext<PostgresChatDb>((sp, db) => Quiet(db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres)));
         return services.AddScoped<ChatDb>(sp => sp.GetRequiredService<SupportChatOptions>().Postgres.Length > 0
             ? sp.GetRequiredService<PostgresChatDb>()
             : sp.GetRequiredService<SqliteChatDb>());
     }
+
+    /// <summary>
+    /// A failed statement or save is logged by EF as an error with its stack, then thrown. Thrown is enough:
+    /// a send's retry is answered through the unique index's refusal (as are other races: a second rating, a
+    /// taken email), which is no error; and a failure nobody handles is logged with the same stack where it
+    /// lands (ASP.NET Core for a request, the hub filter, a background service's own catch).
+    /// </summary>
+    private static DbContextOptionsBuilder Quiet(DbContextOptionsBuilder db) => db.ConfigureWarnings(events => events.Log(
+        (RelationalEventId.CommandError, LogLevel.Information),
+        (CoreEventId.SaveChangesFailed, LogLevel.Information)));
 }
 
 /// <summary>
