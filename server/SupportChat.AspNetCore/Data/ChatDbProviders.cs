@@ -19,9 +19,11 @@ public static class ChatDbRegistration
     /// </summary>
     public static IServiceCollection AddChatDb(this IServiceCollection services)
     {
-        services.AddDbContext<SqliteChatDb>((sp, db) => Quiet(db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
+        // Pooled: a request takes a context made before instead of building one (its services, change
+        // tracker, connection object) per request. ChatDb keeps no state of its own to carry across.
+        services.AddDbContextPool<SqliteChatDb>((sp, db) => Quiet(db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
             .AddInterceptors(SqliteWritePragmas.Instance)));
-        services.AddDbContext<PostgresChatDb>((sp, db) => Quiet(db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres)));
+        services.AddDbContextPool<PostgresChatDb>((sp, db) => Quiet(db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres)));
         return services.AddScoped<ChatDb>(sp => sp.GetRequiredService<SupportChatOptions>().Postgres.Length > 0
             ? sp.GetRequiredService<PostgresChatDb>()
             : sp.GetRequiredService<SqliteChatDb>());
