@@ -75,8 +75,30 @@ public sealed class SendRoundTripTests(RecordingServer server) : IClassFixture<R
 
         var writes = sent.Where(s => s.Contains("UPDATE", StringComparison.Ordinal) || s.Contains("INSERT", StringComparison.Ordinal) || s.Contains("DELETE", StringComparison.Ordinal)).ToList();
         Assert.True(writes.Count == 1 && writes[0].Contains("INSERT INTO \"Chats\"", StringComparison.Ordinal), string.Join("\n---\n", sent));
-        // Who may post there, the message, and its author's name for the push.
-        Assert.True(sent.Count == 3, string.Join("\n---\n", sent));
+        // Who may post there (with its author's name for the push, in the same query), and the message.
+        Assert.True(sent.Count == 2, string.Join("\n---\n", sent));
+    }
+
+    [Fact]
+    public async Task A_visitors_send_with_a_clientMessageId_costs_two_round_trips_the_access_check_with_the_author_and_the_insert()
+    {
+        var visitor = await server.NewVisitor("Uma");
+        var client = server.ClientWith(visitor.Token);
+        (await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "first", clientMessageId = "rt-1" })).EnsureSuccessStatusCode();
+
+        SendAnswer? answer = null;
+        var sent = await StatementsOf(async () =>
+        {
+            var response = await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = "second", clientMessageId = "rt-2" });
+            response.EnsureSuccessStatusCode();
+            answer = await response.Content.ReadFromJsonAsync<SendAnswer>();
+        });
+
+        // No look for an earlier send with this id before the insert: the unique index answers that. And no
+        // read of the author after it: the access check read their name and avatar with the conversation.
+        Assert.True(sent.Count == 2, string.Join("\n---\n", sent));
+        Assert.Contains("INSERT INTO \"Chats\"", sent[1], StringComparison.Ordinal);
+        Assert.Equal(("Uma", "second", "rt-2"), (answer!.Chat.Name, answer.Chat.Message, answer.Chat.ClientMessageId));
     }
 
     [Fact]

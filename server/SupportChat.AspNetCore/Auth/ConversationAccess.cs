@@ -14,8 +14,8 @@ public sealed class ConversationAccess(ChatDb db)
         await ResolvedIfAllowedAsync(principal, groupId, cancel) is not null;
 
     /// <summary>
-    /// Whether the conversation is resolved, or null when the caller may not access it. A send asks both in
-    /// one query, so a message in an open conversation (nearly every one) costs no reopen statement.
+    /// Whether the conversation is resolved, or null when the caller may not access it. A send asks this and
+    /// its author's name together (<see cref="PosterIfAllowedAsync"/>).
     /// </summary>
     public async Task<bool?> ResolvedIfAllowedAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default)
     {
@@ -24,4 +24,24 @@ public sealed class ConversationAccess(ChatDb db)
         return await db.Groups.Where(g => g.Id == groupId && (agent || g.OwnerUserId == userId))
             .Select(g => (bool?)g.Resolved).FirstOrDefaultAsync(cancel);
     }
+
+    /// <summary>
+    /// What a send needs before it stores anything, in one round trip: whether the caller may post here, whether
+    /// the conversation is resolved, and the author's name and avatar for the push (null when not allowed).
+    /// </summary>
+    public async Task<Poster?> PosterIfAllowedAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default)
+    {
+        if (principal.UserId() is not { } userId) return null;
+        var agent = principal.IsAgent();
+        // A plain join: EF turns a navigation or a correlated subquery here into APPLY, which SQLite has not.
+        return await (
+            from g in db.Groups
+            where g.Id == groupId && (agent || g.OwnerUserId == userId)
+            from u in db.Users
+            where u.Id == userId
+            select new Poster(g.Resolved, u.Name, u.AvatarUrl)).FirstOrDefaultAsync(cancel);
+    }
 }
+
+/// <summary>The author of a send, as <see cref="ConversationAccess.PosterIfAllowedAsync"/> found them.</summary>
+public sealed record Poster(bool Resolved, string Name, string? AvatarUrl);

@@ -28,12 +28,16 @@ public sealed record ChatDto(
     List<FileDto> Attachments)
 {
     /// <summary>The message for one reader; its files' links are signed afresh by <paramref name="files"/>.</summary>
-    public static ChatDto From(Chat chat, int? viewerId, Func<ChatFile, FileDto> files) => new(
+    public static ChatDto From(Chat chat, int? viewerId, Func<ChatFile, FileDto> files) =>
+        From(chat, chat.User?.Name ?? "", chat.User?.AvatarUrl, viewerId, files);
+
+    /// <summary>The message with its author's name and avatar as read already, so <c>chat.User</c> need not be loaded.</summary>
+    public static ChatDto From(Chat chat, string authorName, string? authorAvatarUrl, int? viewerId, Func<ChatFile, FileDto> files) => new(
         chat.Id,
-        chat.User?.Name ?? "",
+        authorName,
         chat.Message,
         chat.UserId,
-        chat.User?.AvatarUrl,
+        authorAvatarUrl,
         chat.UserId == viewerId,
         chat.GroupId,
         chat.CreatedAt,
@@ -106,7 +110,8 @@ public static class ChatEndpoints
         var arrived = clock.GetTimestamp();
         using var span = SupportChatMetrics.Traces.StartActivity("support_chat.send");
         span?.SetTag("support_chat.group_id", groupId);
-        if (await access.ResolvedIfAllowedAsync(user, groupId, cancel) is not { } resolved) return TypedResults.Forbid();
+        // Who may post, whether it is resolved, and the author's name for the push: one round trip.
+        if (await access.PosterIfAllowedAsync(user, groupId, cancel) is not { } poster) return TypedResults.Forbid();
 
         if (body.GroupId is { } named && named != groupId)
         {
@@ -134,33 +139,39 @@ public static class ChatEndpoints
         if (format is not null && !user.IsAgent()) return Invalid("Only agents may send formatted (markdown) messages; send the message as text.");
 
         var userId = user.UserId()!.Value;
-        // A retry after a lost response: answer with what was stored the first time, add nothing.
-        var chat = body.ClientMessageId is { } clientId ? await StoredAsync(db, userId, clientId, cancel) : null;
-        if (chat is null)
+        var fresh = new Chat
         {
+            GroupId = groupId,
+            UserId = userId,
+            Message = text,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ClientMessageId = body.ClientMessageId,
+            Format = format,
+        };
+        Chat? chat;
+        if (attachments.Count == 0)
+        {
+            // Inserted without a look first: nearly every send is a first attempt, and a retry after a lost
+            // response is refused by the unique index on (UserId, ClientMessageId), which StoreAsync answers
+            // with what was stored the first time.
+            chat = await StoreAsync(db, fresh, attachments, metrics, cancel);
+        }
+        else
+        {
+            // A retry after a lost response: answer with what was stored the first time, add nothing.
+            chat = body.ClientMessageId is { } clientId ? await StoredAsync(db, userId, clientId, cancel) : null;
             // Checked here, after the retry above: a retry names files its first attempt attached already.
-            if (await UnusableFileAsync(db, attachments, userId, groupId, cancel) is { } unusable)
+            if (chat is null && await UnusableFileAsync(db, attachments, userId, groupId, cancel) is { } unusable)
             {
                 // A send with the same clientMessageId, racing this one, may have claimed them a moment ago:
                 // its message is this one's answer too.
                 chat = body.ClientMessageId is { } again ? await StoredAsync(db, userId, again, cancel) : null;
                 if (chat is null) return Invalid($"The file {unusable} is not one you uploaded to this conversation, or it is attached to a message already.");
             }
-            else
-            {
-                chat = new Chat
-                {
-                    GroupId = groupId,
-                    UserId = userId,
-                    Message = text,
-                    CreatedAt = clock.GetUtcNow().UtcDateTime,
-                    ClientMessageId = body.ClientMessageId,
-                    Format = format,
-                };
-                chat = await StoreAsync(db, chat, attachments, metrics, cancel);
-                if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
-            }
+            chat ??= await StoreAsync(db, fresh, attachments, metrics, cancel);
         }
+        // Null only when a named file was claimed by another message at the same moment (StoreAsync).
+        if (chat is null) return Invalid("A file named in attachments was attached to another message at the same moment.");
 
         // The id is the sender's key for one message, and a retry goes where the first attempt went: the same
         // key in another conversation is a client's mistake, not a retry. Answered 409 rather than matched per
@@ -179,9 +190,9 @@ public static class ChatEndpoints
         // From here on the message is stored, so nothing the sender does may stop it reaching the group:
         // no request token below. A message answered from the store is pushed again, so one saved by a
         // request that died before its push still arrives (widgets de-duplicate by id).
-        if (chat.User is null) await db.Entry(chat).Reference(c => c.User).LoadAsync(CancellationToken.None);
-        // isMe is false on the push, as in the seed: each client works out "mine" from its own user id.
-        var pushed = ChatDto.From(chat, viewerId: null, f => urls.Describe(http, f));
+        // isMe is false on the push, as in the seed: each client works out "mine" from its own user id. The
+        // author is the sender (a stored message is found by their id), named as the access check read them.
+        var pushed = ChatDto.From(chat, poster.Name, poster.AvatarUrl, viewerId: null, f => urls.Describe(http, f));
         await hub.Clients.Group(GroupChatHub.GroupName(chat.GroupId)).SendAsync(GroupChatHub.ReceiveMessage, pushed, CancellationToken.None);
         metrics.Pushed(GroupChatHub.ReceiveMessage);
         metrics.Delivered(clock.GetElapsedTime(arrived));
@@ -190,10 +201,10 @@ public static class ChatEndpoints
         // After the message, so a client sees the message that reopened the conversation before the new state.
         // Only when the access check found it resolved: a resolution after that check and before this message's
         // CreatedAt is missed, a window of the validation above; one after CreatedAt never reopened it anyway.
-        if (resolved && !user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
+        if (poster.Resolved && !user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
         span?.SetTag("support_chat.message_id", chat.Id);
 
-        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, userId, f => urls.Describe(http, f))));
+        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, poster.Name, poster.AvatarUrl, userId, f => urls.Describe(http, f))));
     }
 
     /// <summary>
@@ -248,7 +259,7 @@ public static class ChatEndpoints
     }
 
     private static Task<Chat?> StoredAsync(ChatDb db, int userId, string clientMessageId, CancellationToken cancel) =>
-        db.Chats.Include(c => c.User).Include(c => c.Attachments)
+        db.Chats.Include(c => c.Attachments)
             .FirstOrDefaultAsync(c => c.UserId == userId && c.ClientMessageId == clientMessageId, cancel);
 
     private static ProblemHttpResult Invalid(string detail) =>

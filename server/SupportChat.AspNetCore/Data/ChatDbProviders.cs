@@ -1,7 +1,10 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace SupportChat.Server.Data;
 
@@ -19,13 +22,25 @@ public static class ChatDbRegistration
     /// </summary>
     public static IServiceCollection AddChatDb(this IServiceCollection services)
     {
-        services.AddDbContext<SqliteChatDb>((sp, db) => db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
-            .AddInterceptors(SqliteWritePragmas.Instance));
-        services.AddDbContext<PostgresChatDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres));
+        // Pooled: a request takes a context made before instead of building one (its services, change
+        // tracker, connection object) per request. ChatDb keeps no state of its own to carry across.
+        services.AddDbContextPool<SqliteChatDb>((sp, db) => Quiet(db.UseSqlite($"Data Source={sp.GetRequiredService<SupportChatOptions>().Database}")
+            .AddInterceptors(SqliteWritePragmas.Instance)));
+        services.AddDbContextPool<PostgresChatDb>((sp, db) => Quiet(db.UseNpgsql(sp.GetRequiredService<SupportChatOptions>().Postgres)));
         return services.AddScoped<ChatDb>(sp => sp.GetRequiredService<SupportChatOptions>().Postgres.Length > 0
             ? sp.GetRequiredService<PostgresChatDb>()
             : sp.GetRequiredService<SqliteChatDb>());
     }
+
+    /// <summary>
+    /// A failed statement or save is logged by EF as an error with its stack, then thrown. Thrown is enough:
+    /// a send's retry is answered through the unique index's refusal (as are other races: a second rating, a
+    /// taken email), which is no error; and a failure nobody handles is logged with the same stack where it
+    /// lands (ASP.NET Core for a request, the hub filter, a background service's own catch).
+    /// </summary>
+    private static DbContextOptionsBuilder Quiet(DbContextOptionsBuilder db) => db.ConfigureWarnings(events => events.Log(
+        (RelationalEventId.CommandError, LogLevel.Information),
+        (CoreEventId.SaveChangesFailed, LogLevel.Information)));
 }
 
 /// <summary>
@@ -34,25 +49,40 @@ public static class ChatDbRegistration
 /// commit survives a crash of the process and is durable at the next checkpoint; only a power cut can lose
 /// the last ones, never corrupt the file. <c>busy_timeout</c> lets a writer that finds another one writing
 /// wait in SQLite's own short steps, where Microsoft.Data.Sqlite would otherwise retry after sleeping 150 ms.
-/// SQLite keeps both per connection, so they are set on each one opened.
+/// SQLite keeps both per connection, so they are set on each one opened: once, as Microsoft.Data.Sqlite hands
+/// the same pooled connection to open after open (two or three a send), and each time would be one more statement.
 /// </summary>
 public sealed class SqliteWritePragmas : DbConnectionInterceptor
 {
     public static readonly SqliteWritePragmas Instance = new();
     private const string Pragma = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
 
+    /// <summary>The SQLite connections (handles, which a pooled connection keeps) set already; gone with them.</summary>
+    private readonly ConditionalWeakTable<sqlite3, object> set = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (IsSet(connection)) return;
         using var command = connection.CreateCommand();
         command.CommandText = Pragma;
         command.ExecuteNonQuery();
+        Remember(connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (IsSet(connection)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragma;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Remember(connection);
+    }
+
+    private bool IsSet(DbConnection connection) => connection is SqliteConnection { Handle: { } handle } && set.TryGetValue(handle, out _);
+
+    private void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) set.TryAdd(handle, this);
     }
 }
 
