@@ -35,6 +35,7 @@ try {
   result.mainThread = await mainThreadPer100({ browser, server });
   result.rapid = await latency(server, { count: 200, warmUp: 10 });
   result.quiet = await latency(server, { count: 100, warmUp: 10, gapMs: 150 });
+  result.quietFromNode = await latency(server, { count: 100, warmUp: 10, gapMs: 150, from: 'node' });
 } finally {
   await browser.close();
   await server.stop();
@@ -73,8 +74,11 @@ messages ~20 ms apart, each rendered on its own, per 100.
 
 ### Delivery after a quiet moment, beside rapid fire
 
-The demo shop page, its widget connected; an agent posts from inside the page (as \`npm run bench\` does):
+The demo shop page, its widget connected; an agent posts from inside the page (as \`npm run bench\` does),
+or from the bench process in Node, outside the browser (one clock: the epoch time both processes read):
 rapid fire, each message as soon as the one before is shown; quiet, each 150 ms after the one before is shown.
+*DOM*: the bubble is added to the widget's shadow DOM. *Frame*: the first frame after that has been drawn
+(a \`requestAnimationFrame\`, then the task after it), up to a frame (16.7 ms) later.
 
 | path | messages | p50 | p95 | p99 |
 | --- | --- | --- | --- | --- |
@@ -82,7 +86,10 @@ ${row('agent POST → DOM, rapid fire', result.rapid, 'post')}
 ${row('hub push → DOM, rapid fire', result.rapid, 'push')}
 ${row('agent POST → DOM, after a quiet moment', result.quiet, 'post')}
 ${row('hub push → DOM, after a quiet moment', result.quiet, 'push')}
-${row('floor: GET /health round trip, in the quiet', result.quiet, 'rtt')}
+${row('hub push → frame drawn, after a quiet moment', result.quiet, 'drawn')}
+${row('floor: GET /health round trip from the page, in the quiet', result.quiet, 'rtt')}
+${row('agent POST from Node → DOM, after a quiet moment', result.quietFromNode, 'post')}
+${row('floor: GET /health round trip from Node, in the quiet', result.quietFromNode, 'rtt')}
 `;
 console.log(report);
 console.log(lines.join('\n'));
