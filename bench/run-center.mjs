@@ -3,6 +3,7 @@
 // (bench/store.mjs). Prints Markdown tables; `--write` puts them in BENCHMARKS.md between its markers.
 //   npm run bench:center -- --n 1000 --seconds 30            a short run
 //   npm run bench:center -- --n 1000,2500,5000 --seconds 60 --postgres-n 1000 --two 1000 --store --write
+//   … --before <another build's dll> --before-n 5000      the same shape on another build, in the same run
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { centerRun } from './center.mjs';
@@ -23,6 +24,8 @@ const { values: flags } = parseArgs({
     write: { type: 'boolean', default: false },
     // Another build of the server (a dll): the first N and the SQLite store figures also run on it.
     before: { type: 'string', default: '' },
+    // The N the other build runs at (default: the first of --n).
+    'before-n': { type: 'string', default: '' },
   },
 });
 const list = value => (value ? value.split(',').map(Number) : []);
@@ -39,7 +42,9 @@ const mib = bytes => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const runs = [];
 const plan = [];
 if (!flags['skip-center']) {
-  if (flags.before) plan.push({ n: list(flags.n)[0], provider: 'sqlite', instances: 1, dll: flags.before, before: true });
+  if (flags.before) {
+    plan.push({ n: Number(flags['before-n']) || list(flags.n)[0], provider: 'sqlite', instances: 1, dll: flags.before, before: true });
+  }
   for (const n of list(flags.n)) plan.push({ n, provider: 'sqlite', instances: 1 });
   for (const n of list(flags['postgres-n'])) plan.push({ n, provider: 'postgres', instances: 1 });
   for (const n of list(flags.two)) plan.push({ n, provider: 'postgres', instances: 2 });
@@ -72,13 +77,10 @@ if (flags.store) {
 
 const where = r =>
   `${r.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${r.instances > 1 ? ` + Redis, ${r.instances} instances` : ''}${r.before ? ', **before** the fix' : ''}`;
-const firstOver = provider => {
-  const over = runs
-    .filter(r => r.provider === provider && r.instances === 1 && !r.before)
-    .find(r => Math.max(r.visitor.p99, r.agent.p99) > P99_LIMIT_MS);
-  return over
-    ? `${over.n}`
-    : `not reached up to ${Math.max(...runs.filter(r => r.provider === provider && r.instances === 1 && !r.before).map(r => r.n))}`;
+const firstOver = (provider, instances = 1) => {
+  const mine = runs.filter(r => r.provider === provider && r.instances === instances && !r.before);
+  const over = mine.find(r => Math.max(r.visitor.p99, r.agent.p99) > P99_LIMIT_MS);
+  return over ? `${over.n}` : `not reached up to ${Math.max(...mine.map(r => r.n))}`;
 };
 
 const sections = [];
@@ -108,7 +110,7 @@ ${runs
   )
   .join('\n')}
 
-p99 first over ${P99_LIMIT_MS} ms (visitor or agents, one instance): SQLite at N = ${firstOver('sqlite')}${runs.some(r => r.provider === 'postgres' && r.instances === 1) ? `; PostgreSQL at N = ${firstOver('postgres')}` : ''}.`);
+p99 first over ${P99_LIMIT_MS} ms (visitor or agents): one instance on SQLite at N = ${firstOver('sqlite')}${runs.some(r => r.provider === 'postgres' && r.instances === 1) ? `; on PostgreSQL at N = ${firstOver('postgres')}` : ''}${runs.some(r => r.instances === 2) ? `; two instances at N = ${firstOver('postgres', 2)}` : ''}.`);
 }
 if (storeRows.length > 0) {
   const perSecond = value => (value === undefined ? '' : value.toFixed(0));
