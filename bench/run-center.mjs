@@ -110,7 +110,7 @@ ${runs
   )
   .join('\n')}
 
-p99 first over ${P99_LIMIT_MS} ms (visitor or agents): one instance on SQLite at N = ${firstOver('sqlite')}${runs.some(r => r.provider === 'postgres' && r.instances === 1) ? `; on PostgreSQL at N = ${firstOver('postgres')}` : ''}${runs.some(r => r.instances === 2) ? `; two instances at N = ${firstOver('postgres', 2)}` : ''}.`);
+p99 first over ${P99_LIMIT_MS} ms (visitor or agents): one instance on SQLite at N = ${runs.some(r => r.provider === 'sqlite') ? firstOver('sqlite') : '–'}${runs.some(r => r.provider === 'postgres' && r.instances === 1) ? `; on PostgreSQL at N = ${firstOver('postgres')}` : ''}${runs.some(r => r.instances === 2) ? `; two instances at N = ${firstOver('postgres', 2)}` : ''}.`);
 }
 if (storeRows.length > 0) {
   const perSecond = value => (value === undefined ? '' : value.toFixed(0));
