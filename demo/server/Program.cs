@@ -28,22 +28,17 @@ builder.Services.AddOpenApi();
 // exist as options, so this one is read from the configuration, under both of its names.
 if ((builder.Configuration["SUPPORTCHAT_REDIS"] ?? builder.Configuration[$"{SupportChatOptions.Section}:Redis"]) is { Length: > 0 } redis)
 {
-    chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
+    AddRedis(chat, redis);
 }
 // Metrics and traces over OTLP to the collector the standard variable names (OTEL_EXPORTER_OTLP_PROTOCOL,
 // OTEL_SERVICE_NAME and the rest are read too); without it nothing is collected, at no cost. Not the log:
 // its warnings quote what callers sent (escaped), which stays on this machine rather than in a collector.
-if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 }) AddOpenTelemetry(builder.Services);
+// Data Protection (which AddAuthentication registers) reads or makes its key ring as the host starts, XML
+// and all, for cookies and antiforgery tokens this server has none of (were one added, the ring loads at first use).
+if (builder.Services.FirstOrDefault(service => service.ImplementationType?.Name == "DataProtectionHostedService") is { } preload)
 {
-    builder.Services.AddOpenTelemetry()
-        .ConfigureResource(resource => resource.AddService("support-chat"))
-        .WithMetrics(metrics => metrics.AddMeter(
-            SupportChatMetrics.Name,
-            // ASP.NET Core's own: requests and their durations, Kestrel's connections, SignalR's transports.
-            "Microsoft.AspNetCore.Hosting",
-            "Microsoft.AspNetCore.Server.Kestrel",
-            "Microsoft.AspNetCore.Http.Connections").AddOtlpExporter())
-        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore").AddOtlpExporter());
+    builder.Services.Remove(preload);
 }
 
 var app = builder.Build();
@@ -100,6 +95,22 @@ app.MapSupportChatEndpoints();
 
 app.Run();
 return 0;
+
+// The backplane and the exporters in functions of their own: compiling a method loads the assemblies of every
+// type it names, and a server without Redis or a collector then never loads theirs (issue 16).
+static void AddRedis(SupportChatBuilder chat, string redis) =>
+    chat.SignalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("support-chat"));
+
+static void AddOpenTelemetry(IServiceCollection services) =>
+    services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("support-chat"))
+        .WithMetrics(metrics => metrics.AddMeter(
+            SupportChatMetrics.Name,
+            // ASP.NET Core's own: requests and their durations, Kestrel's connections, SignalR's transports.
+            "Microsoft.AspNetCore.Hosting",
+            "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.Http.Connections").AddOtlpExporter())
+        .WithTracing(tracing => tracing.AddSource(SupportChatMetrics.Name, "Microsoft.AspNetCore").AddOtlpExporter());
 
 static int Refuse(string reason)
 {

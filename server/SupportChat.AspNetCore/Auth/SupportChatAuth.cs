@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -25,6 +26,8 @@ public static class SupportChatAuth
             {
                 // Keep claim names as they are in the token: the user id is read by its seed name.
                 jwt.MapInboundClaims = false;
+                // Nothing asks for the token back (GetTokenAsync): not kept in the ticket of every open connection.
+                jwt.SaveToken = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.JwtIssuer,
@@ -58,7 +61,11 @@ public static class SupportChatAuth
                         }
                         return Task.CompletedTask;
                     },
-                    OnTokenValidated = AgentTokens.RefuseFormerAgents,
+                    OnTokenValidated = async context =>
+                    {
+                        await AgentTokens.RefuseFormerAgents(context);
+                        if (context.Result is null && context.Principal is { } principal) context.Principal = WithoutToken(principal);
+                    },
                 };
             });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
@@ -66,4 +73,16 @@ public static class SupportChatAuth
             .RequireAuthenticatedUser());
         return services;
     }
+
+    /// <summary>
+    /// The same claims, without the parsed token behind them: the identity the handler makes keeps the whole
+    /// <c>JsonWebToken</c> (its JSON, its claim sets and a second list of claims), and a hub connection holds
+    /// its user for as long as it is open. About 4 KB less per connection (issue 16).
+    /// </summary>
+    private static ClaimsPrincipal WithoutToken(ClaimsPrincipal principal) => new(principal.Identities.Select(identity =>
+        new CaseSensitiveClaimsIdentity(
+            identity.Claims.Select(claim => new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer, claim.OriginalIssuer)),
+            identity.AuthenticationType,
+            identity.NameClaimType,
+            identity.RoleClaimType)));
 }
