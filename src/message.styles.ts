@@ -27,6 +27,7 @@ export const messageStyles = css`
   /* The one case the list is centred in the panel's height. */
   .log:has(> .empty) {
     display: flex;
+    flex-direction: column;
   }
 
   .empty {

@@ -43,8 +43,9 @@ export class PushBatcher {
     if (payloads.length === 0) return;
     this.#incoming = [];
     this.#flushedAt = performance.now();
+    // One frame asked for at a time: in a hidden tab none comes, and they would pile up.
+    if (!this.#undrawn) requestAnimationFrame(() => (this.#undrawn = false));
     this.#undrawn = true;
-    requestAnimationFrame(() => (this.#undrawn = false));
     this.deliver(payloads);
   }
 

@@ -1,12 +1,18 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SupportChat.Server.Data;
 using SupportChat.Server.Hubs;
 
 namespace SupportChat.Server.Tests;
@@ -46,10 +52,23 @@ public sealed class SmallPagesServer : ServerFactory
         }
     }
 
+    /// <summary>A message with this text is refused by the database as a failing disk would refuse it.</summary>
+    public const string FailingText = "the disk fails this one";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(new Capture(this))));
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<SqliteChatDb>(db => db.AddInterceptors(new FailingDisk())));
+    }
+
+    private sealed class FailingDisk : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            command.Parameters.Cast<DbParameter>().Any(parameter => FailingText.Equals(parameter.Value))
+                ? throw new SqliteException("disk I/O error", 10)
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     private sealed class Capture(SmallPagesServer server) : ILoggerProvider
@@ -91,6 +110,24 @@ public sealed class BoundsTests(SmallPagesServer server) : IClassFixture<SmallPa
         // not a failure: a lost response retried must not put a stack in an operator's log.
         var errors = server.Log.Skip(before).Where(entry => entry.Level >= LogLevel.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n---\n", errors.Select(entry => $"{entry.Category}: {entry.Message}")));
+    }
+
+    [Fact]
+    public async Task A_send_the_database_fails_is_a_500_with_the_cause_in_the_log_not_taken_for_a_retry()
+    {
+        var visitor = await server.NewVisitor();
+        var client = server.ClientWith(visitor.Token);
+        var before = server.Log.Count;
+
+        var response = await client.PostAsJsonAsync($"/chats/{visitor.GroupId}", new { message = SmallPagesServer.FailingText, clientMessageId = "disk-fails" });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        // EF's own log of a failed statement is quiet (a retry's refused insert is no error), so the cause must
+        // reach the log with the exception that is thrown on: not a stand-in that says "duplicate".
+        var errors = server.Log.Skip(before).Where(entry => entry.Level >= LogLevel.Error).ToList();
+        Assert.True(
+            errors.Any(entry => entry.Error?.ToString().Contains("disk I/O error", StringComparison.Ordinal) == true),
+            string.Join("\n---\n", errors.Select(entry => $"{entry.Category}: {entry.Message} {entry.Error}")));
     }
 
     [Fact]

@@ -14,8 +14,8 @@ public sealed class ConversationAccess(ChatDb db)
         await ResolvedIfAllowedAsync(principal, groupId, cancel) is not null;
 
     /// <summary>
-    /// Whether the conversation is resolved, or null when the caller may not access it. A send asks this and
-    /// its author's name together (<see cref="PosterIfAllowedAsync"/>).
+    /// Whether the conversation is resolved, or null when the caller may not access it. (A send asks for its
+    /// author's name in the same query: <see cref="PosterIfAllowedAsync"/>.)
     /// </summary>
     public async Task<bool?> ResolvedIfAllowedAsync(ClaimsPrincipal principal, int groupId, CancellationToken cancel = default)
     {

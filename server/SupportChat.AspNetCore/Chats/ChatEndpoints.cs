@@ -240,10 +240,13 @@ public static class ChatEndpoints
         }
         catch (DbUpdateException) when (chat.ClientMessageId is not null)
         {
-            // The unique index refused this one: the other send's message is the one.
+            // The unique index refused this one: the other send's message is the one. A busy or failing database
+            // throws the same type, so only a message that is there answers; otherwise the failure is thrown on,
+            // and logged with its cause where it lands (EF's own log of it is quiet: see ChatDbRegistration).
             if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
             db.Entry(chat).State = EntityState.Detached;
-            return await StoredAsync(db, chat.UserId, chat.ClientMessageId, CancellationToken.None) ?? throw new InvalidOperationException("A message was refused as a duplicate, but none is stored.");
+            if (await StoredAsync(db, chat.UserId, chat.ClientMessageId, CancellationToken.None) is not { } stored) throw;
+            return stored;
         }
     }
 

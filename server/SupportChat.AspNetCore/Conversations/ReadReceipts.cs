@@ -149,8 +149,10 @@ public sealed class ReadReceipts(
             }
             catch (DbUpdateException)
             {
-                // Another tab of the same reader stored the first mark a moment ago: move that one instead.
+                // Another tab of the same reader stored the first mark a moment ago: move that one instead. A busy
+                // or failing database throws the same type: with no mark there, it is thrown on, to the warning above.
                 db.ChangeTracker.Clear();
+                if (!await db.ReadMarks.AnyAsync(m => m.GroupId == groupId && m.UserId == userId, CancellationToken.None)) throw;
             }
         }
         return null;

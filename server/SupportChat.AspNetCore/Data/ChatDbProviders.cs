@@ -36,7 +36,8 @@ public static class ChatDbRegistration
     /// A failed statement or save is logged by EF as an error with its stack, then thrown. Thrown is enough:
     /// a send's retry is answered through the unique index's refusal (as are other races: a second rating, a
     /// taken email), which is no error; and a failure nobody handles is logged with the same stack where it
-    /// lands (ASP.NET Core for a request, the hub filter, a background service's own catch).
+    /// lands (ASP.NET Core for a request, the hub filter, a background service's own catch). So every catch of
+    /// <see cref="DbUpdateException"/> here throws on what is not the race it expects, never a stand-in.
     /// </summary>
     private static DbContextOptionsBuilder Quiet(DbContextOptionsBuilder db) => db.ConfigureWarnings(events => events.Log(
         (RelationalEventId.CommandError, LogLevel.Information),
