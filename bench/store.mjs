@@ -23,12 +23,13 @@ export async function newVisitor(server) {
 
 /** K senders posting one message after another for `seconds`; counts only what the server stored (200). */
 async function viaApi(server, visitors, senders, seconds) {
-  // With a clientMessageId, as the widget sends every message.
+  // With a clientMessageId, as the widget sends every message: a new one each, also across the runs of one
+  // database (the same visitors post for each K), so no send is answered as a retry of an earlier one.
   const send = ({ token, groupId }, message) =>
     fetch(`${server.url}/chats/${groupId}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ groupId: String(groupId), message, clientMessageId: message }),
+      body: JSON.stringify({ groupId: String(groupId), message, clientMessageId: `k${senders} ${message}` }),
     });
   // One message each first, not counted, so connections and the server's first requests are warm.
   await Promise.all(visitors.slice(0, senders).map(async (visitor, sender) => (await send(visitor, `warm-up ${sender}`)).arrayBuffer()));
