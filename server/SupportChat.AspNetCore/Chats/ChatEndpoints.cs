@@ -204,7 +204,8 @@ public static class ChatEndpoints
         if (poster.Resolved && !user.IsAgent()) await ConversationStates.ReopenAsync(db, hub, chat.GroupId, userId, chat.CreatedAt);
         span?.SetTag("support_chat.message_id", chat.Id);
 
-        return TypedResults.Ok(new SendChatResponse(true, ChatDto.From(chat, poster.Name, poster.AvatarUrl, userId, f => urls.Describe(http, f))));
+        // The sender's answer is the push, theirs: not made, and its files signed, a second time.
+        return TypedResults.Ok(new SendChatResponse(true, pushed with { IsMe = true }));
     }
 
     /// <summary>

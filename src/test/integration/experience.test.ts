@@ -365,28 +365,24 @@ describe('the visitor experience, against the real reference server', () => {
     await until(() => !element.shadowRoot!.querySelector('.pill'), 'the pill stayed');
   });
 
+  /** Two widgets of one visitor on one page, as two tabs would be: in these conversations. */
+  async function twoWidgets(visitor: Visitor, first: string, second: string) {
+    const page = await fixture<HTMLDivElement>(html`
+      <div>
+        ${[first, second].map(
+          group => html`<support-chat hub-url=${hubUrl(env.server)} group=${group} .tokenProvider=${() => visitor.token}></support-chat>`,
+        )}
+      </div>
+    `);
+    return [...page.querySelectorAll<SupportChat>('support-chat')];
+  }
+
   it('puts the unread count before the page title, and reading in one tab clears it in the others', async () => {
     const visitor = await conversation('Tabs');
     const title = document.title;
     document.title = 'Northwind Coffee';
     try {
-      const page = await fixture<HTMLDivElement>(html`
-        <div>
-          <support-chat
-            id="one"
-            hub-url=${hubUrl(env.server)}
-            group=${visitor.groupId}
-            .tokenProvider=${() => visitor.token}
-          ></support-chat>
-          <support-chat
-            id="two"
-            hub-url=${hubUrl(env.server)}
-            group=${visitor.groupId}
-            .tokenProvider=${() => visitor.token}
-          ></support-chat>
-        </div>
-      `);
-      const [one, two] = ['#one', '#two'].map(id => page.querySelector<SupportChat>(id)!);
+      const [one, two] = await twoWidgets(visitor, visitor.groupId, visitor.groupId);
       await loaded(one, visitor);
       await loaded(two, visitor);
 
@@ -415,18 +411,7 @@ describe('the visitor experience, against the real reference server', () => {
     const other = String(((await started.json()) as { groupId: number }).groupId);
     const title = document.title;
     try {
-      const page = await fixture<HTMLDivElement>(html`
-        <div>
-          <support-chat
-            id="one"
-            hub-url=${hubUrl(env.server)}
-            group=${visitor.groupId}
-            .tokenProvider=${() => visitor.token}
-          ></support-chat>
-          <support-chat id="two" hub-url=${hubUrl(env.server)} group=${other} .tokenProvider=${() => visitor.token}></support-chat>
-        </div>
-      `);
-      const [one, two] = ['#one', '#two'].map(id => page.querySelector<SupportChat>(id)!);
+      const [one, two] = await twoWidgets(visitor, visitor.groupId, other);
       await loaded(one, visitor);
       await whenConnected(two);
       await postOk(env.server, env.agent, visitor.groupId, 'About your order');
