@@ -2,6 +2,7 @@
 // tests in Chromium (unit, and integration against the real server) and the demo pages in real tabs,
 // then prints one closing line with the totals the three runners reported.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 
 function run(command, args) {
   return new Promise(resolve => {
@@ -57,6 +58,23 @@ function lastCounts(text, pattern) {
   return matches.length > 0 ? matches.at(-1).slice(1).map(Number) : undefined;
 }
 
+/** Each line of `text` that matches `start`, with the `after` lines that follow it (the assertion, where it failed). */
+function blocks(text, start, after) {
+  // Progress bars redraw with escape codes; they are no part of a message.
+  const lines = stripVTControlCharacters(text).split('\n');
+  return lines.flatMap((line, i) =>
+    start.test(line)
+      ? [
+          lines
+            .slice(i, i + 1 + after)
+            .map(l => l.trimEnd())
+            .filter(l => l.trim())
+            .join('\n'),
+        ]
+      : [],
+  );
+}
+
 const serverCounts = lastCounts(server.output, /Failed:\s+(\d+), Passed:\s+(\d+)/g);
 const widgetCounts = lastCounts(widget.output, /(\d+) passed, (\d+) failed/g);
 const e2ePassed = lastCounts(e2e.output, /ℹ pass (\d+)/g);
@@ -64,6 +82,14 @@ const e2eFailed = lastCounts(e2e.output, /ℹ fail (\d+)/g);
 const e2eCounts = e2ePassed && e2eFailed ? [e2ePassed[0], e2eFailed[0]] : undefined;
 const passed = (serverCounts?.[1] ?? 0) + (widgetCounts?.[0] ?? 0) + (e2eCounts?.[0] ?? 0);
 const failed = (serverCounts?.[0] ?? 0) + (widgetCounts?.[1] ?? 0) + (e2eCounts?.[1] ?? 0);
+
+// CI keeps the end of this log: what failed is said again here, with its first lines, not only far above.
+const failures = [
+  ...blocks(server.output, /^\s*Failed (SupportChat\S+)/, 5),
+  ...blocks(widget.output, /^\s*❌ (.+)/, 3),
+  ...blocks(e2e.output.slice(e2e.output.lastIndexOf('failing tests:')), /^\s*✖ (.+)/, 6),
+];
+if (failures.length > 0) console.log(`\nfailed:\n${failures.join('\n')}`);
 
 console.log(`\nserver (xunit): ${serverCounts ? `${serverCounts[1]} passed, ${serverCounts[0]} failed` : 'no summary'}`);
 console.log(`widget (web-test-runner): ${widgetCounts ? `${widgetCounts[0]} passed, ${widgetCounts[1]} failed` : 'no summary'}`);

@@ -37,6 +37,7 @@ public sealed class TeamAvailability : IHostedService, IDisposable
     private readonly Lock gate = new();
     private ITimer? edge;
     private ITimer? heartbeat;
+    private Task? leaving;
 
     /// <summary>This instance, in the rows of the consoles connected to it.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -67,9 +68,16 @@ public sealed class TeamAvailability : IHostedService, IDisposable
     }
 
     /// <summary>A server stopping on purpose takes its consoles with it now, rather than after the expiry.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        // A host may stop twice (a test host does, the second time with its services gone).
+        // A host may stop twice, even at once: the app's Run stops it when its lifetime says stopping, while a
+        // test or a Windows service is stopping it too. Every caller waits for the one leave, so none disposes
+        // the services under it; a later call, with the services gone, finds it done.
+        lock (gate) return leaving ??= LeaveAsync(cancellationToken);
+    }
+
+    private async Task LeaveAsync(CancellationToken cancellationToken)
+    {
         if (!StopTimers()) return;
         await InBackground(async db =>
         {

@@ -23,6 +23,8 @@ public sealed class ReadReceipts(
     : IHostedService
 {
     private readonly ConcurrentDictionary<(int GroupId, int UserId), Reader> readers = new();
+    private readonly Lock stopLock = new();
+    private Task? stopping;
 
     private sealed class Reader(bool agent)
     {
@@ -67,7 +69,15 @@ public sealed class ReadReceipts(
     /// is stored now, and its timer disposed, which would otherwise fire into a container that is gone and
     /// lose the mark with a warning.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // A host can be stopped twice at once: the app's Run stops it as soon as its lifetime says stopping, while
+        // whoever asked (a test, a Windows service) is stopping it too. Each waits for the same stores; a second
+        // call that found nothing left would let its caller dispose the services under the first's writes.
+        lock (stopLock) return stopping ??= StoreWaitingAsync();
+    }
+
+    private async Task StoreWaitingAsync()
     {
         List<Task> stores = [];
         foreach (var ((groupId, userId), reader) in readers)
