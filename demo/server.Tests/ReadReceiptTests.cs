@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -5,7 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using SupportChat.Server.Data;
 
 namespace SupportChat.Server.Tests;
 
@@ -254,5 +258,75 @@ public sealed class ReadReceiptShutdownTests(ReadServer server) : IClassFixture<
         read.Parameters.AddWithValue("$group", visitor.GroupId);
         read.Parameters.AddWithValue("$user", visitor.UserId);
         Assert.Equal(second, Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>The read server with a hold on the database's next move of a read mark.</summary>
+public sealed class HeldMarkServer : ReadServer
+{
+    public HeldMarkWrites Writes { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<SqliteChatDb>(db => db.AddInterceptors(Writes)));
+    }
+}
+
+/// <summary>Once armed, the next update of a read mark waits at the database until released.</summary>
+public sealed class HeldMarkWrites : DbCommandInterceptor
+{
+    private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int armed;
+
+    public Task Reached => reached.Task;
+
+    public void Hold() => Interlocked.Exchange(ref armed, 1);
+
+    public void Release() => released.TrySetResult();
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("\"ReadMarks\"") && Interlocked.Exchange(ref armed, 0) == 1)
+        {
+            reached.TrySetResult();
+            await released.Task;
+        }
+        return result;
+    }
+}
+
+/// <summary>A fixture of its own: the test stops the read receipts.</summary>
+public sealed class ReadReceiptStoreUnderWayTests(HeldMarkServer server) : IClassFixture<HeldMarkServer>
+{
+    /// <summary>
+    /// An interval that ends just before the stop has handed its mark to a store already: the stop finds no mark
+    /// waiting, and must still wait for that store, or the host disposes the services under it.
+    /// </summary>
+    [Fact]
+    public async Task A_stop_waits_for_the_store_of_an_interval_that_ended_just_before_it()
+    {
+        var visitor = await server.NewVisitor();
+        var agentToken = await server.AgentToken();
+        var first = await Readers.Say(server, agentToken, visitor.GroupId, "Hello");
+        var second = await Readers.Say(server, agentToken, visitor.GroupId, "Anything else?");
+        await using (var hub = server.Hub(visitor.Token))
+        {
+            await hub.StartAsync();
+            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), first);
+            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), second);
+        }
+
+        server.Writes.Hold();
+        server.Clock.Elapse();
+        await server.Writes.Reached.WaitAsync(Readers.Wait);
+        var stop = server.Services.GetRequiredService<SupportChat.Server.Conversations.ReadReceipts>().StopAsync(CancellationToken.None);
+        Assert.False(stop.IsCompleted, "the stop did not wait for the mark's store under way");
+
+        server.Writes.Release();
+        await stop.WaitAsync(Readers.Wait);
+        Assert.Equal(second, Assert.Single((await Readers.Marks(server, agentToken, visitor.GroupId)).EnumerateArray()).GetProperty("lastId").GetInt32());
     }
 }

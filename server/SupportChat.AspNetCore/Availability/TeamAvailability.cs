@@ -38,6 +38,7 @@ public sealed class TeamAvailability : IHostedService, IDisposable
     private ITimer? edge;
     private ITimer? heartbeat;
     private Task? leaving;
+    private readonly InFlight running = new();
 
     /// <summary>This instance, in the rows of the consoles connected to it.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -63,7 +64,7 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         lock (gate)
         {
             ArmEdge();
-            heartbeat = clock.CreateTimer(_ => _ = InBackground(BeatAsync), null, Heartbeat, Heartbeat);
+            heartbeat = clock.CreateTimer(_ => running.Add(InBackground(BeatAsync)), null, Heartbeat, Heartbeat);
         }
     }
 
@@ -73,12 +74,24 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         // A host may stop twice, even at once: the app's Run stops it when its lifetime says stopping, while a
         // test or a Windows service is stopping it too. Every caller waits for the one leave, so none disposes
         // the services under it; a later call, with the services gone, finds it done.
-        lock (gate) return leaving ??= LeaveAsync(cancellationToken);
+        // Run outside the lock: SQLite's "async" calls are synchronous, and a second caller would block a thread.
+        lock (gate) return leaving ??= Task.Run(() => LeaveAsync(cancellationToken), CancellationToken.None);
     }
 
     private async Task LeaveAsync(CancellationToken cancellationToken)
     {
-        if (!StopTimers()) return;
+        ITimer? beats, next;
+        lock (gate)
+        {
+            (beats, next) = (heartbeat, edge);
+            (heartbeat, edge) = (null, null);
+        }
+        if (beats is null) return;
+        // A timer's disposal waits for a callback under way, which has then handed its work to running: a beat or
+        // an announcement begun before the stop ends before the rows are deleted and the services disposed.
+        await beats.DisposeAsync();
+        if (next is not null) await next.DisposeAsync();
+        await running.WhenAll();
         await InBackground(async db =>
         {
             if (await db.Presence.Where(p => p.InstanceId == InstanceId).ExecuteDeleteAsync(cancellationToken) > 0) await AnnounceAsync(db, cancellationToken);
@@ -155,11 +168,11 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         if (hours.NextChange(clock.GetUtcNow()) is not { } next) return;
         var due = next - clock.GetUtcNow();
         edge?.Dispose();
-        edge = clock.CreateTimer(_ => _ = InBackground(async db =>
+        edge = clock.CreateTimer(_ => running.Add(InBackground(async db =>
         {
             await AnnounceAsync(db);
             lock (gate) if (heartbeat is not null) ArmEdge();
-        }), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        })), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Work of a timer, in a scope of its own; a failure is logged, and the next beat tries again.</summary>
@@ -188,18 +201,13 @@ public sealed class TeamAvailability : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Whether they were running.</summary>
-    private bool StopTimers()
+    public void Dispose()
     {
         lock (gate)
         {
-            var running = heartbeat is not null;
             edge?.Dispose();
             heartbeat?.Dispose();
-            heartbeat = null;
-            return running;
+            (heartbeat, edge) = (null, null);
         }
     }
-
-    public void Dispose() => StopTimers();
 }

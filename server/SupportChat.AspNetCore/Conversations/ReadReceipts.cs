@@ -23,6 +23,7 @@ public sealed class ReadReceipts(
     : IHostedService
 {
     private readonly ConcurrentDictionary<(int GroupId, int UserId), Reader> readers = new();
+    private readonly InFlight storing = new();
     private readonly Lock stopLock = new();
     private Task? stopping;
 
@@ -93,7 +94,9 @@ public sealed class ReadReceipts(
             readers.TryRemove(new KeyValuePair<(int, int), Reader>((groupId, userId), reader));
             if (pending > 0) stores.Add(StoreLaterAsync(groupId, userId, reader.Agent, pending));
         }
+        // With the stores that intervals ended just before the stop began.
         await Task.WhenAll(stores);
+        await storing.WhenAll();
     }
 
     private void EndOfInterval(int groupId, int userId, Reader reader)
@@ -111,8 +114,10 @@ public sealed class ReadReceipts(
             pending = reader.Pending;
             reader.Pending = 0;
             reader.Quiet = clock.CreateTimer(_ => EndOfInterval(groupId, userId, reader), null, options.ReadPushInterval, Timeout.InfiniteTimeSpan);
+            // Counted while the lock is held, so a stop that takes it next finds this mark's store to wait for. Run
+            // outside it: SQLite's "async" calls are synchronous, and this reader's next mark would wait on the lock.
+            storing.Add(Task.Run(() => StoreLaterAsync(groupId, userId, reader.Agent, pending)));
         }
-        _ = StoreLaterAsync(groupId, userId, reader.Agent, pending);
     }
 
     /// <summary>A mark remembered past its request: stored with a database of its own, since the hub call's is gone.</summary>
