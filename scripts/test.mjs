@@ -87,7 +87,7 @@ const failed = (serverCounts?.[0] ?? 0) + (widgetCounts?.[1] ?? 0) + (e2eCounts?
 const failures = [
   ...blocks(server.output, /^\s*Failed (SupportChat\S+)/, 5),
   ...blocks(widget.output, /^\s*❌ (.+)/, 3),
-  ...blocks(e2e.output.slice(e2e.output.lastIndexOf('failing tests:')), /^\s*✖ (.+)/, 6),
+  ...blocks(e2e.output.slice(e2e.output.lastIndexOf('failing tests:')), /^test at /, 7),
 ];
 if (failures.length > 0) console.log(`\nfailed:\n${failures.join('\n')}`);
 
