@@ -94,6 +94,20 @@ public static class Readers
         return (await sent.Content.ReadFromJsonAsync<SendAnswer>())!.Chat.Id;
     }
 
+    /// <summary>A visitor who read two answers within one interval: the first mark stored, the second waiting for its end.</summary>
+    public static async Task<(VisitorAnswer Visitor, string AgentToken, int First, int Second)> SecondMarkWaiting(ServerFactory server)
+    {
+        var visitor = await server.NewVisitor();
+        var agentToken = await server.AgentToken();
+        var first = await Say(server, agentToken, visitor.GroupId, "Hello");
+        var second = await Say(server, agentToken, visitor.GroupId, "Anything else?");
+        await using var hub = server.Hub(visitor.Token);
+        await hub.StartAsync();
+        await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), first);
+        await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), second);
+        return (visitor, agentToken, first, second);
+    }
+
     public static async Task<JsonElement> Next(Channel<JsonElement> reads) => await reads.Reader.ReadAsync().AsTask().WaitAsync(Wait);
 
     public static async Task<JsonElement> Marks(ServerFactory server, string token, int groupId)
@@ -229,16 +243,7 @@ public sealed class ReadReceiptShutdownTests(ReadServer server) : IClassFixture<
     [Fact]
     public async Task A_mark_coalesced_in_the_current_interval_is_stored_when_the_server_stops()
     {
-        var visitor = await server.NewVisitor();
-        var agentToken = await server.AgentToken();
-        var first = await Readers.Say(server, agentToken, visitor.GroupId, "Hello");
-        var second = await Readers.Say(server, agentToken, visitor.GroupId, "Anything else?");
-        await using (var hub = server.Hub(visitor.Token))
-        {
-            await hub.StartAsync();
-            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), first);
-            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), second);
-        }
+        var (visitor, agentToken, first, second) = await Readers.SecondMarkWaiting(server);
         Assert.Equal(first, Assert.Single((await Readers.Marks(server, agentToken, visitor.GroupId)).EnumerateArray()).GetProperty("lastId").GetInt32());
 
         string database;
@@ -308,16 +313,7 @@ public sealed class ReadReceiptStoreUnderWayTests(HeldMarkServer server) : IClas
     [Fact]
     public async Task A_stop_waits_for_the_store_of_an_interval_that_ended_just_before_it()
     {
-        var visitor = await server.NewVisitor();
-        var agentToken = await server.AgentToken();
-        var first = await Readers.Say(server, agentToken, visitor.GroupId, "Hello");
-        var second = await Readers.Say(server, agentToken, visitor.GroupId, "Anything else?");
-        await using (var hub = server.Hub(visitor.Token))
-        {
-            await hub.StartAsync();
-            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), first);
-            await hub.InvokeAsync("MarkRead", visitor.GroupId.ToString(), second);
-        }
+        var (visitor, agentToken, first, second) = await Readers.SecondMarkWaiting(server);
 
         server.Writes.Hold();
         server.Clock.Elapse();
