@@ -12,7 +12,7 @@ export interface MembershipHost {
   onJoined(group: string): void;
   /** A `JoinGroup` the server refused; it is asked again after a back-off. */
   onError(error: Error): void;
-  /** A `JoinGroup` that got no answer: the connection only looks open, and must be replaced. */
+  /** A `JoinGroup` that got no answer, or that SignalR would not send: the connection only looks open, and must be replaced. */
   onDead(): void;
   /** Delay before asking a refused join again. */
   retryDelay(attempt: number): number;
@@ -96,6 +96,9 @@ export class GroupMembership {
         ok = await answered(connection.invoke(HubMethods.joinGroup, group), this.host.timeout());
       } catch (error) {
         if (!live()) return;
+        // SignalR's own refusal, before a byte left: the connection under the hub connection is gone without a
+        // close (a soak ended with a widget connected, silent, asking forever), so it is replaced, not asked again.
+        if (String(error).includes("'Connected' State")) return this.host.onDead();
         // Refused a group no longer wanted: nothing to tell, the wanted one is next.
         if (group !== this.#group) continue;
         this.host.onError(asError(error));

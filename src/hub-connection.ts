@@ -54,11 +54,12 @@ const transportFlags: Record<TransportName, HttpTransportType> = {
  * SignalR's own log, at warning level and above, all written as warnings. It calls a dropped socket or a
  * failed negotiate an error, yet for the widget these are the weather: the controller reconnects, the
  * panel says "reconnecting" and `support-chat-error` tells the page. A page's error console stays for
- * what is really wrong with it.
+ * what is really wrong with it. Written as SignalR's own console logger writes it, less the time, which the
+ * console shows.
  */
 const signalRLog: ILogger = {
   log(level, message) {
-    if (level >= LogLevel.Warning) console.warn(`[${new Date().toISOString()}] ${LogLevel[level]}: ${message}`);
+    if (level >= LogLevel.Warning) console.warn(`${LogLevel[level]}: ${message}`);
   },
 };
 

@@ -210,6 +210,24 @@ describe('HubConnectionController', () => {
     expect(t.errors).to.deep.equal([]);
   });
 
+  // What a soak over server-sent events ended in: a widget connected and silent, its last error SignalR's own
+  // refusal to send. Its hub connection said connected while the connection under it had gone, with no close
+  // to come: each JoinGroup asked again on it was refused the same way.
+  it('a connection that will not send JoinGroup, though it says it is connected, is replaced by a new one, which joins', async () => {
+    const t = setUp();
+    await t.connect('7');
+    const gone = t.connections[0];
+    gone.refuse.set('JoinGroup', new Error("Cannot send data if the connection is not in the 'Connected' State."));
+    await gone.blip();
+    await waitUntil(() => t.joined.length === 2, 'the group was never joined again');
+    expect(gone.calls).to.deep.equal(['start', 'JoinGroup(7)', 'JoinGroup(7)', 'stop']);
+    expect(t.connections).to.have.length(2);
+    expect(t.connections[1].calls).to.deep.equal(['start', 'JoinGroup(7)']);
+    expect(t.controller.status).to.equal('connected');
+    // A reconnect is not news: nothing to show the visitor.
+    expect(t.errors).to.deep.equal([]);
+  });
+
   it('a start that never settles is abandoned after the connect timeout, and a new connection is made', async () => {
     const t = setUp({ connectTimeout: 50 });
     t.beforeStart(c => {
