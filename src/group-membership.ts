@@ -27,7 +27,7 @@ export interface MembershipHost {
 export class GroupMembership {
   #group?: string;
   #joined?: string;
-  /** A refused JoinGroup is asked again on the same connection after a back-off. */
+  /** A refused JoinGroup is asked again on the same connection after a back-off; a dead one is replaced after it. */
   #retryTimer?: ReturnType<typeof setTimeout>;
   #attempt = 0;
   /** The membership changes of the current connection, one after another. */
@@ -47,9 +47,8 @@ export class GroupMembership {
     return true;
   }
 
-  /** A new connection is up: nothing is joined on it yet, and its refusals are counted afresh. */
+  /** A new connection is up: nothing is joined on it yet. Refusals are counted on until a join succeeds. */
   connected() {
-    this.#attempt = 0;
     this.#joined = undefined;
   }
 
@@ -97,13 +96,17 @@ export class GroupMembership {
       } catch (error) {
         if (!live()) return;
         // SignalR's own refusal, before a byte left: the connection under the hub connection is gone without a
-        // close (a soak ended with a widget connected, silent, asking forever), so it is replaced, not asked again.
-        if (String(error).includes("'Connected' State")) return this.host.onDead();
-        // Refused a group no longer wanted: nothing to tell, the wanted one is next.
-        if (group !== this.#group) continue;
-        this.host.onError(asError(error));
+        // close (SignalR's start can end connected over a server-sent events stream reset during its ping), and a
+        // soak ended with a widget connected, silent, asking forever. It is replaced after the back-off, which
+        // grows until a join succeeds: a path where every connection ends so must not become a loop.
+        const dead = String(error).includes("'Connected' State");
+        if (!dead) {
+          // Refused a group no longer wanted: nothing to tell, the wanted one is next.
+          if (group !== this.#group) continue;
+          this.host.onError(asError(error));
+        }
         this.#retryTimer = setTimeout(() => {
-          if (live() && this.#joined === undefined) void this.follow(connection, generation);
+          if (live() && this.#joined === undefined) void (dead ? this.host.onDead() : this.follow(connection, generation));
         }, this.host.retryDelay(this.#attempt++));
         return;
       }

@@ -211,20 +211,33 @@ describe('HubConnectionController', () => {
   });
 
   // What a soak over server-sent events ended in: a widget connected and silent, its last error SignalR's own
-  // refusal to send. Its hub connection said connected while the connection under it had gone, with no close
-  // to come: each JoinGroup asked again on it was refused the same way.
-  it('a connection that will not send JoinGroup, though it says it is connected, is replaced by a new one, which joins', async () => {
+  // refusal to send. Its start had ended connected though the stream under it was reset during the start's
+  // ping: each JoinGroup asked again on that connection was refused the same way.
+  const notConnected = () => new Error("Cannot send data if the connection is not in the 'Connected' State.");
+
+  it('a new connection that will not send JoinGroup, though it says it is connected, is replaced by one that joins', async () => {
     const t = setUp();
+    t.beforeStart(c => {
+      if (t.connections.length === 0) c.refuse.set('JoinGroup', notConnected());
+    });
     await t.connect('7');
-    const gone = t.connections[0];
-    gone.refuse.set('JoinGroup', new Error("Cannot send data if the connection is not in the 'Connected' State."));
-    await gone.blip();
-    await waitUntil(() => t.joined.length === 2, 'the group was never joined again');
-    expect(gone.calls).to.deep.equal(['start', 'JoinGroup(7)', 'JoinGroup(7)', 'stop']);
+    await waitUntil(() => t.joined.length === 1, 'the group was never joined');
+    expect(t.connections[0].calls).to.deep.equal(['start', 'JoinGroup(7)', 'stop']);
     expect(t.connections).to.have.length(2);
     expect(t.connections[1].calls).to.deep.equal(['start', 'JoinGroup(7)']);
     expect(t.controller.status).to.equal('connected');
     // A reconnect is not news: nothing to show the visitor.
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it('connections that all end so are replaced after a back-off that grows, not in a loop', async () => {
+    const attempts: number[] = [];
+    const t = setUp({ retryDelay: attempt => (attempts.push(attempt), 0) });
+    t.beforeStart(c => c.refuse.set('JoinGroup', notConnected()));
+    await t.connect('7');
+    await waitUntil(() => t.connections.length >= 4, 'the connection was not replaced');
+    t.host.disconnect();
+    expect(attempts.slice(0, 3)).to.deep.equal([0, 1, 2]);
     expect(t.errors).to.deep.equal([]);
   });
 
