@@ -78,9 +78,8 @@ public sealed class ReadReceipts(
         lock (stopLock) return stopping ??= StoreWaitingAsync();
     }
 
-    private async Task StoreWaitingAsync()
+    private Task StoreWaitingAsync()
     {
-        List<Task> stores = [];
         foreach (var ((groupId, userId), reader) in readers)
         {
             int pending;
@@ -92,11 +91,10 @@ public sealed class ReadReceipts(
                 reader.Pending = 0;
             }
             readers.TryRemove(new KeyValuePair<(int, int), Reader>((groupId, userId), reader));
-            if (pending > 0) stores.Add(StoreLaterAsync(groupId, userId, reader.Agent, pending));
+            if (pending > 0) storing.Add(StoreLaterAsync(groupId, userId, reader.Agent, pending));
         }
         // With the stores that intervals ended just before the stop began.
-        await Task.WhenAll(stores);
-        await storing.WhenAll();
+        return storing.WhenAll();
     }
 
     private void EndOfInterval(int groupId, int userId, Reader reader)
